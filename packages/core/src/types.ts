@@ -1,0 +1,216 @@
+/**
+ * The public data shapes of aftersales: the rule pack as authored (JSON), the decision returned by an
+ * evaluation, the structured problems carried by errors, and the test-suite format. These are the contracts
+ * that policy owners, auditors and host systems code against.
+ */
+
+/** A text a person reads, in Chinese and English. */
+export interface Localized {
+  zh: string;
+  en: string;
+}
+
+/** A document a pack encodes. */
+export interface PackSource {
+  id: string;
+  document: string;
+  clause: string;
+  quote?: string;
+  kind?: 'manual' | 'regulation' | 'practice' | 'consultancy';
+}
+
+/** A named figure of a pack that a caller may override per evaluation. */
+export interface ParameterDefinition {
+  type: 'number' | 'integer' | 'string' | 'boolean';
+  value: number | string | boolean;
+  unit?: string;
+  minimum?: number;
+  maximum?: number;
+  enum?: Array<number | string | boolean>;
+  description: Localized;
+  /** Where the figure comes from; absent when {@link ParameterDefinition.notPublished} is set. */
+  source?: string;
+  /** The manual does not publish this figure: the value is a documented default, not the manual's. */
+  notPublished?: true;
+}
+
+/** A value resolved at evaluation: a parameter, a fact (with an optional property path) or the evaluation context. */
+export type Reference =
+  | { param: string }
+  | { fact: string; path?: string }
+  | { context: 'asOf' | 'asOfDate' };
+
+/** A leaf condition of a rule (json-rules-engine shape). */
+export interface LeafCondition {
+  fact: string;
+  path?: string;
+  operator: ConditionOperator;
+  value: unknown;
+  priority?: number;
+  name?: string;
+}
+
+/** A boolean group of conditions (json-rules-engine shape). */
+export type TopCondition =
+  | { all: Condition[]; priority?: number; name?: string }
+  | { any: Condition[]; priority?: number; name?: string }
+  | { not: Condition; priority?: number; name?: string };
+
+/** Any condition: a leaf or a group. */
+export type Condition = LeafCondition | TopCondition;
+
+/** The operators a pack may use (json-rules-engine's built-ins). */
+export type ConditionOperator =
+  | 'equal'
+  | 'notEqual'
+  | 'lessThan'
+  | 'lessThanInclusive'
+  | 'greaterThan'
+  | 'greaterThanInclusive'
+  | 'in'
+  | 'notIn'
+  | 'contains'
+  | 'doesNotContain';
+
+/** A rule as authored in a pack. */
+export interface RuleDefinition {
+  name: string;
+  source: string;
+  priority?: number;
+  conditions: TopCondition;
+  event: { type: string; params?: Record<string, unknown> };
+  message?: Localized;
+}
+
+/** A fact computed from other facts and parameters by a named calculator. */
+export interface DerivedDefinition {
+  name: string;
+  calculator: string;
+  args: Record<string, unknown>;
+  description?: Localized;
+}
+
+/** Another pack whose outcome this pack uses as a fact. */
+export interface RequiresDefinition {
+  pack: string;
+  as: string;
+  factsFrom?: string;
+}
+
+/** How fired rules combine into one outcome. */
+export type HitPolicy = 'first' | 'collect' | 'unique';
+
+/** A JSON Schema document (2020-12), kept opaque. */
+export type JsonSchema = Record<string, unknown>;
+
+/** A rule pack as authored: one JSON document. */
+export interface RulePackDocument {
+  $schema?: string;
+  id: string;
+  version: string;
+  title: Localized;
+  description: Localized;
+  sources: PackSource[];
+  effective: { from: string; to?: string };
+  timeZone?: string;
+  hitPolicy: HitPolicy;
+  parameters?: Record<string, ParameterDefinition>;
+  facts: JsonSchema;
+  derived?: DerivedDefinition[];
+  requires?: RequiresDefinition[];
+  rules: RuleDefinition[];
+  default: Record<string, unknown>;
+  defaultMessage?: Localized;
+  outcome: JsonSchema;
+}
+
+/** One problem found in a pack, facts or parameters: where (JSON pointer) and why. */
+export interface Problem {
+  /** JSON pointer into the document that was checked, e.g. `/rules/3/conditions/all/0/value`. */
+  path: string;
+  /** A short statement: "must be >= 0". */
+  message: string;
+  /** A stable machine code, e.g. `schema.minimum`, `UNKNOWN_PARAMETER`. */
+  code: string;
+  /** What was expected, where it can be said. */
+  expected?: unknown;
+  /** What was found, where it can be said. */
+  found?: unknown;
+}
+
+/** The result of one leaf condition in an explanation. */
+export interface ConditionTrace {
+  fact: string;
+  path?: string;
+  operator: string;
+  /** The value compared against, resolved (a parameter's value, another fact's value). */
+  value: unknown;
+  /** The parameter behind {@link ConditionTrace.value}, when the condition names one. */
+  param?: string;
+  /** The fact's value as seen; absent when the condition was not evaluated. */
+  factValue?: unknown;
+  result: boolean | 'not-evaluated';
+}
+
+/** Whether one rule fired, and each of its leaf conditions. */
+export interface RuleTrace {
+  rule: string;
+  fired: boolean;
+  conditions: ConditionTrace[];
+}
+
+/** A fired rule in a decision. */
+export interface FiredRule {
+  rule: string;
+  source: string;
+  priority: number;
+  event: { type: string; params: Record<string, unknown> };
+}
+
+/** What an evaluation returns: the outcome and everything needed to audit it. */
+export interface Decision<O = Record<string, unknown>> {
+  pack: string;
+  version: string;
+  /** `"sha256:" + hex` of the canonical JSON (RFC 8785) of the pack document. */
+  packHash: string;
+  /** The instant the decision was taken as of, as given by the caller (ISO 8601). */
+  asOf: string;
+  /** Parameter overrides applied for this evaluation (empty when none). */
+  parameters: Record<string, unknown>;
+  outcome: O;
+  fired: FiredRule[];
+  /** Derived facts and required packs' outcomes, as computed. */
+  derived: Record<string, unknown>;
+  explanation: RuleTrace[];
+  messages: Localized;
+}
+
+/** Options of one evaluation. */
+export interface EvaluateOptions {
+  /** The instant to decide as of (ISO 8601 date-time with offset, or a Date). Required: no clock inside a decision. */
+  asOf: string | Date;
+  /** Parameter overrides for this evaluation (a tenant, an OEM); validated against each parameter's type. */
+  parameters?: Record<string, unknown>;
+  /** Include the per-rule explanation (default true). */
+  explain?: boolean;
+}
+
+/** One case of a pack's test suite. */
+export interface TestCase {
+  name: string;
+  facts: Record<string, unknown>;
+  asOf?: string;
+  parameters?: Record<string, unknown>;
+  expect: {
+    outcome?: Record<string, unknown>;
+    fired?: string[];
+    error?: string;
+  };
+}
+
+/** A pack's test suite (`<pack-id>.test.json`). */
+export interface TestSuite {
+  pack: string;
+  asOf?: string;
+  cases: TestCase[];
+}
