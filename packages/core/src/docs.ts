@@ -1,0 +1,370 @@
+/**
+ * Renders a pack as Markdown for auditors: what it decides, the documents it encodes, its parameters (and which
+ * figures the manual does not publish), its input facts, derived facts, a decision table of the rules with their
+ * sources, and the default outcome. The output is a pure function of the pack document (no dates, no map order
+ * surprises), because each pack's README is generated from it and checked for drift.
+ */
+import type { Pack } from './pack.js';
+import type { Condition, LeafCondition, RulePackDocument } from './types.js';
+import { isLeafCondition } from './testing.js';
+
+/** A language of the documentation. */
+export type Lang = 'zh' | 'en';
+
+const OPERATOR_TEXT: Record<string, { en: string; zh: string }> = {
+  equal: { en: '=', zh: '=' },
+  notEqual: { en: '≠', zh: '≠' },
+  lessThan: { en: '<', zh: '<' },
+  lessThanInclusive: { en: '≤', zh: '≤' },
+  greaterThan: { en: '>', zh: '>' },
+  greaterThanInclusive: { en: '≥', zh: '≥' },
+  in: { en: 'is one of', zh: '属于' },
+  notIn: { en: 'is not one of', zh: '不属于' },
+  contains: { en: 'contains', zh: '包含' },
+  doesNotContain: { en: 'does not contain', zh: '不包含' },
+};
+
+/**
+ * A number with thousands separators (deterministic, independent of the runtime's locale data).
+ *
+ * @example
+ * ```ts
+ * formatNumber(50000); // '50,000'
+ * ```
+ */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const [int, frac] = String(Math.abs(value)).split('.');
+  const grouped = (int ?? '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${value < 0 ? '-' : ''}${grouped}${frac !== undefined ? `.${frac}` : ''}`;
+}
+
+/** A JSON value in readable form: numbers grouped, strings bare, arrays as lists. */
+export function formatValue(value: unknown, lang: Lang): string {
+  if (typeof value === 'number') return formatNumber(value);
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map((v) => formatValue(v, lang)).join(lang === 'zh' ? '、' : ', ');
+  if (value === null) return 'null';
+  if (value === undefined) return lang === 'zh' ? '（无）' : '(absent)';
+  return JSON.stringify(value);
+}
+
+/** The fact a leaf reads, with its property path: `severity.level`. */
+export function factLabel(leaf: { fact: string; path?: string }): string {
+  return leaf.path ? `${leaf.fact}.${leaf.path.replace(/^\$\./, '')}` : leaf.fact;
+}
+
+/** A condition's value in readable form; references show what they refer to (and a parameter its value). */
+export function formatOperand(value: unknown, doc: RulePackDocument, lang: Lang): string {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const ref = value as { param?: string; fact?: string; path?: string; context?: string };
+    if (typeof ref.param === 'string') {
+      const def = doc.parameters?.[ref.param];
+      const unit = def?.unit ? ` ${def.unit}` : '';
+      return def ? `${ref.param} (${formatValue(def.value, lang)}${unit})` : ref.param;
+    }
+    if (typeof ref.fact === 'string') return factLabel({ fact: ref.fact, ...(ref.path ? { path: ref.path } : {}) });
+    if (typeof ref.context === 'string') return ref.context;
+  }
+  if (Array.isArray(value)) return `[${formatValue(value, lang)}]`;
+  return formatValue(value, lang);
+}
+
+/**
+ * One leaf condition in words: `claimAmountYuan ≥ level2ClaimYuan (50,000 yuan)`.
+ *
+ * @example
+ * ```ts
+ * formatLeaf({ fact: 'breakdown', operator: 'equal', value: true }, pack.document, 'en'); // 'breakdown = true'
+ * ```
+ */
+export function formatLeaf(leaf: LeafCondition, doc: RulePackDocument, lang: Lang): string {
+  const op = OPERATOR_TEXT[leaf.operator]?.[lang] ?? leaf.operator;
+  return `${factLabel(leaf)} ${op} ${formatOperand(leaf.value, doc, lang)}`;
+}
+
+/**
+ * A condition tree in words, groups in parentheses: `(a = 1 or b ≥ 2) and not (c = true)`.
+ *
+ * @example
+ * ```ts
+ * formatCondition(pack.document.rules[0]!.conditions, pack.document, 'zh');
+ * ```
+ */
+export function formatCondition(condition: Condition, doc: RulePackDocument, lang: Lang, nested = false): string {
+  if (isLeafCondition(condition)) return formatLeaf(condition, doc, lang);
+  const and = lang === 'zh' ? ' 且 ' : ' and ';
+  const or = lang === 'zh' ? ' 或 ' : ' or ';
+  let text: string;
+  if ('all' in condition) {
+    if (condition.all.length === 0) return lang === 'zh' ? '总是' : 'always';
+    text = condition.all.map((c) => formatCondition(c, doc, lang, condition.all.length > 1)).join(and);
+    if (condition.all.length === 1) return text;
+  } else if ('any' in condition) {
+    if (condition.any.length === 0) return lang === 'zh' ? '从不' : 'never';
+    text = condition.any.map((c) => formatCondition(c, doc, lang, condition.any.length > 1)).join(or);
+    if (condition.any.length === 1) return text;
+  } else {
+    return `${lang === 'zh' ? '非' : 'not'} (${formatCondition(condition.not, doc, lang)})`;
+  }
+  return nested ? `(${text})` : text;
+}
+
+/** An outcome's parameters in words: `class: major, level: 2`. */
+export function formatParams(params: Record<string, unknown> | undefined, doc: RulePackDocument, lang: Lang): string {
+  const entries = Object.entries(params ?? {});
+  if (entries.length === 0) return '—';
+  return entries.map(([k, v]) => `${k}: ${formatOperandDeep(v, doc, lang)}`).join(', ');
+}
+
+function formatOperandDeep(value: unknown, doc: RulePackDocument, lang: Lang): string {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && ['param', 'fact', 'context'].includes(keys[0]!)) return `{${formatOperand(value, doc, lang)}}`;
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => formatOperandDeep(v, doc, lang)).join(', ')}]`;
+  return formatValue(value, lang);
+}
+
+/** Escapes a table cell: pipes and line breaks. */
+function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const lines = [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`];
+  for (const row of rows) lines.push(`| ${row.map(cell).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+const LABELS = {
+  en: {
+    sources: 'Sources',
+    parameters: 'Parameters',
+    facts: 'Facts',
+    derived: 'Derived facts',
+    requires: 'Required packs',
+    rules: 'Decision table',
+    default: 'Default outcome',
+    notPublished: 'not published by the manual',
+    name: 'name',
+    value: 'value',
+    unit: 'unit',
+    description: 'description',
+    source: 'source',
+    type: 'type',
+    default_: 'default',
+    calculator: 'calculator',
+    args: 'arguments',
+    priority: 'priority',
+    rule: 'rule',
+    when: 'when',
+    outcome: 'outcome',
+    id: 'id',
+    document: 'document',
+    clause: 'clause',
+    kind: 'kind',
+    pack: 'pack',
+    as: 'as fact',
+    factsFrom: 'facts from',
+    meta: (d: RulePackDocument) =>
+      `Pack \`${d.id}\` version ${d.version}, effective from ${d.effective.from}${d.effective.to ? ` to ${d.effective.to}` : ''}, time zone ${d.timeZone ?? 'Asia/Shanghai'}, hit policy \`${d.hitPolicy}\`.`,
+    hit: {
+      first: 'The fired rule with the highest priority decides (ties: the first in the table).',
+      collect: 'Every fired rule contributes, in priority order, merged onto the default outcome.',
+      unique: 'At most one rule may fire; two firing is an error (RULE_CONFLICT).',
+    },
+    none: 'none',
+    whole: 'the whole facts',
+    generated: '<!-- generated by `aftersales docs`: do not edit by hand -->',
+  },
+  zh: {
+    sources: '依据',
+    parameters: '参数',
+    facts: '输入事实',
+    derived: '派生事实',
+    requires: '依赖的规则包',
+    rules: '决策表',
+    default: '默认结果',
+    notPublished: '手册未公布',
+    name: '名称',
+    value: '取值',
+    unit: '单位',
+    description: '说明',
+    source: '来源',
+    type: '类型',
+    default_: '默认值',
+    calculator: '计算器',
+    args: '参数',
+    priority: '优先级',
+    rule: '规则',
+    when: '条件',
+    outcome: '结果',
+    id: '编号',
+    document: '文件',
+    clause: '条款',
+    kind: '类别',
+    pack: '规则包',
+    as: '作为事实',
+    factsFrom: '事实来自',
+    meta: (d: RulePackDocument) =>
+      `规则包 \`${d.id}\` 版本 ${d.version}，自 ${d.effective.from} 起生效${d.effective.to ? `，至 ${d.effective.to}` : ''}，时区 ${d.timeZone ?? 'Asia/Shanghai'}，命中策略 \`${d.hitPolicy}\`。`,
+    hit: {
+      first: '触发的规则中优先级最高者决定结果（同优先级按表中顺序）。',
+      collect: '所有触发的规则按优先级依次合并到默认结果上。',
+      unique: '至多一条规则可以触发；两条同时触发视为错误（RULE_CONFLICT）。',
+    },
+    none: '无',
+    whole: '全部事实',
+    generated: '<!-- 由 `aftersales docs` 生成：请勿手工编辑 -->',
+  },
+} as const;
+
+/** The text of a JSON Schema `description` that may be a string or `{zh, en}`. */
+function schemaText(description: unknown, lang: Lang): string {
+  if (typeof description === 'string') return description;
+  if (description && typeof description === 'object') {
+    const localized = description as Partial<Record<Lang, unknown>>;
+    const text = localized[lang] ?? localized.en ?? localized.zh;
+    if (typeof text === 'string') return text;
+  }
+  return '';
+}
+
+function schemaType(schema: Record<string, unknown>): string {
+  if (Array.isArray(schema.enum)) return schema.enum.map((v) => JSON.stringify(v)).join(' | ');
+  if ('const' in schema) return JSON.stringify(schema.const);
+  const type = schema.type;
+  let text = Array.isArray(type) ? type.join(' | ') : typeof type === 'string' ? type : 'any';
+  if (typeof schema.format === 'string') text += ` (${schema.format})`;
+  if (type === 'array' && schema.items && typeof schema.items === 'object') {
+    const items = schema.items as Record<string, unknown>;
+    text += ` of ${schemaType(items)}`;
+  }
+  const bounds: string[] = [];
+  if (typeof schema.minimum === 'number') bounds.push(`≥ ${formatNumber(schema.minimum)}`);
+  if (typeof schema.maximum === 'number') bounds.push(`≤ ${formatNumber(schema.maximum)}`);
+  if (bounds.length) text += ` ${bounds.join(', ')}`;
+  return text;
+}
+
+/**
+ * Renders a pack's documentation as Markdown: title, description, meta line, sources, parameters (with "not
+ * published by the manual" where the figure is ours), facts, derived facts, required packs, the decision table
+ * (priority order, as the engine evaluates a `first` pack) and the default outcome. Deterministic.
+ *
+ * @param pack - the loaded pack
+ * @param lang - `'en'` (default) or `'zh'`
+ * @returns Markdown text ending with a newline
+ * @example
+ * ```ts
+ * const markdown = renderPackDocs(pack, 'zh');
+ * ```
+ */
+export function renderPackDocs(pack: Pack, lang: Lang = 'en'): string {
+  const doc = pack.document;
+  const L = LABELS[lang];
+  const out: string[] = [];
+  out.push(L.generated, '', `# ${doc.title[lang]}`, '', doc.description[lang], '', L.meta(doc), L.hit[doc.hitPolicy], '');
+
+  out.push(`## ${L.sources}`, '');
+  out.push(
+    table(
+      [L.id, L.document, L.clause, L.kind],
+      doc.sources.map((s) => [s.id, s.document, s.clause + (s.quote ? ` — “${s.quote}”` : ''), s.kind ?? '']),
+    ),
+    '',
+  );
+
+  const parameters = Object.entries(doc.parameters ?? {});
+  out.push(`## ${L.parameters}`, '');
+  if (parameters.length === 0) out.push(L.none, '');
+  else {
+    out.push(
+      table(
+        [L.name, L.value, L.unit, L.description, L.source],
+        parameters.map(([name, p]) => [
+          `\`${name}\``,
+          formatValue(p.value, lang),
+          p.unit ?? '',
+          p.description[lang],
+          p.notPublished ? `**${L.notPublished}**` : (p.source ?? ''),
+        ]),
+      ),
+      '',
+    );
+  }
+
+  const properties = Object.entries(((doc.facts as { properties?: Record<string, Record<string, unknown>> }).properties ?? {}));
+  const required = new Set(((doc.facts as { required?: string[] }).required ?? []));
+  out.push(`## ${L.facts}`, '');
+  if (properties.length === 0) out.push(L.none, '');
+  else {
+    out.push(
+      table(
+        [L.name, L.type, L.default_, L.description],
+        properties.map(([name, schema]) => [
+          `\`${name}\`${required.has(name) ? ' *' : ''}`,
+          schemaType(schema),
+          'default' in schema ? JSON.stringify(schema.default) : '',
+          schemaText(schema.description, lang),
+        ]),
+      ),
+      '',
+    );
+    if (required.size > 0) out.push(lang === 'zh' ? '\\* 必填。' : '\\* required.', '');
+  }
+
+  if ((doc.derived ?? []).length > 0) {
+    out.push(`## ${L.derived}`, '');
+    out.push(
+      table(
+        [L.name, L.calculator, L.args, L.description],
+        (doc.derived ?? []).map((d) => [
+          `\`${d.name}\``,
+          `\`${d.calculator}\``,
+          Object.entries(d.args)
+            .map(([k, v]) => `${k}: ${formatOperandDeep(v, doc, lang)}`)
+            .join(', '),
+          d.description?.[lang] ?? '',
+        ]),
+      ),
+      '',
+    );
+  }
+
+  if ((doc.requires ?? []).length > 0) {
+    out.push(`## ${L.requires}`, '');
+    out.push(
+      table(
+        [L.pack, L.as, L.factsFrom],
+        (doc.requires ?? []).map((r) => [`\`${r.pack}\``, `\`${r.as}\``, r.factsFrom ? `\`${r.factsFrom}\`` : L.whole]),
+      ),
+      '',
+    );
+  }
+
+  out.push(`## ${L.rules}`, '');
+  const ordered = doc.rules
+    .map((rule, index) => ({ rule, index }))
+    .sort((a, b) => (b.rule.priority ?? 1) - (a.rule.priority ?? 1) || a.index - b.index);
+  out.push(
+    table(
+      [L.priority, L.rule, L.when, L.outcome, L.source],
+      ordered.map(({ rule }) => [
+        String(rule.priority ?? 1),
+        `\`${rule.name}\``,
+        formatCondition(rule.conditions, doc, lang),
+        formatParams(rule.event.params, doc, lang),
+        rule.source,
+      ]),
+    ),
+    '',
+  );
+
+  out.push(`## ${L.default}`, '', formatParams(doc.default, doc, lang));
+  if (doc.defaultMessage) out.push('', doc.defaultMessage[lang]);
+  out.push('');
+  return out.join('\n');
+}

@@ -1,0 +1,65 @@
+/**
+ * @aftersales/core — load a rule pack (JSON), validate it, evaluate facts with json-rules-engine and return a
+ * decision with its explanation. Isomorphic: no file system, no network, no clock.
+ *
+ * @packageDocumentation
+ */
+
+// Loading and evaluating packs
+export { loadPack, validatePack, Pack } from './pack.js';
+export type { LoadPackOptions } from './pack.js';
+export { PackRegistry, loadPacks } from './registry.js';
+
+// Errors (each with a stable `code`)
+export {
+  AftersalesError,
+  PackValidationError,
+  FactValidationError,
+  ParameterValidationError,
+  RuleConflictError,
+  PackNotEffectiveError,
+  UnsafePathError,
+  OutcomeValidationError,
+} from './errors.js';
+
+// Calculators for derived facts
+export { listCalculators, getCalculator } from './calculators.js';
+export type { CalculatorInfo, CalculatorContext } from './calculators.js';
+
+// Safe property paths and canonical hashing
+export { getPath, parsePath } from './path.js';
+export { canonicalJson, hashPack } from './canonical.js';
+
+// Test suites, coverage, lint, docs and explanations in words
+export { runSuite } from './testing.js';
+export type { SuiteReport, CaseResult, CoverageReport } from './testing.js';
+export { lintPack } from './lint.js';
+export type { LintReport, ThresholdGap } from './lint.js';
+export { renderPackDocs } from './docs.js';
+export { describeDecision } from './describe.js';
+
+// Data shapes
+export type {
+  Localized,
+  PackSource,
+  ParameterDefinition,
+  Reference,
+  LeafCondition,
+  TopCondition,
+  Condition,
+  ConditionOperator,
+  RuleDefinition,
+  DerivedDefinition,
+  RequiresDefinition,
+  HitPolicy,
+  JsonSchema,
+  RulePackDocument,
+  Problem,
+  ConditionTrace,
+  RuleTrace,
+  FiredRule,
+  Decision,
+  EvaluateOptions,
+  TestCase,
+  TestSuite,
+} from './types.js';

@@ -1,0 +1,255 @@
+/**
+ * Runs a pack's test suite (`<pack-id>.test.json`) and measures coverage, the way `opa test --coverage` does for
+ * policies: every rule must be seen both fired and not fired, and every leaf condition both true and false, so a
+ * suite that never exercises one side of a clause shows up as missing coverage rather than passing silently.
+ * Leaf conditions are identified by their rule's name and their index in document order (depth first), which is
+ * also the order of `RuleTrace.conditions` in a decision's explanation.
+ */
+import type { Pack } from './pack.js';
+import type { Condition, Decision, LeafCondition, RuleDefinition, TestCase, TestSuite } from './types.js';
+
+/** The result of one test case. */
+export interface CaseResult {
+  name: string;
+  status: 'pass' | 'fail';
+  durationMs: number;
+  /** Why it failed, one line each (expected vs actual). */
+  failures: string[];
+  expected: TestSuite['cases'][number]['expect'];
+  /** The decision's outcome, or `{ error: code }`. */
+  actual: unknown;
+  decision?: Decision;
+}
+
+/** Rule and condition coverage of a suite. */
+export interface CoverageReport {
+  /** Percentage (0–100) of coverage items seen. */
+  percent: number;
+  /** Number of coverage items (two per rule, two per leaf condition). */
+  total: number;
+  /** Number of coverage items seen. */
+  covered: number;
+  /** Items not seen, e.g. `rule level-2-claim: not fired`. */
+  missing: string[];
+}
+
+/** The result of running one suite. */
+export interface SuiteReport {
+  pack: string;
+  cases: CaseResult[];
+  passed: number;
+  failed: number;
+  /** Total time of the suite in milliseconds (sum of the cases). */
+  durationMs: number;
+  coverage: CoverageReport;
+}
+
+/** A leaf condition of a rule, with its index in document order and its place in the rule document. */
+export interface LeafRef {
+  /** Index among the rule's leaf conditions, depth first in document order. */
+  index: number;
+  /** JSON pointer from the rule to the leaf, e.g. `/conditions/any/2`. */
+  pointer: string;
+  condition: LeafCondition;
+}
+
+/** Whether a condition object is a leaf (has `fact`) rather than an all/any/not group. */
+export function isLeafCondition(condition: Condition): condition is LeafCondition {
+  return typeof (condition as { fact?: unknown }).fact === 'string';
+}
+
+/**
+ * Lists a rule's leaf conditions depth first in document order: the order the explanation reports them in.
+ *
+ * @param rule - a rule as authored
+ * @returns the leaves with their index and JSON pointer (relative to the rule)
+ * @example
+ * ```ts
+ * leafConditions(pack.document.rules[0]!).map((l) => l.condition.fact); // ['claimAmountYuan']
+ * ```
+ */
+export function leafConditions(rule: RuleDefinition): LeafRef[] {
+  const out: LeafRef[] = [];
+  const walk = (condition: Condition, pointer: string): void => {
+    if (isLeafCondition(condition)) {
+      out.push({ index: out.length, pointer, condition });
+      return;
+    }
+    if ('all' in condition) condition.all.forEach((c, i) => walk(c, `${pointer}/all/${i}`));
+    else if ('any' in condition) condition.any.forEach((c, i) => walk(c, `${pointer}/any/${i}`));
+    else if ('not' in condition) walk(condition.not, `${pointer}/not`);
+  };
+  walk(rule.conditions, '/conditions');
+  return out;
+}
+
+/**
+ * Structural equality of JSON values (objects compared by keys regardless of order, arrays by position).
+ *
+ * @example
+ * ```ts
+ * deepEqual({ a: [1, 2] }, { a: [1, 2] }); // true
+ * ```
+ */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  }
+  const ka = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  return ka.every(
+    (k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+  );
+}
+
+/** JSON text of a value for failure messages (`undefined` shown as such). */
+function show(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  return JSON.stringify(value);
+}
+
+/** The code of an error thrown by an evaluation: typed errors carry `code`, anything else is `INTERNAL`. */
+export function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'INTERNAL';
+}
+
+/** A high-resolution clock where one exists (Node, browsers); durations only, never a decision's time. */
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+/** Compares a decision (or an error) with a case's expectations; returns one line per mismatch. */
+function checkCase(testCase: TestCase, decision: Decision | undefined, error: unknown): string[] {
+  const expect = testCase.expect ?? {};
+  const failures: string[] = [];
+  if (expect.error !== undefined) {
+    if (decision) failures.push(`error: expected ${expect.error}, got outcome ${show(decision.outcome)}`);
+    else if (errorCode(error) !== expect.error) {
+      failures.push(`error: expected ${expect.error}, got ${errorCode(error)} (${(error as Error)?.message ?? String(error)})`);
+    }
+    return failures;
+  }
+  if (!decision) {
+    failures.push(`error: expected a decision, got ${errorCode(error)} (${(error as Error)?.message ?? String(error)})`);
+    return failures;
+  }
+  const outcome = decision.outcome as Record<string, unknown>;
+  for (const [key, want] of Object.entries(expect.outcome ?? {})) {
+    if (!deepEqual(outcome[key], want)) failures.push(`outcome.${key}: expected ${show(want)}, got ${show(outcome[key])}`);
+  }
+  if (expect.fired !== undefined) {
+    const fired = decision.fired.map((f) => f.rule);
+    if (!deepEqual(fired, expect.fired)) failures.push(`fired: expected ${show(expect.fired)}, got ${show(fired)}`);
+  }
+  return failures;
+}
+
+/** Coverage items of a pack: per rule fired / not fired, per leaf true / false; keyed for lookup. */
+interface CoverageItems {
+  items: Map<string, { label: string; seen: boolean }>;
+}
+
+function coverageItems(pack: Pack): CoverageItems {
+  const items = new Map<string, { label: string; seen: boolean }>();
+  for (const rule of pack.document.rules) {
+    items.set(`${rule.name}|fired`, { label: `rule ${rule.name}: never fired`, seen: false });
+    items.set(`${rule.name}|not-fired`, { label: `rule ${rule.name}: never not fired`, seen: false });
+    for (const leaf of leafConditions(rule)) {
+      const text = describeLeafShort(leaf.condition);
+      items.set(`${rule.name}|${leaf.index}|true`, {
+        label: `rule ${rule.name} condition ${leaf.index} (${text}): never true`,
+        seen: false,
+      });
+      items.set(`${rule.name}|${leaf.index}|false`, {
+        label: `rule ${rule.name} condition ${leaf.index} (${text}): never false`,
+        seen: false,
+      });
+    }
+  }
+  return { items };
+}
+
+/** A one-line technical rendering of a leaf: `claimAmountYuan greaterThanInclusive {param: level2ClaimYuan}`. */
+export function describeLeafShort(leaf: LeafCondition): string {
+  const fact = leaf.path ? `${leaf.fact}.${leaf.path.replace(/^\$\./, '')}` : leaf.fact;
+  return `${fact} ${leaf.operator} ${JSON.stringify(leaf.value)}`;
+}
+
+/** Marks what a decision's explanation shows as seen. */
+function recordCoverage(coverage: CoverageItems, decision: Decision): void {
+  for (const trace of decision.explanation ?? []) {
+    const ruleItem = coverage.items.get(`${trace.rule}|${trace.fired ? 'fired' : 'not-fired'}`);
+    if (ruleItem) ruleItem.seen = true;
+    trace.conditions.forEach((condition, index) => {
+      if (condition.result === 'not-evaluated') return;
+      const item = coverage.items.get(`${trace.rule}|${index}|${condition.result ? 'true' : 'false'}`);
+      if (item) item.seen = true;
+    });
+  }
+}
+
+/**
+ * Runs every case of a suite against a pack: evaluates each case's facts with the case's `asOf` (or the suite's)
+ * and parameters, compares the outcome (partial: keys given must deep-equal), the exact list of fired rules when
+ * given, or the error code when one is expected; and measures rule and condition coverage from the explanations.
+ *
+ * @param pack - the loaded pack
+ * @param suite - its test suite (`<pack-id>.test.json`)
+ * @returns one result per case (in suite order), pass/fail counts and coverage
+ * @example
+ * ```ts
+ * const report = await runSuite(pack, suite);
+ * console.log(`PASS: ${report.passed}/${report.cases.length}`, `${report.coverage.percent}%`);
+ * ```
+ */
+export async function runSuite(pack: Pack, suite: TestSuite): Promise<SuiteReport> {
+  const coverage = coverageItems(pack);
+  const cases: CaseResult[] = [];
+  for (const testCase of suite.cases) {
+    const asOf = testCase.asOf ?? suite.asOf;
+    let decision: Decision | undefined;
+    let error: unknown;
+    const started = now();
+    try {
+      if (asOf === undefined) {
+        throw Object.assign(new Error('the case has no asOf and neither has the suite'), { code: 'NO_AS_OF' });
+      }
+      decision = await pack.evaluate(testCase.facts ?? {}, {
+        asOf,
+        ...(testCase.parameters ? { parameters: testCase.parameters } : {}),
+        explain: true,
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    const durationMs = now() - started;
+    if (decision) recordCoverage(coverage, decision);
+    const failures = checkCase(testCase, decision, error);
+    cases.push({
+      name: testCase.name,
+      status: failures.length === 0 ? 'pass' : 'fail',
+      durationMs,
+      failures,
+      expected: testCase.expect ?? {},
+      actual: decision ? decision.outcome : { error: errorCode(error) },
+      ...(decision ? { decision } : {}),
+    });
+  }
+  const all = [...coverage.items.values()];
+  const covered = all.filter((item) => item.seen).length;
+  const percent = all.length === 0 ? 100 : Math.floor((covered / all.length) * 10000) / 100;
+  const passed = cases.filter((c) => c.status === 'pass').length;
+  return {
+    pack: pack.id,
+    cases,
+    passed,
+    failed: cases.length - passed,
+    durationMs: cases.reduce((sum, c) => sum + c.durationMs, 0),
+    coverage: { percent, total: all.length, covered, missing: all.filter((i) => !i.seen).map((i) => i.label) },
+  };
+}
