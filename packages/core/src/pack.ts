@@ -98,7 +98,13 @@ function parameterSchema(def: ParameterDefinition): Record<string, unknown> {
 
 function compileOrProblem(ajv: typeof plainAjv, schema: unknown, path: string, problems: Problem[]): ValidateFunction | undefined {
   try {
-    return ajv.compile(schema as Record<string, unknown>);
+    // A top-level $id would clash when a pack is loaded twice (two versions, a replay): compile without it, and
+    // drop the schema from ajv's cache afterwards so that loading many packs does not grow memory.
+    const { $id: _ignored, ...rest } = schema as Record<string, unknown>;
+    void _ignored;
+    const validate = ajv.compile(rest);
+    ajv.removeSchema(rest);
+    return validate;
   } catch (error) {
     problems.push({ path, message: `is not a valid JSON Schema: ${(error as Error).message}`, code: 'INVALID_SCHEMA' });
     return undefined;

@@ -1,0 +1,331 @@
+import { describe, expect, it } from 'vitest';
+import severityFixture from '../test/fixtures/severity.pack.json';
+import {
+  AftersalesError,
+  FactValidationError,
+  OutcomeValidationError,
+  PackNotEffectiveError,
+  PackValidationError,
+  ParameterValidationError,
+  RuleConflictError,
+} from './errors.js';
+import { loadPack, validatePack } from './pack.js';
+import { loadPacks, PackRegistry } from './registry.js';
+import type { RulePackDocument } from './types.js';
+
+const asOf = '2026-03-01T09:00:00+08:00';
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+const severity = () => clone(severityFixture) as unknown as RulePackDocument;
+
+/** A small pack with two overlapping rules, to exercise each hit policy. */
+function bands(hitPolicy: 'first' | 'collect' | 'unique'): RulePackDocument {
+  return {
+    id: 'bands',
+    version: '1.0.0',
+    title: { zh: '区间', en: 'Bands' },
+    description: { zh: '测试', en: 'Test' },
+    sources: [{ id: 'T', document: 'test', clause: '1' }],
+    effective: { from: '2026-01-01', to: '2026-12-31' },
+    hitPolicy,
+    facts: { type: 'object', properties: { x: { type: 'number', default: 0 } } },
+    rules: [
+      { name: 'low', source: 'T 1', priority: 1, conditions: { all: [{ fact: 'x', operator: 'greaterThanInclusive', value: 10 }] }, event: { type: 'band', params: { band: 'low', tags: ['low', 'any'] } } },
+      { name: 'high', source: 'T 1', priority: 5, conditions: { all: [{ fact: 'x', operator: 'greaterThanInclusive', value: 20 }] }, event: { type: 'band', params: { band: 'high', tags: ['high', 'any'] } } },
+      { name: 'high-too', source: 'T 1', priority: 5, conditions: { all: [{ fact: 'x', operator: 'greaterThanInclusive', value: 30 }] }, event: { type: 'band', params: { band: 'very-high' } } },
+    ],
+    default: { band: 'none', tags: [] },
+    outcome: { type: 'object', properties: { band: { type: 'string' }, tags: { type: 'array' } }, required: ['band'] },
+  };
+}
+
+describe('hit policies', () => {
+  it('first: the highest priority wins, ties by document order', async () => {
+    const pack = loadPack(bands('first'));
+    expect((await pack.evaluate({ x: 25 }, { asOf })).outcome.band).toBe('high');
+    expect((await pack.evaluate({ x: 35 }, { asOf })).outcome.band).toBe('high');
+    expect((await pack.evaluate({ x: 35 }, { asOf })).fired.map((f) => f.rule)).toEqual(['high', 'high-too', 'low']);
+    expect((await pack.evaluate({ x: 5 }, { asOf })).outcome).toEqual({ band: 'none', tags: [] });
+  });
+
+  it('collect: arrays concatenated without duplicates, scalars from the first rule that sets them', async () => {
+    const pack = loadPack(bands('collect'));
+    const decision = await pack.evaluate({ x: 25 }, { asOf });
+    expect(decision.outcome).toEqual({ band: 'high', tags: ['high', 'any', 'low'] });
+  });
+
+  it('unique: one rule is fine, two throw RULE_CONFLICT naming them', async () => {
+    const pack = loadPack(bands('unique'));
+    expect((await pack.evaluate({ x: 15 }, { asOf })).outcome.band).toBe('low');
+    await expect(pack.evaluate({ x: 25 }, { asOf })).rejects.toThrow(RuleConflictError);
+    await expect(pack.evaluate({ x: 25 }, { asOf })).rejects.toMatchObject({ code: 'RULE_CONFLICT', rules: ['high', 'low'] });
+  });
+});
+
+describe('parameters', () => {
+  it('an override changes the threshold for that evaluation only and is recorded', async () => {
+    const pack = loadPack(severity());
+    const raised = await pack.evaluate({ claimAmountYuan: 50000 }, { asOf, parameters: { level2ClaimYuan: 80000 } });
+    expect(raised.outcome).toEqual({ class: 'major', level: 3 });
+    expect(raised.parameters).toEqual({ level2ClaimYuan: 80000 });
+    const normal = await pack.evaluate({ claimAmountYuan: 50000 }, { asOf });
+    expect(normal.outcome).toEqual({ class: 'major', level: 2 });
+  });
+
+  it('overrides are validated against the parameter type and range', async () => {
+    const pack = loadPack(severity());
+    const attempt = pack.evaluate({}, { asOf, parameters: { level2ClaimYuan: '80000', level3ClaimYuan: -1, unknown: 1 } });
+    await expect(attempt).rejects.toThrow(ParameterValidationError);
+    try {
+      await pack.evaluate({}, { asOf, parameters: { level2ClaimYuan: '80000', level3ClaimYuan: -1, unknown: 1 } });
+    } catch (error) {
+      const e = error as ParameterValidationError;
+      expect(e.code).toBe('INVALID_PARAMETERS');
+      expect(e.problems.map((p) => [p.path, p.code])).toEqual([
+        ['/level2ClaimYuan', 'schema.type'],
+        ['/level3ClaimYuan', 'schema.minimum'],
+        ['/unknown', 'UNKNOWN_PARAMETER'],
+      ]);
+    }
+  });
+
+  it('a parameter whose own value breaks its type is a pack problem', () => {
+    const doc = severity();
+    doc.parameters!.level2ClaimYuan!.value = -5;
+    expect(validatePack(doc)).toContainEqual(expect.objectContaining({ path: '/parameters/level2ClaimYuan/value', code: 'schema.minimum' }));
+  });
+});
+
+describe('facts', () => {
+  it('defaults apply and the caller’s object is not modified', async () => {
+    const pack = loadPack(severity());
+    const facts = { claimAmountYuan: 10000 };
+    const decision = await pack.evaluate(facts, { asOf });
+    expect(facts).toEqual({ claimAmountYuan: 10000 });
+    expect(decision.explanation[0]?.conditions[0]?.factValue).toBe(0);
+  });
+
+  it('invalid facts throw INVALID_FACTS with a pointer, expected and found', async () => {
+    const pack = loadPack(severity());
+    await expect(pack.evaluate({ casualties: 1.5 }, { asOf })).rejects.toMatchObject({
+      code: 'INVALID_FACTS',
+      problems: [{ path: '/casualties', code: 'schema.type', expected: 'integer', found: 1.5 }],
+    });
+    await expect(pack.evaluate(null, { asOf })).rejects.toThrow(FactValidationError);
+    await expect(pack.evaluate([1], { asOf })).rejects.toThrow(FactValidationError);
+  });
+});
+
+describe('explanation', () => {
+  it('marks a condition that was never evaluated as not-evaluated', async () => {
+    const pack = loadPack(severity());
+    const decision = await pack.evaluate({ breakdown: true }, { asOf });
+    const level3 = decision.explanation.find((r) => r.rule === 'level-3')!;
+    expect(level3.fired).toBe(true);
+    expect(level3.conditions[0]).toMatchObject({ fact: 'breakdown', result: true, factValue: true });
+    expect(level3.conditions[1]).toMatchObject({ fact: 'claimAmountYuan', param: 'level3ClaimYuan', value: 10000, result: 'not-evaluated' });
+    expect(level3.conditions[1]).not.toHaveProperty('factValue');
+  });
+
+  it('records the value seen for failed conditions and interpolates messages', async () => {
+    const pack = loadPack(severity());
+    const decision = await pack.evaluate({ claimAmountYuan: 49999 }, { asOf });
+    const level2 = decision.explanation.find((r) => r.rule === 'level-2-claim')!;
+    expect(level2.conditions[0]).toMatchObject({ result: false, factValue: 49999, value: 50000 });
+    expect(decision.outcome.level).toBe(3);
+    const general = await pack.evaluate({}, { asOf });
+    expect(general.messages).toEqual({ zh: '一般质量信息', en: 'General quality information' });
+    const level2Decision = await pack.evaluate({ claimAmountYuan: 50000 }, { asOf });
+    expect(level2Decision.messages.en).toBe('Level 2 major quality information');
+  });
+
+  it('explain: false leaves the explanation out', async () => {
+    const pack = loadPack(severity());
+    expect((await pack.evaluate({}, { asOf, explain: false })).explanation).toEqual([]);
+  });
+});
+
+describe('determinism and time', () => {
+  it('two evaluations of the same input serialise identically', async () => {
+    const pack = loadPack(severity());
+    const a = await pack.evaluate({ claimAmountYuan: 12000, breakdown: true }, { asOf, parameters: { level3ClaimYuan: 20000 } });
+    const b = await pack.evaluate({ breakdown: true, claimAmountYuan: 12000 }, { asOf, parameters: { level3ClaimYuan: 20000 } });
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    expect(a.packHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('the pack hash ignores key order but not content', () => {
+    const doc = severity();
+    const reordered = clone(Object.fromEntries(Object.entries(doc).reverse()));
+    expect(loadPack(reordered).packHash).toBe(loadPack(doc).packHash);
+    doc.parameters!.level2ClaimYuan!.value = 60000;
+    expect(loadPack(doc).packHash).not.toBe(loadPack(reordered).packHash);
+  });
+
+  it('asOf is required and must carry an offset; a Date is accepted', async () => {
+    const pack = loadPack(severity());
+    await expect(pack.evaluate({}, { asOf: '2026-03-01T09:00:00' })).rejects.toMatchObject({ code: 'INVALID_AS_OF' });
+    await expect(pack.evaluate({}, {} as never)).rejects.toBeInstanceOf(AftersalesError);
+    expect((await pack.evaluate({}, { asOf: new Date('2026-03-01T01:00:00Z') })).asOf).toBe('2026-03-01T01:00:00.000Z');
+  });
+
+  it('the effective period is checked on the local date of asOf', async () => {
+    const pack = loadPack(bands('first'));
+    await expect(pack.evaluate({}, { asOf: '2025-12-31T15:59:59Z' })).rejects.toThrow(PackNotEffectiveError);
+    expect((await pack.evaluate({}, { asOf: '2025-12-31T16:00:00Z' })).outcome.band).toBe('none');
+    await expect(pack.evaluate({}, { asOf: '2026-12-31T16:00:00Z' })).rejects.toMatchObject({ code: 'NOT_EFFECTIVE' });
+  });
+});
+
+describe('loading', () => {
+  it('reports every problem with a JSON pointer', () => {
+    const doc = severity() as unknown as Record<string, any>;
+    doc.rules[1].conditions.all[0].value = { param: 'noSuchParam' };
+    doc.rules[2].name = 'level-2-claim';
+    doc.rules[0].conditions.all[0].fact = 'noSuchFact';
+    doc.rules[0].conditions.all[0].path = 'a.__proto__';
+    doc.derived = [{ name: 'd', calculator: 'no-such', args: {} }];
+    let error: PackValidationError | undefined;
+    try {
+      loadPack(doc);
+    } catch (e) {
+      error = e as PackValidationError;
+    }
+    expect(error).toBeInstanceOf(PackValidationError);
+    expect(error!.code).toBe('INVALID_PACK');
+    const found = error!.problems.map((p) => `${p.code} ${p.path}`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'UNKNOWN_PARAMETER /rules/1/conditions/all/0/value/param',
+        'DUPLICATE_RULE /rules/2/name',
+        'UNKNOWN_FACT /rules/0/conditions/all/0/fact',
+        'UNSAFE_PATH /rules/0/conditions/all/0/path',
+        'UNKNOWN_CALCULATOR /derived/0/calculator',
+      ]),
+    );
+  });
+
+  it('schema errors say where and what was expected', () => {
+    const doc = severity() as unknown as Record<string, any>;
+    doc.hitPolicy = 'random';
+    delete doc.version;
+    doc.rules[0].conditions.all[0].operator = 'matches';
+    const problems = validatePack(doc);
+    expect(problems).toContainEqual(expect.objectContaining({ path: '/version', code: 'schema.required' }));
+    expect(problems).toContainEqual(expect.objectContaining({ path: '/hitPolicy', code: 'schema.enum', found: 'random' }));
+    expect(problems.some((p) => p.path.startsWith('/rules/0/conditions'))).toBe(true);
+  });
+
+  it('a calculator argument that does not exist or is missing is a problem', () => {
+    const doc = severity();
+    doc.derived = [{ name: 'age', calculator: 'days-between', args: { from: { fact: 'claimAmountYuan' }, until: 1 } }];
+    const codes = validatePack(doc).map((p) => `${p.code} ${p.path}`);
+    expect(codes).toEqual(expect.arrayContaining(['MISSING_ARGUMENT /derived/0/args/to', 'UNKNOWN_ARGUMENT /derived/0/args/until']));
+  });
+
+  it('the document is copied: later edits to it do not change the pack', async () => {
+    const doc = severity();
+    const pack = loadPack(doc);
+    doc.parameters!.level2ClaimYuan!.value = 1;
+    expect((await pack.evaluate({ claimAmountYuan: 2 }, { asOf })).outcome.level).toBeNull();
+  });
+
+  it('an outcome that breaks the outcome schema is a pack defect (INVALID_OUTCOME)', async () => {
+    const doc = severity();
+    doc.rules[0]!.event.params = { class: 'catastrophic', level: 1 };
+    const pack = loadPack(doc);
+    await expect(pack.evaluate({ casualties: 1 }, { asOf })).rejects.toThrow(OutcomeValidationError);
+  });
+});
+
+describe('composition', () => {
+  function escalation(): RulePackDocument {
+    return {
+      id: 'mini-escalation',
+      version: '1.0.0',
+      title: { zh: '升级', en: 'Escalation' },
+      description: { zh: '测试', en: 'Test' },
+      sources: [{ id: 'HC', document: 'HC', clause: '§4' }],
+      effective: { from: '2020-01-01' },
+      hitPolicy: 'collect',
+      requires: [{ pack: 'mini-severity', as: 'severity', factsFrom: 'severityFacts' }],
+      facts: {
+        type: 'object',
+        properties: {
+          level: { type: ['integer', 'null'], default: null },
+          receivedAt: { type: 'string', format: 'date-time' },
+          severityFacts: { type: 'object' },
+        },
+        required: ['receivedAt'],
+      },
+      derived: [
+        { name: 'effectiveLevel', calculator: 'coalesce', args: { values: [{ fact: 'level' }, { fact: 'severity', path: 'level' }] } },
+        { name: 'onSiteDue', calculator: 'end-of-local-day', args: { value: { fact: 'receivedAt' } } },
+      ],
+      rules: [
+        {
+          name: 'level-1',
+          source: 'HC §4',
+          priority: 10,
+          conditions: { all: [{ fact: 'effectiveLevel', operator: 'equal', value: 1 }] },
+          event: { type: 'act', params: { lead: 'quality-assurance', actions: [{ id: 'qa-technical-support', dueAt: { fact: 'onSiteDue' } }] } },
+        },
+        {
+          name: 'any-major',
+          source: 'HC §4',
+          conditions: { all: [{ fact: 'effectiveLevel', operator: 'in', value: [1, 2, 3] }] },
+          event: { type: 'act', params: { lead: 'after-sales', actions: [{ id: 'daily-major-report', dueAt: null }] } },
+        },
+      ],
+      default: { lead: 'after-sales', actions: [] },
+      outcome: { type: 'object', required: ['lead', 'actions'] },
+    };
+  }
+
+  it('uses the required pack’s outcome as a fact, resolving references in event params', async () => {
+    const registry = loadPacks([escalation(), severity()]);
+    const pack = registry.get('mini-escalation')!;
+    const decision = await pack.evaluate({ receivedAt: '2026-03-01T17:30:00Z', severityFacts: { casualties: 2 } }, { asOf });
+    expect(decision.derived.severity).toEqual({ class: 'major', level: 1 });
+    expect(decision.outcome).toEqual({
+      lead: 'quality-assurance',
+      actions: [
+        { id: 'qa-technical-support', dueAt: '2026-03-02T23:59:59.999+08:00' },
+        { id: 'daily-major-report', dueAt: null },
+      ],
+    });
+  });
+
+  it('invalid facts of the required pack are reported under the factsFrom pointer', async () => {
+    const pack = loadPacks([severity(), escalation()]).get('mini-escalation')!;
+    await expect(pack.evaluate({ receivedAt: '2026-03-01T17:30:00Z', severityFacts: { casualties: -1 } }, { asOf })).rejects.toMatchObject({
+      code: 'INVALID_FACTS',
+      problems: [{ path: '/severityFacts/casualties', code: 'schema.minimum' }],
+    });
+  });
+
+  it('an unresolved requires is a load problem; a cycle is rejected with its path', () => {
+    expect(() => loadPack(escalation())).toThrow(/required pack "mini-severity" is not in the registry/);
+    const a = escalation();
+    const b = severity() as RulePackDocument;
+    b.requires = [{ pack: 'mini-escalation', as: 'esc' }];
+    let error: PackValidationError | undefined;
+    try {
+      loadPacks([a, b]);
+    } catch (e) {
+      error = e as PackValidationError;
+    }
+    expect(error?.problems[0]).toMatchObject({ code: 'REQUIRES_CYCLE' });
+    expect(String(error?.problems[0]?.message)).toMatch(/mini-escalation -> mini-severity -> mini-escalation|mini-severity -> mini-escalation -> mini-severity/);
+    const self = severity();
+    self.requires = [{ pack: 'mini-severity', as: 'me' }];
+    expect(validatePack(self, { registry: new PackRegistry() })).toContainEqual(expect.objectContaining({ code: 'REQUIRES_CYCLE', path: '/requires/0/pack' }));
+  });
+
+  it('a failed loadPacks leaves the caller’s registry untouched', () => {
+    const registry = new PackRegistry();
+    const broken = escalation() as unknown as Record<string, unknown>;
+    broken.hitPolicy = 'nope';
+    expect(() => loadPacks([severity(), broken], { registry })).toThrow(PackValidationError);
+    expect(registry.list()).toEqual([]);
+  });
+});
