@@ -24,18 +24,19 @@ export {
 
 // Calculators for derived facts
 export { listCalculators, getCalculator } from './calculators.js';
-export type { CalculatorInfo, CalculatorContext } from './calculators.js';
+export type { CalculatorInfo, CalculatorContext, CalculatorArgument } from './calculators.js';
 
 // Safe property paths and canonical hashing
 export { getPath, parsePath } from './path.js';
 export { canonicalJson, hashPack } from './canonical.js';
 
 // Test suites, coverage, lint, docs and explanations in words
-export { runSuite } from './testing.js';
-export type { SuiteReport, CaseResult, CoverageReport } from './testing.js';
-export { lintPack } from './lint.js';
-export type { LintReport, ThresholdGap } from './lint.js';
-export { renderPackDocs } from './docs.js';
+export { runSuite, leafConditions, deepEqual } from './testing.js';
+export type { SuiteReport, CaseResult, CoverageReport, LeafRef } from './testing.js';
+export { lintPack, lintMessages } from './lint.js';
+export type { LintReport, ThresholdGap, UniqueGap } from './lint.js';
+export { renderPackDocs, formatCondition, formatNumber } from './docs.js';
+export type { Lang } from './docs.js';
 export { describeDecision } from './describe.js';
 
 // Data shapes

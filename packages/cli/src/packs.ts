@@ -1,0 +1,231 @@
+/**
+ * Finds the packs a command names: a bundled pack id (from `@aftersales/rules`), a path to a `pack.json`, or a
+ * directory searched for `pack.json` files. Packs on disk are loaded against a registry holding the bundled packs
+ * and each other, so a pack that `requires` another resolves whichever side it lives on; its suite is the
+ * `<id>.test.json` beside it. This is the only module of the CLI that reads pack files.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { loadPack, PackRegistry, validatePack, type Pack, type Problem, type TestSuite } from '@aftersales/core';
+import * as rules from '@aftersales/rules';
+import { JsonSyntaxError, locateJson, type JsonLocations } from './json-locator.js';
+
+/** What `@aftersales/rules` offers (kept loose so the CLI tolerates a registry or a list). */
+interface BundledApi {
+  loadBundledPacks?: () => PackRegistry | Pack[];
+  bundledPackIds?: readonly string[] | (() => readonly string[]);
+  getSuite?: (id: string) => TestSuite | undefined;
+}
+
+const bundledApi = rules as unknown as BundledApi;
+let bundledRegistry: PackRegistry | undefined;
+
+/** The bundled packs, loaded once. */
+export function bundledPacks(): PackRegistry {
+  if (bundledRegistry) return bundledRegistry;
+  const loaded = bundledApi.loadBundledPacks?.();
+  const registry = new PackRegistry();
+  if (Array.isArray(loaded)) loaded.forEach((p) => registry.add(p));
+  else if (loaded) loaded.list().forEach((p) => registry.add(p));
+  bundledRegistry = registry;
+  return registry;
+}
+
+/** The ids of the bundled packs, in their published order. */
+export function bundledIds(): string[] {
+  const ids = bundledApi.bundledPackIds;
+  if (typeof ids === 'function') return [...ids()];
+  if (Array.isArray(ids)) return [...ids];
+  return bundledPacks()
+    .list()
+    .map((p) => p.id);
+}
+
+/** A pack the command works on, with where it came from. */
+export interface PackTarget {
+  id: string;
+  pack: Pack;
+  suite?: TestSuite;
+  /** The `pack.json` path (absent for a bundled pack). */
+  file?: string;
+  suiteFile?: string;
+}
+
+/** A pack file that did not load, with its problems located in the file. */
+export interface PackFileFailure {
+  file: string;
+  problems: LocatedProblem[];
+}
+
+/** A problem with the line and column of its JSON pointer, where the file is on disk. */
+export interface LocatedProblem extends Problem {
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** A file that is not a pack, a suite that does not parse: a user error to report, exit 2. */
+export class UsageError extends Error {
+  readonly code = 'USAGE';
+}
+
+/** Lists `pack.json` files under a directory (sorted, skipping `node_modules` and dot-folders). */
+export function findPackFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (current: string): void => {
+    for (const entry of readdirSync(current, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      const full = join(current, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name === 'pack.json') out.push(full);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Reads and parses a JSON file, locating its values; a syntax error becomes a located problem. */
+export function readJsonFile(file: string): { doc?: unknown; locations?: JsonLocations; problems: LocatedProblem[] } {
+  const text = readFileSync(file, 'utf8');
+  try {
+    const locations = locateJson(text);
+    return { doc: JSON.parse(text.replace(/^\uFEFF/, '')), locations, problems: [] };
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) {
+      return {
+        problems: [{ path: '', message: error.message, code: 'INVALID_JSON', file, ...error.position }],
+      };
+    }
+    throw error;
+  }
+}
+
+/** Attaches file, line and column to problems. */
+export function locate(problems: Problem[], file: string, locations: JsonLocations | undefined): LocatedProblem[] {
+  return problems.map((p) => ({ ...p, file, ...(locations ? locations.locate(p.path) : {}) }));
+}
+
+/** Expands the command's arguments into pack files on disk and bundled ids. */
+function expand(args: string[]): Array<{ file: string } | { id: string }> {
+  const out: Array<{ file: string } | { id: string }> = [];
+  for (const arg of args) {
+    if (existsSync(arg)) {
+      const full = resolve(arg);
+      if (statSync(full).isDirectory()) {
+        const files = findPackFiles(full);
+        if (files.length === 0) throw new UsageError(`no pack.json under ${arg} / ${arg} 下没有 pack.json`);
+        files.forEach((file) => out.push({ file }));
+      } else out.push({ file: full });
+    } else if (bundledIds().includes(arg)) out.push({ id: arg });
+    else {
+      throw new UsageError(
+        `${arg}: neither a bundled pack (${bundledIds().join(', ')}) nor a file / 既不是内置规则包，也不是文件`,
+      );
+    }
+  }
+  return out;
+}
+
+/** Reads a suite file, or undefined when there is none. */
+function readSuite(file: string): TestSuite | undefined {
+  if (!existsSync(file)) return undefined;
+  const { doc, problems } = readJsonFile(file);
+  if (problems.length > 0) throw new UsageError(`${file}: ${problems[0]!.message}`);
+  return doc as TestSuite;
+}
+
+/**
+ * Loads the packs that arguments name, with their suites. Packs on disk that fail to load are returned as
+ * failures with located problems; other packs still load.
+ *
+ * @param args - bundled ids, `pack.json` paths or directories; none means every bundled pack
+ * @returns the loaded targets in argument order, and the failures
+ * @throws {@link UsageError} for an argument that names nothing
+ * @example
+ * ```ts
+ * const { targets, failures } = resolvePacks(['quality-severity', './my-pack/pack.json']);
+ * ```
+ */
+export function resolvePacks(args: string[]): { targets: PackTarget[]; failures: PackFileFailure[] } {
+  const items = args.length === 0 ? bundledIds().map((id) => ({ id })) : expand(args);
+  const registry = new PackRegistry();
+  bundledPacks()
+    .list()
+    .forEach((p) => registry.add(p));
+  const failures: PackFileFailure[] = [];
+  // Parse every file first, then load them in dependency order by retrying until no progress.
+  const parsed = new Map<string, { doc?: unknown; locations?: JsonLocations; problems: LocatedProblem[] }>();
+  for (const item of items) if ('file' in item && !parsed.has(item.file)) parsed.set(item.file, readJsonFile(item.file));
+  const loaded = new Map<string, Pack>();
+  let pending = [...parsed.entries()].filter(([, p]) => p.problems.length === 0);
+  for (let progress = true; progress && pending.length > 0; ) {
+    progress = false;
+    pending = pending.filter(([file, { doc }]) => {
+      try {
+        const pack = loadPack(doc, { registry });
+        registry.add(pack);
+        loaded.set(file, pack);
+        progress = true;
+        return false;
+      } catch {
+        return true;
+      }
+    });
+  }
+  for (const [file, p] of parsed) {
+    if (p.problems.length > 0) failures.push({ file, problems: p.problems });
+    else if (!loaded.has(file)) {
+      const problems = validatePack(p.doc, { registry });
+      failures.push({
+        file,
+        problems: locate(
+          problems.length > 0 ? problems : [{ path: '', message: 'does not load', code: 'INVALID_PACK' }],
+          file,
+          p.locations,
+        ),
+      });
+    }
+  }
+  const targets: PackTarget[] = [];
+  const seen = new Set<string>();
+  for (const item of items) {
+    if ('id' in item) {
+      if (seen.has(`id:${item.id}`)) continue;
+      seen.add(`id:${item.id}`);
+      const pack = bundledPacks().get(item.id);
+      if (!pack) throw new UsageError(`${item.id}: bundled pack did not load / 内置规则包未能加载`);
+      const suite = bundledApi.getSuite?.(item.id);
+      targets.push({ id: item.id, pack, ...(suite ? { suite } : {}) });
+    } else {
+      const pack = loaded.get(item.file);
+      if (!pack || seen.has(`file:${item.file}`)) continue;
+      seen.add(`file:${item.file}`);
+      const suiteFile = join(dirname(item.file), `${pack.id}.test.json`);
+      const suite = readSuite(suiteFile);
+      targets.push({ id: pack.id, pack, file: item.file, ...(suite ? { suite, suiteFile } : {}) });
+    }
+  }
+  return { targets, failures };
+}
+
+/** A path relative to the working directory, for messages. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
+}
+
+/**
+ * Loads exactly one pack (for eval, explain, docs).
+ *
+ * @throws {@link UsageError} when the argument names no pack; a {@link PackFileFailure} list when it does not load
+ * @example
+ * ```ts
+ * const target = resolveOnePack('quality-severity');
+ * ```
+ */
+export function resolveOnePack(arg: string | undefined): { target?: PackTarget; failures: PackFileFailure[] } {
+  if (!arg) throw new UsageError('missing <pack> / 缺少 <pack>');
+  const { targets, failures } = resolvePacks([arg]);
+  if (targets.length > 1) throw new UsageError(`${arg}: names more than one pack / 指定了多个规则包`);
+  return { ...(targets[0] ? { target: targets[0] } : {}), failures };
+}
