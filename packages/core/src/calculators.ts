@@ -303,9 +303,8 @@ export function listCalculators(): CalculatorInfo[] {
  * Runs one calculator by name, outside a pack (for tests and tools).
  *
  * @param name - the calculator's name, e.g. `days-after-period-end`
- * @param args - resolved arguments
- * @param context - `{ timeZone }`
- * @returns the calculated value, or `null` when an argument is absent or invalid
+ * @returns a function of the resolved arguments and `{ timeZone }` that gives the calculated value, or `null`
+ *   when an argument is absent or invalid
  * @throws `Error` for an unknown calculator
  * @example
  * ```ts
