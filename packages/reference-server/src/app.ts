@@ -1,0 +1,140 @@
+/**
+ * Builds the reference server's Hono app from injected dependencies — the bundled pack registry, a migrated
+ * storage, a clock, configuration and a logger — with no runtime side effects: nothing listens, nothing reads the
+ * environment, nothing handles signals (that is `main.ts`). Middleware order: request id, access log, body limit
+ * (`413` before any parsing), then the routes; every error leaves through one handler that gives it the common
+ * error body and the request id.
+ */
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { PackRegistry } from '@aftersales/core';
+import { PackCatalog, type Logger } from './catalog.js';
+import type { AppEnv, ResolvedConfig, ServerConfig, ServerContext } from './context.js';
+import { HttpError, toErrorResponse } from './errors.js';
+import { LogWriter } from './log-writer.js';
+import { requestId } from './middleware/request-id.js';
+import { auditRoutes } from './routes/audit.js';
+import { decisionRoutes } from './routes/decisions.js';
+import { healthRoutes } from './routes/health.js';
+import { openApiRoutes } from './routes/openapi.js';
+import { packRoutes } from './routes/packs.js';
+import { versionRoutes } from './routes/versions.js';
+import type { Storage } from './storage/types.js';
+
+/** What the app is built from. */
+export interface AppDeps {
+  /** The packs shipped with the release (`loadBundledPacks()`), active unless storage says otherwise. */
+  packs: PackRegistry;
+  /** A migrated storage. */
+  storage: Storage;
+  /** The server clock (default `() => new Date()`): default `asOf` and `recordedAt`. */
+  clock?: () => Date;
+  config?: ServerConfig;
+  /** Receives one JSON-able object per log line (default: discard). */
+  log?: Logger;
+  /** Decision and request id generator (default `crypto.randomUUID`). */
+  newId?: () => string;
+}
+
+/** Default request body limit: 1 MiB. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Builds the app. Reads the stored pack versions and active versions (and records the bundled packs' documents),
+ * so it is async; it starts nothing.
+ *
+ * @param deps - see {@link AppDeps}
+ * @returns the Hono app; serve `app.fetch` with any adapter
+ * @throws StorageUnavailableError when storage cannot be read
+ * @example
+ * ```ts
+ * const storage = new SqliteStorage({ file: './data/aftersales.db' });
+ * await storage.migrate();
+ * const app = await createApp({ packs: loadBundledPacks(), storage });
+ * const res = await app.request('/healthz');
+ * ```
+ */
+export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
+  const clock = deps.clock ?? (() => new Date());
+  const log = deps.log ?? (() => undefined);
+  const config: ResolvedConfig = {
+    adminToken: deps.config?.adminToken || undefined,
+    maskFields: deps.config?.maskFields ?? [],
+    bodyLimitBytes: deps.config?.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
+    batchLimit: deps.config?.batchLimit ?? 1000,
+    impactDefaultLimit: deps.config?.impactDefaultLimit ?? 100,
+  };
+  const catalog = await PackCatalog.open(deps.packs, deps.storage, clock, log);
+  const ctx: ServerContext = {
+    catalog,
+    storage: deps.storage,
+    writer: new LogWriter(deps.storage),
+    clock,
+    newId: deps.newId ?? randomUUID,
+    config,
+    log,
+  };
+
+  const app = new Hono<AppEnv>();
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    log({
+      time: new Date().toISOString(),
+      level: c.res.status >= 500 ? 'error' : 'info',
+      msg: 'request',
+      requestId: c.var.requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    });
+  });
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: config.bodyLimitBytes,
+      onError: () => {
+        throw new HttpError(413, 'PAYLOAD_TOO_LARGE', {
+          zh: `请求体超过上限 ${config.bodyLimitBytes} 字节`,
+          en: `the request body exceeds the limit of ${config.bodyLimitBytes} bytes`,
+        });
+      },
+    }),
+  );
+
+  app.route('/', healthRoutes(ctx));
+  app.route('/', packRoutes(ctx));
+  app.route('/', versionRoutes(ctx));
+  app.route('/', decisionRoutes(ctx));
+  app.route('/', auditRoutes(ctx));
+  app.route('/', openApiRoutes(ctx));
+
+  app.notFound((c) => {
+    const { status, body } = toErrorResponse(
+      new HttpError(404, 'NOT_FOUND', { zh: `没有此路径：${c.req.method} ${c.req.path}`, en: `no such route: ${c.req.method} ${c.req.path}` }),
+      c.var.requestId ?? '',
+    );
+    return c.json(body, status as 404);
+  });
+  app.onError((error, c) => {
+    const id = c.var.requestId ?? '';
+    const { status, body, headers } = toErrorResponse(error, id);
+    if (status >= 500) {
+      log({
+        time: new Date().toISOString(),
+        level: 'error',
+        msg: status === 503 ? 'storage unavailable' : 'unhandled error',
+        requestId: id,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        ...(status === 500 && error instanceof Error && error.stack ? { stack: error.stack } : {}),
+      });
+    }
+    for (const [k, v] of Object.entries(headers)) c.header(k, v);
+    c.header('X-Request-Id', id);
+    return c.json(body, status as 400);
+  });
+  return app;
+}

@@ -1,0 +1,84 @@
+/**
+ * What every route of the server shares: the pack catalogue, the storage and its group-commit writer, the clock,
+ * the id generator, the configuration and the logger; plus the Hono environment type and the JSON body reader
+ * that turns a malformed body into `400`.
+ */
+import type { Context } from 'hono';
+import type { PackCatalog, Logger } from './catalog.js';
+import type { LogWriter } from './log-writer.js';
+import type { Storage } from './storage/types.js';
+import { HttpError } from './errors.js';
+
+/** Settings of a server instance; every field has a default. */
+export interface ServerConfig {
+  /** Bearer token of the admin routes; without it the admin routes are off (`404`). */
+  adminToken?: string;
+  /** Dotted fact paths masked before storage (personal data). */
+  maskFields?: string[];
+  /** Largest request body in bytes (default 1 MiB); larger ones get `413` before parsing. */
+  bodyLimitBytes?: number;
+  /** Most items in one batch request (default 1,000). */
+  batchLimit?: number;
+  /** Logged decisions an impact preview replays when the request does not say (default 100; at most 10,000). */
+  impactDefaultLimit?: number;
+}
+
+/** The resolved configuration. */
+export interface ResolvedConfig {
+  adminToken: string | undefined;
+  maskFields: string[];
+  bodyLimitBytes: number;
+  batchLimit: number;
+  impactDefaultLimit: number;
+}
+
+/** Shared by every route. */
+export interface ServerContext {
+  catalog: PackCatalog;
+  storage: Storage;
+  writer: LogWriter;
+  clock: () => Date;
+  newId: () => string;
+  config: ResolvedConfig;
+  log: Logger;
+}
+
+/** The Hono environment of the app. */
+export interface AppEnv {
+  Variables: { requestId: string };
+}
+
+/**
+ * Reads the request body as JSON.
+ *
+ * @returns the parsed value
+ * @throws HttpError 400 `MALFORMED_JSON` when the body is empty or not JSON
+ * @example
+ * ```ts
+ * const body = await readJson(c);
+ * ```
+ */
+export async function readJson(c: Context<AppEnv>): Promise<unknown> {
+  const text = await c.req.text();
+  try {
+    if (text.trim() === '') throw new SyntaxError('empty body');
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new HttpError(400, 'MALFORMED_JSON', {
+      zh: `请求体不是有效的 JSON：${(error as Error).message}`,
+      en: `the request body is not valid JSON: ${(error as Error).message}`,
+    });
+  }
+}
+
+/**
+ * Whether a value is a plain JSON object (not null, not an array).
+ *
+ * @example
+ * ```ts
+ * isObject({}) // true
+ * ```
+ */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

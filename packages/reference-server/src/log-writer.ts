@@ -1,0 +1,86 @@
+/**
+ * Group commit for the decision log. Decisions that finish evaluating in the same turn of the event loop are
+ * appended together in one transaction (one fsync), and each caller's promise resolves only after that commit:
+ * the server answers `201` for a decision only once it is durably stored. When the commit fails, every caller in
+ * the group gets the error and none of them is acknowledged.
+ */
+import type { DecisionRecord, NewDecisionRecord, Storage } from './storage/types.js';
+
+interface Waiting {
+  records: NewDecisionRecord[];
+  resolve: (stored: DecisionRecord[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Batches appends to a storage.
+ *
+ * @example
+ * ```ts
+ * const writer = new LogWriter(storage);
+ * const [stored] = await writer.append([record]);
+ * ```
+ */
+export class LogWriter {
+  private queue: Waiting[] = [];
+  private scheduled = false;
+  private flushing: Promise<void> = Promise.resolve();
+
+  /**
+   * @param storage - where records go
+   * @param maxGroup - most records in one transaction (default 5000)
+   */
+  constructor(
+    private readonly storage: Storage,
+    private readonly maxGroup = 5000,
+  ) {}
+
+  /**
+   * Appends records (in order, contiguous in the chain) and resolves after their commit.
+   *
+   * @throws StorageUnavailableError when the commit fails
+   */
+  append(records: NewDecisionRecord[]): Promise<DecisionRecord[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ records, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.flushing = this.flushing.then(() => this.flush());
+        });
+      }
+    });
+  }
+
+  /** Resolves when every append queued so far has settled. */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0 || this.scheduled) {
+      await new Promise((r) => setImmediate(r));
+      await this.flushing;
+    }
+    await this.flushing;
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const group: Waiting[] = [];
+      let size = 0;
+      while (this.queue.length > 0 && (group.length === 0 || size + (this.queue[0]?.records.length ?? 0) <= this.maxGroup)) {
+        const next = this.queue.shift() as Waiting;
+        group.push(next);
+        size += next.records.length;
+      }
+      try {
+        const stored = await this.storage.appendDecisions(group.flatMap((w) => w.records));
+        let offset = 0;
+        for (const w of group) {
+          w.resolve(stored.slice(offset, offset + w.records.length));
+          offset += w.records.length;
+        }
+      } catch (error) {
+        for (const w of group) w.reject(error);
+      }
+    }
+  }
+}

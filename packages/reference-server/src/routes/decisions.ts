@@ -1,0 +1,265 @@
+/**
+ * Decision routes. `POST /v1/packs/{id}/decisions` evaluates facts on the pack's active version and answers `201`
+ * only after the record is durably in the hash-chained log; `…/decisions:batch` does the same for up to 1,000
+ * items in one commit. `GET /v1/decisions/{id}`, `GET /v1/decisions` (filters and cursor pagination) read the log;
+ * `POST /v1/decisions/{id}/replay` re-evaluates the recorded (masked) facts under the recorded pack version and
+ * `asOf` and says whether the result is identical, listing every difference otherwise.
+ */
+import { Hono } from 'hono';
+import { canonicalJson, type Decision, type Pack, type Problem } from '@aftersales/core';
+import { isObject, readJson, type AppEnv, type ServerContext } from '../context.js';
+import { jsonDiff } from '../diff.js';
+import { HttpError, notFound, toErrorResponse } from '../errors.js';
+import { maskDecision, maskFacts } from '../masking.js';
+import type { DecisionRecord, NewDecisionRecord } from '../storage/types.js';
+
+/** A decision request: facts, an optional `asOf` and optional parameter overrides. */
+export interface DecisionRequest {
+  facts: unknown;
+  asOf?: string;
+  parameters?: Record<string, unknown>;
+}
+
+/**
+ * Checks the shape of a decision request (the facts themselves are the engine's to check).
+ *
+ * @param body - parsed JSON
+ * @param at - JSON pointer prefix for problems (batch items)
+ * @returns the request, or the problems found
+ * @example
+ * ```ts
+ * parseDecisionRequest({ facts: {} }) // { request: { facts: {} } }
+ * ```
+ */
+export function parseDecisionRequest(body: unknown, at = ''): { request: DecisionRequest } | { problems: Problem[] } {
+  if (!isObject(body)) return { problems: [{ path: at || '', message: 'must be an object', code: 'schema.type', expected: 'object' }] };
+  const problems: Problem[] = [];
+  for (const key of Object.keys(body)) {
+    if (!['facts', 'asOf', 'parameters'].includes(key)) {
+      problems.push({ path: `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: 'is not allowed', code: 'schema.additionalProperties' });
+    }
+  }
+  if (!('facts' in body)) problems.push({ path: at || '', message: "must have required property 'facts'", code: 'schema.required' });
+  if ('asOf' in body && typeof body.asOf !== 'string') problems.push({ path: `${at}/asOf`, message: 'must be a string (ISO 8601 date-time)', code: 'schema.type' });
+  if ('parameters' in body && !isObject(body.parameters)) problems.push({ path: `${at}/parameters`, message: 'must be an object', code: 'schema.type' });
+  if (problems.length > 0) return { problems };
+  const request: DecisionRequest = { facts: body.facts };
+  if (typeof body.asOf === 'string') request.asOf = body.asOf;
+  if (isObject(body.parameters)) request.parameters = body.parameters;
+  return { request };
+}
+
+function invalidRequest(problems: Problem[]): HttpError {
+  return new HttpError(422, 'INVALID_REQUEST', { zh: '请求格式不正确', en: 'the request does not have the expected shape' }, problems);
+}
+
+/** A decision list item. */
+function summary(r: DecisionRecord): Record<string, unknown> {
+  return {
+    decisionId: r.decisionId,
+    seq: r.seq,
+    recordedAt: r.recordedAt,
+    pack: r.pack,
+    version: r.version,
+    packHash: r.packHash,
+    asOf: r.asOf,
+    outcome: r.outcome,
+    hash: r.hash,
+  };
+}
+
+function fullRecord(r: DecisionRecord): Record<string, unknown> {
+  return {
+    decisionId: r.decisionId,
+    seq: r.seq,
+    recordedAt: r.recordedAt,
+    pack: r.pack,
+    version: r.version,
+    packHash: r.packHash,
+    asOf: r.asOf,
+    parameters: r.parameters,
+    facts: r.facts,
+    outcome: r.outcome,
+    decision: r.decision,
+    prevHash: r.prevHash,
+    hash: r.hash,
+  };
+}
+
+const encodeCursor = (seq: number): string => Buffer.from(`seq:${seq}`, 'utf8').toString('base64url');
+function decodeCursor(cursor: string): number {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const m = /^seq:(\d{1,15})$/.exec(text);
+  if (!m?.[1]) {
+    throw new HttpError(400, 'INVALID_CURSOR', { zh: '分页游标无效', en: 'invalid pagination cursor' }, [
+      { path: '/cursor', message: 'is not a cursor returned by this server', code: 'INVALID_CURSOR', found: cursor },
+    ]);
+  }
+  return Number(m[1]);
+}
+
+function parseInstant(name: string, value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) {
+    throw new HttpError(400, 'INVALID_QUERY', { zh: `查询参数 ${name} 不是有效的时间`, en: `query parameter ${name} is not a valid date-time` }, [
+      { path: `/${name}`, message: 'must be an ISO 8601 date or date-time', code: 'schema.format', found: value },
+    ]);
+  }
+  return new Date(ms).toISOString();
+}
+
+/**
+ * Evaluates one request on a pack and builds the record to log.
+ *
+ * @returns the decision (as returned to the caller) and the record (masked)
+ * @throws AftersalesError from the engine
+ */
+async function decide(ctx: ServerContext, pack: Pack, request: DecisionRequest): Promise<{ decision: Decision; record: NewDecisionRecord }> {
+  const asOf = request.asOf ?? ctx.clock().toISOString();
+  const decision = await pack.evaluate(request.facts, {
+    asOf,
+    ...(request.parameters ? { parameters: request.parameters } : {}),
+  });
+  const record: NewDecisionRecord = {
+    decisionId: ctx.newId(),
+    recordedAt: ctx.clock().toISOString(),
+    pack: decision.pack,
+    version: decision.version,
+    packHash: decision.packHash,
+    asOf: decision.asOf,
+    parameters: decision.parameters,
+    facts: maskFacts(request.facts, ctx.config.maskFields),
+    outcome: decision.outcome,
+    decision: maskDecision(decision, ctx.config.maskFields),
+  };
+  return { decision, record };
+}
+
+/**
+ * The decision routes.
+ *
+ * @example
+ * ```ts
+ * app.route('/', decisionRoutes(ctx));
+ * ```
+ */
+export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  const activePack = (id: string): Pack => {
+    const pack = ctx.catalog.active(id);
+    if (!pack) throw notFound('PACK_NOT_FOUND', `没有规则包 ${id}`, `no pack ${id}`);
+    return pack;
+  };
+
+  app.post('/v1/packs/:id/decisions:batch', async (c) => {
+    // Take the active version once: every item of the batch uses the same version.
+    const pack = activePack(c.req.param('id'));
+    const body = await readJson(c);
+    const items = Array.isArray(body) ? body : isObject(body) ? body.items : undefined;
+    if (!Array.isArray(items)) {
+      throw invalidRequest([{ path: '/items', message: 'must be an array of decision requests', code: 'schema.type', expected: 'array' }]);
+    }
+    if (items.length > ctx.config.batchLimit) {
+      throw invalidRequest([
+        { path: '/items', message: `must have at most ${ctx.config.batchLimit} items`, code: 'schema.maxItems', expected: ctx.config.batchLimit, found: items.length },
+      ]);
+    }
+    const results: Array<Record<string, unknown>> = [];
+    const records: NewDecisionRecord[] = [];
+    const decided: Array<{ index: number; decision: Decision }> = [];
+    for (const [index, item] of items.entries()) {
+      const parsed = parseDecisionRequest(item, `/items/${index}`);
+      if ('problems' in parsed) {
+        results[index] = { index, status: 422, error: toErrorResponse(invalidRequest(parsed.problems), c.var.requestId).body.error };
+        continue;
+      }
+      try {
+        const { decision, record } = await decide(ctx, pack, parsed.request);
+        records.push(record);
+        decided.push({ index, decision });
+      } catch (error) {
+        const { status, body: errorBody } = toErrorResponse(error, c.var.requestId);
+        if (status >= 500) throw error;
+        results[index] = { index, status, error: errorBody.error };
+      }
+    }
+    const stored = await ctx.writer.append(records);
+    decided.forEach(({ index, decision }, i) => {
+      results[index] = { index, status: 201, decisionId: stored[i]?.decisionId, ...decision };
+    });
+    return c.json({ stored: stored.length, failed: items.length - stored.length, results }, stored.length > 0 || items.length === 0 ? 201 : 422);
+  });
+
+  app.post('/v1/packs/:id/decisions', async (c) => {
+    const pack = activePack(c.req.param('id'));
+    const parsed = parseDecisionRequest(await readJson(c));
+    if ('problems' in parsed) throw invalidRequest(parsed.problems);
+    const { decision, record } = await decide(ctx, pack, parsed.request);
+    const [stored] = await ctx.writer.append([record]);
+    c.header('Location', `/v1/decisions/${encodeURIComponent(record.decisionId)}`);
+    return c.json({ decisionId: stored?.decisionId ?? record.decisionId, ...decision }, 201);
+  });
+
+  app.get('/v1/decisions/:decisionId', async (c) => {
+    const record = await ctx.storage.getDecision(c.req.param('decisionId'));
+    if (!record) throw notFound('DECISION_NOT_FOUND', `没有决定 ${c.req.param('decisionId')}`, `no decision ${c.req.param('decisionId')}`);
+    return c.json(fullRecord(record));
+  });
+
+  app.get('/v1/decisions', async (c) => {
+    const q = c.req.query();
+    let limit = 50;
+    if (q.limit !== undefined) {
+      limit = Number(q.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+        throw new HttpError(400, 'INVALID_QUERY', { zh: 'limit 须为 1 到 1000 的整数', en: 'limit must be an integer from 1 to 1000' }, [
+          { path: '/limit', message: 'must be an integer from 1 to 1000', code: 'schema.range', found: q.limit },
+        ]);
+      }
+    }
+    const from = parseInstant('from', q.from);
+    const to = parseInstant('to', q.to);
+    const afterSeq = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const rows = await ctx.storage.listDecisions({
+      ...(q.pack ? { pack: q.pack } : {}),
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+      ...(afterSeq !== undefined ? { afterSeq } : {}),
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return c.json({ items: page.map(summary), nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null });
+  });
+
+  app.post('/v1/decisions/:decisionId/replay', async (c) => {
+    const record = await ctx.storage.getDecision(c.req.param('decisionId'));
+    if (!record) throw notFound('DECISION_NOT_FOUND', `没有决定 ${c.req.param('decisionId')}`, `no decision ${c.req.param('decisionId')}`);
+    const pack = ctx.catalog.byHash(record.packHash);
+    if (!pack) {
+      throw new HttpError(409, 'VERSION_UNAVAILABLE', {
+        zh: `记录所用的规则包版本 ${record.pack}@${record.version}（${record.packHash}）在本服务器上不可用`,
+        en: `the pack version the record used, ${record.pack}@${record.version} (${record.packHash}), is not available on this server`,
+      });
+    }
+    const base = { decisionId: record.decisionId, pack: record.pack, version: record.version, packHash: record.packHash, asOf: record.asOf };
+    let replayed: Decision;
+    try {
+      replayed = await pack.evaluate(record.facts, { asOf: record.asOf, parameters: record.parameters });
+    } catch (error) {
+      const { status, body } = toErrorResponse(error, c.var.requestId);
+      if (status >= 500) throw error;
+      return c.json({ ...base, identical: false, differences: [], error: body.error });
+    }
+    const masked = maskDecision(replayed, ctx.config.maskFields);
+    // Compare through canonical JSON so that the stored (round-tripped) and the fresh decision compare as JSON.
+    const recordedJson = JSON.parse(canonicalJson(record.decision)) as unknown;
+    const replayedJson = JSON.parse(canonicalJson(masked)) as unknown;
+    const differences = jsonDiff(recordedJson, replayedJson);
+    return c.json({ ...base, identical: differences.length === 0, differences, outcome: replayed.outcome });
+  });
+
+  return app;
+}

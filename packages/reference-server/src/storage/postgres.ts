@@ -1,0 +1,334 @@
+/**
+ * PostgreSQL storage (node-postgres), chosen with `DATABASE_URL=postgres://…`. Same tables and behaviour as the
+ * SQLite storage, optionally inside a named schema (tests use one schema per run). Appends take a transaction-level
+ * advisory lock, read the chain head and insert the records, so several server processes can share one database
+ * and the chain stays linear; within a process appends are also queued so they do not wait on the lock holding
+ * pool connections. Connection loss and server-side "cannot serve" errors become {@link StorageUnavailableError},
+ * and the pool reconnects by itself when the database comes back.
+ */
+import pg from 'pg';
+import { canonicalJson } from '@aftersales/core';
+import { linkRecords } from '../chain.js';
+import {
+  DECISION_COLUMNS,
+  decisionValues,
+  rowToRecord,
+  rowToVersion,
+  type DecisionRow,
+  type VersionRow,
+} from './rows.js';
+import {
+  StorageUnavailableError,
+  type Activation,
+  type DecisionQuery,
+  type DecisionRecord,
+  type NewDecisionRecord,
+  type PutVersionResult,
+  type Storage,
+  type StoredPackVersion,
+} from './types.js';
+
+/** Key of the advisory locks taken by migrations and appends ("aftersal" in ASCII, truncated to int4 pairs). */
+const LOCK_CLASS = 0x61667465;
+const LOCK_MIGRATE = 1;
+const LOCK_APPEND = 2;
+
+function migrations(s: string): Array<{ version: number; sql: string }> {
+  return [
+    {
+      version: 1,
+      sql: `
+        CREATE TABLE ${s}.decisions (
+          seq BIGINT PRIMARY KEY,
+          decision_id TEXT NOT NULL UNIQUE,
+          recorded_at TEXT NOT NULL,
+          pack TEXT NOT NULL,
+          version TEXT NOT NULL,
+          pack_hash TEXT NOT NULL,
+          as_of TEXT NOT NULL,
+          parameters_json TEXT NOT NULL,
+          facts_json TEXT NOT NULL,
+          outcome_json TEXT NOT NULL,
+          decision_json TEXT NOT NULL,
+          prev_hash TEXT NOT NULL,
+          hash TEXT NOT NULL
+        );
+        CREATE INDEX decisions_pack_seq ON ${s}.decisions (pack, seq);
+        CREATE INDEX decisions_recorded_at ON ${s}.decisions (recorded_at);
+        CREATE FUNCTION ${s}.decisions_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN RAISE EXCEPTION 'the decision log is append-only'; END $$;
+        CREATE TRIGGER decisions_no_change BEFORE UPDATE OR DELETE ON ${s}.decisions
+          FOR EACH ROW EXECUTE FUNCTION ${s}.decisions_append_only();
+        CREATE TABLE ${s}.pack_versions (
+          pack TEXT NOT NULL,
+          version TEXT NOT NULL,
+          pack_hash TEXT NOT NULL,
+          document_json TEXT NOT NULL,
+          origin TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          suite_json TEXT,
+          PRIMARY KEY (pack, version)
+        );
+        CREATE TABLE ${s}.active_versions (
+          pack TEXT PRIMARY KEY,
+          version TEXT NOT NULL,
+          activated_at TEXT NOT NULL
+        );
+        CREATE TABLE ${s}.activations (
+          id BIGSERIAL PRIMARY KEY,
+          pack TEXT NOT NULL,
+          version TEXT NOT NULL,
+          activated_at TEXT NOT NULL
+        );
+      `,
+    },
+  ];
+}
+
+/** SQLSTATE classes meaning "cannot serve now": connection (08), resources (53), operator intervention (57), read-only (25006). */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57|58)|^25006$/;
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
+
+/** Options of {@link PostgresStorage}. */
+export interface PostgresStorageOptions {
+  /** `postgres://user@host:port/database` */
+  connectionString: string;
+  /** Schema holding the tables (created when missing); default `public`. */
+  schema?: string;
+  /** Pool size (default 10). */
+  max?: number;
+  /** Milliseconds to wait for a connection before answering 503 (default 5000). */
+  connectionTimeoutMs?: number;
+}
+
+/**
+ * The PostgreSQL implementation of {@link Storage}.
+ *
+ * @example
+ * ```ts
+ * const storage = new PostgresStorage({ connectionString: process.env.DATABASE_URL! });
+ * await storage.migrate();
+ * ```
+ */
+export class PostgresStorage implements Storage {
+  readonly kind = 'postgres' as const;
+  private readonly pool: pg.Pool;
+  private readonly schema: string;
+  private readonly s: string;
+  private appendQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: PostgresStorageOptions) {
+    this.schema = options.schema ?? 'public';
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.schema)) throw new Error(`invalid schema name: ${this.schema}`);
+    this.s = `"${this.schema}"`;
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.max ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+    });
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    this.pool.on('error', () => undefined);
+  }
+
+  async migrate(): Promise<void> {
+    await this.tx(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, LOCK_MIGRATE]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.s}`);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${this.s}.schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`,
+      );
+      const { rows } = await client.query<{ v: number | null }>(`SELECT MAX(version) AS v FROM ${this.s}.schema_migrations`);
+      const current = rows[0]?.v ?? 0;
+      for (const migration of migrations(this.s)) {
+        if (migration.version <= current) continue;
+        await client.query(migration.sql);
+        await client.query(`INSERT INTO ${this.s}.schema_migrations (version, applied_at) VALUES ($1, $2)`, [
+          migration.version,
+          new Date().toISOString(),
+        ]);
+      }
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1');
+  }
+
+  appendDecisions(records: NewDecisionRecord[]): Promise<DecisionRecord[]> {
+    if (records.length === 0) return Promise.resolve([]);
+    const run = this.appendQueue.then(() =>
+      this.tx(async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, LOCK_APPEND]);
+        const { rows } = await client.query<{ seq: string; hash: string }>(
+          `SELECT seq, hash FROM ${this.s}.decisions ORDER BY seq DESC LIMIT 1`,
+        );
+        const head = rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : undefined;
+        const linked = linkRecords(head, records);
+        const width = DECISION_COLUMNS.length;
+        // One multi-row INSERT per chunk keeps a batch of 1,000 to a few round trips.
+        for (let start = 0; start < linked.length; start += 200) {
+          const chunk = linked.slice(start, start + 200);
+          const placeholders = chunk
+            .map((_, i) => `(${DECISION_COLUMNS.map((__, j) => `$${i * width + j + 1}`).join(', ')})`)
+            .join(', ');
+          await client.query(
+            `INSERT INTO ${this.s}.decisions (${DECISION_COLUMNS.join(', ')}) VALUES ${placeholders}`,
+            chunk.flatMap(decisionValues),
+          );
+        }
+        return linked;
+      }),
+    );
+    this.appendQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  async getDecision(decisionId: string): Promise<DecisionRecord | undefined> {
+    const { rows } = await this.query<DecisionRow>(`SELECT * FROM ${this.s}.decisions WHERE decision_id = $1`, [decisionId]);
+    return rows[0] ? rowToRecord(rows[0]) : undefined;
+  }
+
+  async listDecisions(query: DecisionQuery): Promise<DecisionRecord[]> {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    const add = (clause: string, value: string | number): void => {
+      args.push(value);
+      where.push(clause.replace('?', `$${args.length}`));
+    };
+    if (query.pack !== undefined) add('pack = ?', query.pack);
+    if (query.from !== undefined) add('recorded_at >= ?', query.from);
+    if (query.to !== undefined) add('recorded_at < ?', query.to);
+    if (query.afterSeq !== undefined) add('seq > ?', query.afterSeq);
+    args.push(query.limit);
+    const sql = `SELECT * FROM ${this.s}.decisions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT $${args.length}`;
+    const { rows } = await this.query<DecisionRow>(sql, args);
+    return rows.map(rowToRecord);
+  }
+
+  async recentDecisions(pack: string, limit: number): Promise<DecisionRecord[]> {
+    const { rows } = await this.query<DecisionRow>(
+      `SELECT * FROM ${this.s}.decisions WHERE pack = $1 ORDER BY seq DESC LIMIT $2`,
+      [pack, limit],
+    );
+    return rows.map(rowToRecord);
+  }
+
+  async scanChain(afterSeq: number, limit: number): Promise<DecisionRecord[]> {
+    const { rows } = await this.query<DecisionRow>(
+      `SELECT * FROM ${this.s}.decisions WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      [afterSeq, limit],
+    );
+    return rows.map(rowToRecord);
+  }
+
+  async putPackVersion(v: StoredPackVersion): Promise<PutVersionResult> {
+    return this.tx(async (client) => {
+      const inserted = await client.query(
+        `INSERT INTO ${this.s}.pack_versions (pack, version, pack_hash, document_json, origin, created_at, suite_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (pack, version) DO NOTHING`,
+        [
+          v.pack,
+          v.version,
+          v.packHash,
+          canonicalJson(v.document),
+          v.origin,
+          v.createdAt,
+          v.suite === undefined ? null : canonicalJson(v.suite),
+        ],
+      );
+      if (inserted.rowCount === 1) return 'created';
+      const { rows } = await client.query<{ pack_hash: string }>(
+        `SELECT pack_hash FROM ${this.s}.pack_versions WHERE pack = $1 AND version = $2`,
+        [v.pack, v.version],
+      );
+      return rows[0]?.pack_hash === v.packHash ? 'exists' : 'conflict';
+    });
+  }
+
+  async listPackVersions(): Promise<StoredPackVersion[]> {
+    const { rows } = await this.query<VersionRow>(`SELECT * FROM ${this.s}.pack_versions ORDER BY pack, created_at`);
+    return rows.map(rowToVersion);
+  }
+
+  async getActiveVersions(): Promise<Record<string, string>> {
+    const { rows } = await this.query<{ pack: string; version: string }>(`SELECT pack, version FROM ${this.s}.active_versions`);
+    return Object.fromEntries(rows.map((r) => [r.pack, r.version]));
+  }
+
+  async activateVersion(a: Activation): Promise<void> {
+    await this.tx(async (client) => {
+      await client.query(
+        `INSERT INTO ${this.s}.active_versions (pack, version, activated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (pack) DO UPDATE SET version = excluded.version, activated_at = excluded.activated_at`,
+        [a.pack, a.version, a.activatedAt],
+      );
+      await client.query(`INSERT INTO ${this.s}.activations (pack, version, activated_at) VALUES ($1, $2, $3)`, [
+        a.pack,
+        a.version,
+        a.activatedAt,
+      ]);
+    });
+  }
+
+  async listActivations(pack: string): Promise<Activation[]> {
+    const { rows } = await this.query<Activation>(
+      `SELECT pack, version, activated_at AS "activatedAt" FROM ${this.s}.activations WHERE pack = $1 ORDER BY id`,
+      [pack],
+    );
+    return rows;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async query<R extends pg.QueryResultRow>(sql: string, args?: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(sql, args);
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  private async tx<T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw this.translate(error);
+    }
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await body(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw this.translate(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private translate(error: unknown): unknown {
+    if (error instanceof StorageUnavailableError) return error;
+    const e = error as { code?: unknown; message?: unknown };
+    const code = typeof e.code === 'string' ? e.code : '';
+    const message = typeof e.message === 'string' ? e.message : String(error);
+    if (
+      UNAVAILABLE_SQLSTATE.test(code) ||
+      UNAVAILABLE_ERRNO.has(code) ||
+      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|pool after calling end/i.test(
+        message,
+      )
+    ) {
+      return new StorageUnavailableError(`PostgreSQL: ${message}`, error);
+    }
+    return error;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Conversions between stored rows and records, shared by the SQLite and PostgreSQL storages. JSON columns are
+ * stored as canonical JSON text (not JSONB) so that what is read back is exactly what was hashed; a column that no
+ * longer parses (a tampered row) is read as a marker object so that verification reports it instead of crashing.
+ */
+import { canonicalJson, type Decision } from '@aftersales/core';
+import type { DecisionRecord, NewDecisionRecord, StoredPackVersion } from './types.js';
+
+/** A decision row as both databases return it. */
+export interface DecisionRow {
+  seq: number | string;
+  decision_id: string;
+  recorded_at: string;
+  pack: string;
+  version: string;
+  pack_hash: string;
+  as_of: string;
+  parameters_json: string;
+  facts_json: string;
+  outcome_json: string;
+  decision_json: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** A pack-version row as both databases return it. */
+export interface VersionRow {
+  pack: string;
+  version: string;
+  pack_hash: string;
+  document_json: string;
+  origin: string;
+  created_at: string;
+  suite_json: string | null;
+}
+
+/**
+ * Parses a JSON column; unparseable text becomes `{ $unparseable: text }`.
+ *
+ * @example
+ * ```ts
+ * parseColumn('{"a":1}'); // { a: 1 }
+ * ```
+ */
+export function parseColumn(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return { $unparseable: text };
+  }
+}
+
+/**
+ * The column values of a record, in the order of {@link DECISION_COLUMNS}.
+ *
+ * @example
+ * ```ts
+ * db.prepare(insertSql).run(...decisionValues(record));
+ * ```
+ */
+export function decisionValues(r: DecisionRecord): Array<string | number> {
+  return [
+    r.seq,
+    r.decisionId,
+    r.recordedAt,
+    r.pack,
+    r.version,
+    r.packHash,
+    r.asOf,
+    canonicalJson(r.parameters),
+    canonicalJson(r.facts),
+    canonicalJson(r.outcome),
+    canonicalJson(r.decision),
+    r.prevHash,
+    r.hash,
+  ];
+}
+
+/** The decision columns, in the order of {@link decisionValues}. */
+export const DECISION_COLUMNS = [
+  'seq',
+  'decision_id',
+  'recorded_at',
+  'pack',
+  'version',
+  'pack_hash',
+  'as_of',
+  'parameters_json',
+  'facts_json',
+  'outcome_json',
+  'decision_json',
+  'prev_hash',
+  'hash',
+] as const;
+
+/**
+ * Reads a decision row back into a record.
+ *
+ * @example
+ * ```ts
+ * const record = rowToRecord(row);
+ * ```
+ */
+export function rowToRecord(row: DecisionRow): DecisionRecord {
+  const record: NewDecisionRecord = {
+    decisionId: row.decision_id,
+    recordedAt: row.recorded_at,
+    pack: row.pack,
+    version: row.version,
+    packHash: row.pack_hash,
+    asOf: row.as_of,
+    parameters: parseColumn(row.parameters_json) as Record<string, unknown>,
+    facts: parseColumn(row.facts_json),
+    outcome: parseColumn(row.outcome_json),
+    decision: parseColumn(row.decision_json) as Decision,
+  };
+  return { ...record, seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash };
+}
+
+/**
+ * Reads a pack-version row back.
+ *
+ * @example
+ * ```ts
+ * const version = rowToVersion(row);
+ * ```
+ */
+export function rowToVersion(row: VersionRow): StoredPackVersion {
+  return {
+    pack: row.pack,
+    version: row.version,
+    packHash: row.pack_hash,
+    document: parseColumn(row.document_json),
+    origin: row.origin === 'uploaded' ? 'uploaded' : 'bundled',
+    createdAt: row.created_at,
+    ...(row.suite_json !== null ? { suite: parseColumn(row.suite_json) } : {}),
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The one storage interface behind which the reference server keeps its decision log and its pack versions.
+ * Two implementations satisfy it — SQLite (better-sqlite3, the embedded default) and PostgreSQL (node-postgres) —
+ * and the same route tests run against both. The log is append-only and hash-chained: an implementation assigns
+ * each appended record the next sequence number, reads the previous record's hash and computes the record's own
+ * hash with {@link computeRecordHash} inside the same transaction, so the chain stays linear even when several
+ * processes share one database.
+ */
+import type { Decision } from '@aftersales/core';
+
+/** A decision about to be appended to the log (facts already masked). */
+export interface NewDecisionRecord {
+  /** Server-assigned id, returned to the caller. */
+  decisionId: string;
+  /** When the server logged it (ISO 8601, UTC, from the injected clock). */
+  recordedAt: string;
+  pack: string;
+  version: string;
+  packHash: string;
+  /** The instant decided as of, exactly as evaluated (the caller's or the server clock's). */
+  asOf: string;
+  /** Parameter overrides the caller sent (empty object when none). */
+  parameters: Record<string, unknown>;
+  /** The facts as stored: personal fields masked. */
+  facts: unknown;
+  outcome: unknown;
+  /** The whole decision as returned (explanation values of masked fields masked too). */
+  decision: Decision;
+}
+
+/** A decision as stored in the log: its place in the chain and its hashes. */
+export interface DecisionRecord extends NewDecisionRecord {
+  /** 1-based position in the chain. */
+  seq: number;
+  /** The previous record's hash ({@link GENESIS_HASH} for the first). */
+  prevHash: string;
+  /** `sha256:` + hex of this record's canonical JSON (see {@link computeRecordHash}). */
+  hash: string;
+}
+
+/** How a pack version came to the server. */
+export type PackVersionOrigin = 'bundled' | 'uploaded';
+
+/** A pack version kept in storage, so uploads and activations survive a restart. */
+export interface StoredPackVersion {
+  pack: string;
+  version: string;
+  packHash: string;
+  /** The pack document as uploaded or bundled. */
+  document: unknown;
+  origin: PackVersionOrigin;
+  /** When it was stored (ISO 8601, UTC). */
+  createdAt: string;
+  /** The test suite run at upload (uploaded versions), kept for auditors. */
+  suite?: unknown;
+}
+
+/** A row of the activation history: which version of a pack became active, and when. */
+export interface Activation {
+  pack: string;
+  version: string;
+  activatedAt: string;
+}
+
+/** A query of the decision log, in log order (ascending sequence). */
+export interface DecisionQuery {
+  pack?: string;
+  /** Inclusive lower bound on `recordedAt` (ISO 8601 UTC). */
+  from?: string;
+  /** Exclusive upper bound on `recordedAt` (ISO 8601 UTC). */
+  to?: string;
+  /** Only records after this sequence number (the cursor). */
+  afterSeq?: number;
+  limit: number;
+}
+
+/** Result of storing a pack version. */
+export type PutVersionResult = 'created' | 'exists' | 'conflict';
+
+/** The storage interface of the reference server. Every method may reject with {@link StorageUnavailableError}. */
+export interface Storage {
+  /** `sqlite` or `postgres`, for logs and `/readyz`. */
+  readonly kind: 'sqlite' | 'postgres';
+  /** Creates or upgrades the schema; safe to run on every start. */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  /**
+   * Appends records to the chain in one transaction, in order; resolves only after the commit is durable.
+   * @returns the stored records with their sequence numbers and hashes
+   */
+  appendDecisions(records: NewDecisionRecord[]): Promise<DecisionRecord[]>;
+  getDecision(decisionId: string): Promise<DecisionRecord | undefined>;
+  listDecisions(query: DecisionQuery): Promise<DecisionRecord[]>;
+  /** The last `limit` records of a pack, newest first. */
+  recentDecisions(pack: string, limit: number): Promise<DecisionRecord[]>;
+  /** Records with `seq > afterSeq`, ascending, at most `limit`: the chain walk of the verifier. */
+  scanChain(afterSeq: number, limit: number): Promise<DecisionRecord[]>;
+  /** Stores a version unless (pack, version) exists: `exists` when the stored hash is the same, `conflict` otherwise. */
+  putPackVersion(version: StoredPackVersion): Promise<PutVersionResult>;
+  listPackVersions(): Promise<StoredPackVersion[]>;
+  /** The active version of each pack that had one activated. */
+  getActiveVersions(): Promise<Record<string, string>>;
+  /** Records an activation (and makes it the active version) in one transaction. */
+  activateVersion(activation: Activation): Promise<void>;
+  listActivations(pack: string): Promise<Activation[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Thrown by a storage implementation when the database cannot serve a request (unreachable, read-only, disk
+ * full). The server answers `503`, and nothing is acknowledged that was not stored.
+ */
+export class StorageUnavailableError extends Error {
+  readonly code = 'STORAGE_UNAVAILABLE';
+  override readonly cause: unknown;
+  constructor(message: string, cause?: unknown) {
+    super(message);
+    this.name = 'StorageUnavailableError';
+    this.cause = cause;
+  }
+}
