@@ -223,7 +223,12 @@ const LABELS = {
 
 /** The text of a JSON Schema `description` that may be a string or `{zh, en}`. */
 function schemaText(description: unknown, lang: Lang): string {
-  if (typeof description === 'string') return description;
+  if (typeof description === 'string') {
+    // Packs write bilingual schema descriptions as "中文 / English".
+    const match = /^(.*[\u3400-\u9fff].*?)\s*\/\s+(.+)$/.exec(description);
+    if (match) return (lang === 'zh' ? match[1]! : match[2]!).trim();
+    return description;
+  }
   if (description && typeof description === 'object') {
     const localized = description as Partial<Record<Lang, unknown>>;
     const text = localized[lang] ?? localized.en ?? localized.zh;
