@@ -31,7 +31,7 @@ describe('lintPack', () => {
       { rule: 'level-2-claim', condition: 0, fact: 'claimAmountYuan', operator: 'greaterThanInclusive', threshold: 50000, param: 'level2ClaimYuan', missing: ['at', 'above'] },
       { rule: 'level-3', condition: 0, fact: 'claimAmountYuan', operator: 'greaterThanInclusive', threshold: 10000, missing: ['above'] },
     ]);
-    expect(report.messages[0]!.en).toContain('no case above');
+    expect(report.messages[0]!.en).toContain('no case at, above');
     expect(report.messages[0]!.zh).toContain('高于');
   });
 
