@@ -116,23 +116,23 @@ function formatProblem(p: LocatedProblem): string {
   return `${where}${p.path || '/'} ${p.message} [${p.code}]`;
 }
 
-function printFailures(failures: PackFileFailure[], io: CliIo): void {
+function printFailures(failures: PackFileFailure[], out: Writable): void {
   for (const failure of failures) {
-    io.stderr.write(`INVALID ${displayPath(failure.file)}: ${failure.problems.length} problem(s) / 个问题\n`);
-    for (const p of failure.problems) io.stderr.write(`  ${formatProblem(p)}\n`);
+    out.write(`INVALID ${displayPath(failure.file)}: ${failure.problems.length} problem(s) / 个问题\n`);
+    for (const p of failure.problems) out.write(`  ${formatProblem(p)}\n`);
   }
 }
 
 async function validateCommand(args: string[], io: CliIo): Promise<number> {
   const { positionals } = parse(args, { json: { type: 'boolean' } });
-  const { targets, failures } = resolvePacks(positionals);
+  const { targets, failures } = await resolvePacks(positionals);
   for (const target of targets) {
     // Bundled packs load at start-up; re-check their documents so the command reports the same as for files.
-    const problems = target.file ? [] : validatePack(target.pack.document, { registry: bundledPacks() });
+    const problems = target.file ? [] : validatePack(target.pack.document, { registry: await bundledPacks() });
     if (problems.length > 0) failures.push({ file: target.id, problems });
     else io.stdout.write(`OK ${target.file ? displayPath(target.file) : target.id} (${target.id} ${target.pack.version})\n`);
   }
-  printFailures(failures, io);
+  printFailures(failures, io.stdout);
   return failures.length > 0 ? 2 : 0;
 }
 
@@ -153,7 +153,7 @@ async function testCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`--threshold ${String(values.threshold)}: a percentage 0-100 / 应为 0-100 的百分比`);
   }
   const startedAt = new Date().toISOString().slice(0, 19);
-  const { targets, failures } = resolvePacks(positionals);
+  const { targets, failures } = await resolvePacks(positionals);
   const reports: SuiteReport[] = [];
   const problems: string[] = [];
   for (const target of targets) {
@@ -237,7 +237,7 @@ async function evalCommand(args: string[], io: CliIo): Promise<number> {
     param: { type: 'string', multiple: true },
     explain: { type: 'boolean' },
   });
-  const { target, failures } = resolveOnePack(positionals[0]);
+  const { target, failures } = await resolveOnePack(positionals[0]);
   if (!target) return reportPackFailures(failures, io);
   const asOf = (values['as-of'] as string | undefined) ?? new Date().toISOString();
   const parameters = parseParams(values.param as string[] | undefined);
@@ -274,7 +274,7 @@ async function explainCommand(args: string[], io: CliIo): Promise<number> {
     param: { type: 'string', multiple: true },
   });
   const language = lang(values.lang);
-  const { target, failures } = resolveOnePack(positionals[0]);
+  const { target, failures } = await resolveOnePack(positionals[0]);
   if (!target) return reportPackFailures(failures, io);
   if (values.facts === undefined) throw new UsageError('explain needs --facts <file|-> / 需要 --facts');
   const facts = await readJsonInput(values.facts as string, io);
@@ -288,7 +288,7 @@ async function explainCommand(args: string[], io: CliIo): Promise<number> {
 async function docsCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { lang: { type: 'string' }, output: { type: 'string', short: 'o' } });
   const language = lang(values.lang);
-  const { target, failures } = resolveOnePack(positionals[0]);
+  const { target, failures } = await resolveOnePack(positionals[0]);
   if (!target) return reportPackFailures(failures, io);
   const markdown = renderPackDocs(target.pack, language);
   if (values.output) writeFileSync(values.output as string, markdown);
@@ -299,7 +299,7 @@ async function docsCommand(args: string[], io: CliIo): Promise<number> {
 async function lintCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { lang: { type: 'string' }, json: { type: 'boolean' } });
   const language = lang(values.lang);
-  const { targets, failures } = resolvePacks(positionals);
+  const { targets, failures } = await resolvePacks(positionals);
   let gaps = 0;
   const reports = [];
   for (const target of targets) {
@@ -314,7 +314,7 @@ async function lintCommand(args: string[], io: CliIo): Promise<number> {
     for (const m of report.messages) io.stdout.write(`    ${m[language]}\n`);
   }
   if (values.json) io.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
-  printFailures(failures, io);
+  printFailures(failures, io.stderr);
   if (failures.length > 0) return 2;
   return gaps > 0 ? 1 : 0;
 }

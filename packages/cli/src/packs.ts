@@ -7,7 +7,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { loadPack, PackRegistry, validatePack, type Pack, type Problem, type TestSuite } from '@aftersales/core';
-import * as rules from '@aftersales/rules';
 import { JsonSyntaxError, locateJson, type JsonLocations } from './json-locator.js';
 
 /** What `@aftersales/rules` offers (kept loose so the CLI tolerates a registry or a list). */
@@ -17,12 +16,23 @@ interface BundledApi {
   getSuite?: (id: string) => TestSuite | undefined;
 }
 
-const bundledApi = rules as unknown as BundledApi;
+let bundledApi: BundledApi = {};
 let bundledRegistry: PackRegistry | undefined;
 
+/**
+ * Loads `@aftersales/rules` on first need: evaluating a pack file that requires nothing never pays for compiling
+ * every bundled pack.
+ */
+async function loadBundledApi(): Promise<BundledApi> {
+  if (bundledRegistry) return bundledApi;
+  bundledApi = (await import('@aftersales/rules')) as unknown as BundledApi;
+  return bundledApi;
+}
+
 /** The bundled packs, loaded once. */
-export function bundledPacks(): PackRegistry {
+export async function bundledPacks(): Promise<PackRegistry> {
   if (bundledRegistry) return bundledRegistry;
+  await loadBundledApi();
   const loaded = bundledApi.loadBundledPacks?.();
   const registry = new PackRegistry();
   if (Array.isArray(loaded)) loaded.forEach((p) => registry.add(p));
@@ -32,13 +42,12 @@ export function bundledPacks(): PackRegistry {
 }
 
 /** The ids of the bundled packs, in their published order. */
-export function bundledIds(): string[] {
+export async function bundledIds(): Promise<string[]> {
+  const registry = await bundledPacks();
   const ids = bundledApi.bundledPackIds;
   if (typeof ids === 'function') return [...ids()];
   if (Array.isArray(ids)) return [...ids];
-  return bundledPacks()
-    .list()
-    .map((p) => p.id);
+  return registry.list().map((p) => p.id);
 }
 
 /** A pack the command works on, with where it came from. */
@@ -106,7 +115,7 @@ export function locate(problems: Problem[], file: string, locations: JsonLocatio
 }
 
 /** Expands the command's arguments into pack files on disk and bundled ids. */
-function expand(args: string[]): Array<{ file: string } | { id: string }> {
+async function expand(args: string[]): Promise<Array<{ file: string } | { id: string }>> {
   const out: Array<{ file: string } | { id: string }> = [];
   for (const arg of args) {
     if (existsSync(arg)) {
@@ -116,11 +125,10 @@ function expand(args: string[]): Array<{ file: string } | { id: string }> {
         if (files.length === 0) throw new UsageError(`no pack.json under ${arg} / ${arg} 下没有 pack.json`);
         files.forEach((file) => out.push({ file }));
       } else out.push({ file: full });
-    } else if (bundledIds().includes(arg)) out.push({ id: arg });
-    else {
-      throw new UsageError(
-        `${arg}: neither a bundled pack (${bundledIds().join(', ')}) nor a file / 既不是内置规则包，也不是文件`,
-      );
+    } else {
+      const ids = await bundledIds();
+      if (ids.includes(arg)) out.push({ id: arg });
+      else throw new UsageError(`${arg}: neither a bundled pack (${ids.join(', ')}) nor a file / 既不是内置规则包，也不是文件`);
     }
   }
   return out;
@@ -143,19 +151,20 @@ function readSuite(file: string): TestSuite | undefined {
  * @throws {@link UsageError} for an argument that names nothing
  * @example
  * ```ts
- * const { targets, failures } = resolvePacks(['quality-severity', './my-pack/pack.json']);
+ * const { targets, failures } = await resolvePacks(['quality-severity', './my-pack/pack.json']);
  * ```
  */
-export function resolvePacks(args: string[]): { targets: PackTarget[]; failures: PackFileFailure[] } {
-  const items = args.length === 0 ? bundledIds().map((id) => ({ id })) : expand(args);
-  const registry = new PackRegistry();
-  bundledPacks()
-    .list()
-    .forEach((p) => registry.add(p));
+export async function resolvePacks(args: string[]): Promise<{ targets: PackTarget[]; failures: PackFileFailure[] }> {
+  const items = args.length === 0 ? (await bundledIds()).map((id) => ({ id })) : await expand(args);
   const failures: PackFileFailure[] = [];
   // Parse every file first, then load them in dependency order by retrying until no progress.
   const parsed = new Map<string, { doc?: unknown; locations?: JsonLocations; problems: LocatedProblem[] }>();
   for (const item of items) if ('file' in item && !parsed.has(item.file)) parsed.set(item.file, readJsonFile(item.file));
+  const registry = new PackRegistry();
+  const needsBundled =
+    items.some((item) => 'id' in item) ||
+    [...parsed.values()].some((p) => Array.isArray((p.doc as { requires?: unknown } | undefined)?.requires));
+  if (needsBundled) (await bundledPacks()).list().forEach((p) => registry.add(p));
   const loaded = new Map<string, Pack>();
   let pending = [...parsed.entries()].filter(([, p]) => p.problems.length === 0);
   for (let progress = true; progress && pending.length > 0; ) {
@@ -192,7 +201,7 @@ export function resolvePacks(args: string[]): { targets: PackTarget[]; failures:
     if ('id' in item) {
       if (seen.has(`id:${item.id}`)) continue;
       seen.add(`id:${item.id}`);
-      const pack = bundledPacks().get(item.id);
+      const pack = (await bundledPacks()).get(item.id);
       if (!pack) throw new UsageError(`${item.id}: bundled pack did not load / 内置规则包未能加载`);
       const suite = bundledApi.getSuite?.(item.id);
       targets.push({ id: item.id, pack, ...(suite ? { suite } : {}) });
@@ -220,12 +229,12 @@ export function displayPath(file: string): string {
  * @throws {@link UsageError} when the argument names no pack; a {@link PackFileFailure} list when it does not load
  * @example
  * ```ts
- * const target = resolveOnePack('quality-severity');
+ * const { target } = await resolveOnePack('quality-severity');
  * ```
  */
-export function resolveOnePack(arg: string | undefined): { target?: PackTarget; failures: PackFileFailure[] } {
+export async function resolveOnePack(arg: string | undefined): Promise<{ target?: PackTarget; failures: PackFileFailure[] }> {
   if (!arg) throw new UsageError('missing <pack> / 缺少 <pack>');
-  const { targets, failures } = resolvePacks([arg]);
+  const { targets, failures } = await resolvePacks([arg]);
   if (targets.length > 1) throw new UsageError(`${arg}: names more than one pack / 指定了多个规则包`);
   return { ...(targets[0] ? { target: targets[0] } : {}), failures };
 }
