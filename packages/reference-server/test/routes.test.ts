@@ -345,6 +345,46 @@ for (const b of backends) {
       expect((await second.call('GET', '/v1/audit/verify')).json).toMatchObject({ ok: true, records: 3 });
     });
 
+    it('activating while 50 clients send decisions: each decision names one version and replays identically under it', async () => {
+      const { doc } = qualitySeverity();
+      const { call } = await testApp(storage, { config: { adminToken: 's3cret-token' } });
+      await call('PUT', '/v1/packs/quality-severity/versions/1.1.0', { pack: raiseLevel2(doc, 80000, '1.1.0'), suite: raisedSuite() }, ADMIN);
+      const sends = Array.from({ length: 50 }, () => call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 } }));
+      const activation = call('POST', '/v1/packs/quality-severity/versions/1.1.0/activate', undefined, ADMIN);
+      const more = Array.from({ length: 50 }, () => call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 } }));
+      const results = await Promise.all([...sends, ...more]);
+      expect((await activation).status).toBe(200);
+      const expected: Record<string, number> = { '1.0.0': 2, '1.1.0': 3 };
+      for (const res of results) {
+        expect(res.status).toBe(201);
+        expect(res.json.outcome.level).toBe(expected[res.json.version]);
+        const replay = await call('POST', `/v1/decisions/${res.json.decisionId}/replay`);
+        expect(replay.json).toMatchObject({ identical: true, version: res.json.version });
+      }
+      expect((await call('GET', '/v1/audit/verify')).json).toMatchObject({ ok: true, records: 100 });
+    });
+
+    it('refuses a streamed body over the limit while reading it, before any parsing', async () => {
+      const { app } = await testApp(storage, { config: { bodyLimitBytes: 64 * 1024 } });
+      let pulled = 0;
+      const chunk = new TextEncoder().encode('x'.repeat(16 * 1024));
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulled += 1;
+          if (pulled > 1000) controller.close();
+          else controller.enqueue(chunk);
+        },
+      });
+      const res = await app.request('/v1/packs/quality-severity/decisions', {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+        duplex: 'half',
+      } as RequestInit);
+      expect(res.status).toBe(413);
+      expect(pulled).toBeLessThan(10);
+    });
+
     it('describes the API in OpenAPI 3.1 with each pack’s schemas, and serves a docs page', async () => {
       const { call } = await testApp(storage);
       const doc = (await call('GET', '/openapi.json')).json;
