@@ -1,0 +1,132 @@
+/**
+ * Tests of the package API: the bundled list matches the pack folders (and `bundled.ts` is up to date), every
+ * bundled pack loads and validates into one registry, suites are found by id, and a composition of
+ * quality-severity into escalation turns severity facts into who-does-what-by-when.
+ */
+import { readdirSync, existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadPack, validatePack } from '@aftersales/core';
+import { bundledPackDocuments, bundledPackIds, bundledSuites, getPackDocument, getSuite, loadBundledPacks } from './index.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PACKS_DIR = join(ROOT, 'packs');
+
+describe('bundled packs', () => {
+  it('lists every pack folder under packs/, sorted', () => {
+    const folders = readdirSync(PACKS_DIR, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(PACKS_DIR, d.name, 'pack.json')))
+      .map((d) => d.name)
+      .sort();
+    expect([...bundledPackIds]).toEqual(folders);
+    for (const id of ['network-application', 'quality-severity', 'escalation', 'warranty-car', 'warranty-goods', 'parts-stock']) {
+      expect(bundledPackIds).toContain(id);
+    }
+  });
+
+  it('has an up-to-date src/bundled.ts (re-run scripts/gen-bundled.mjs after adding a pack)', async () => {
+    const { renderBundled, packFolders } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-bundled.mjs')).href)) as {
+      renderBundled: (ids: string[]) => string;
+      packFolders: () => string[];
+    };
+    expect(readFileSync(join(ROOT, 'src', 'bundled.ts'), 'utf8')).toBe(renderBundled(packFolders()));
+  });
+
+  it('bundles each pack document with the id of its folder, and its suite', () => {
+    for (const id of bundledPackIds) {
+      expect(bundledPackDocuments[id]?.id).toBe(id);
+      expect(bundledSuites[id]?.pack).toBe(id);
+      expect(getPackDocument(id)).toBe(bundledPackDocuments[id]);
+      expect(getSuite(id)).toBe(bundledSuites[id]);
+    }
+  });
+
+  it('answers undefined for an unknown or inherited id', () => {
+    expect(getSuite('no-such-pack')).toBeUndefined();
+    expect(getPackDocument('toString')).toBeUndefined();
+    expect(getSuite('__proto__')).toBeUndefined();
+  });
+
+  it('loads and validates every pack into a registry where requires resolve', () => {
+    const registry = loadBundledPacks();
+    expect(registry.list().map((p) => p.id).sort()).toEqual([...bundledPackIds]);
+    for (const id of bundledPackIds) {
+      // Valid standalone, or once its required packs are known.
+      expect(validatePack(bundledPackDocuments[id], { registry })).toEqual([]);
+    }
+  });
+
+  it('gives each caller its own registry over the same compiled packs', () => {
+    const a = loadBundledPacks();
+    const b = loadBundledPacks();
+    expect(a).not.toBe(b);
+    expect(a.get('escalation')).toBe(b.get('escalation'));
+    const extra = loadPack({
+      id: 'extra-for-test',
+      version: '0.0.1',
+      title: { zh: '测试', en: 'Test' },
+      description: { zh: '测试', en: 'Test' },
+      sources: [{ id: 'T', document: 'test', clause: '1' }],
+      effective: { from: '2020-01-01' },
+      hitPolicy: 'first',
+      facts: { type: 'object', properties: { x: { type: 'number' } } },
+      rules: [{ name: 'x-positive', source: 'T 1', conditions: { all: [{ fact: 'x', operator: 'greaterThan', value: 0 }] }, event: { type: 'x' } }],
+      default: {},
+      outcome: { type: 'object' },
+    });
+    a.add(extra);
+    expect(a.has('extra-for-test')).toBe(true);
+    expect(b.has('extra-for-test')).toBe(false);
+    expect(loadBundledPacks().has('extra-for-test')).toBe(false);
+  });
+});
+
+describe('quality-severity composed into escalation', () => {
+  const escalation = loadBundledPacks().get('escalation')!;
+  const asOf = '2026-03-02T09:00:00+08:00';
+
+  it('grades a 50,000-yuan claim level 2 and has QA propose measures', async () => {
+    const decision = await escalation.evaluate(
+      { kind: 'quality-information', receivedAt: '2026-03-02T08:00:00+08:00', severityFacts: { claimAmountYuan: 50000 } },
+      { asOf },
+    );
+    expect(decision.derived.severity).toEqual({ class: 'major', level: 2 });
+    expect(decision.outcome.level).toBe(2);
+    const actions = decision.outcome.actions as Array<{ id: string; owner: string; dueAt: string | null }>;
+    expect(actions.map((a) => [a.id, a.owner, a.dueAt])).toEqual([
+      ['file-major-quality-report', 'after-sales', '2026-03-03T08:00:00+08:00'],
+      ['report-to-management-and-qa', 'after-sales', '2026-03-03T08:00:00+08:00'],
+      ['daily-major-report', 'after-sales', '2026-03-02T23:59:59.999+08:00'],
+      ['qa-propose-measures', 'quality-assurance', null],
+      ['coordinate-handling', 'after-sales', null],
+    ]);
+  });
+
+  it('turns a casualty in a major complaint into a level-1 on-site team due the same Shanghai day', async () => {
+    const decision = await escalation.evaluate(
+      { kind: 'major-complaint', receivedBy: 'call-center', receivedAt: '2026-03-01T18:00:00Z', severityFacts: { casualties: 1 } },
+      { asOf },
+    );
+    expect(decision.fired.map((f) => f.rule)).toEqual(['major-complaint-report', 'on-site-team-level-1']);
+    const actions = decision.outcome.actions as Array<{ id: string; owner: string; dueAt: string; team?: string[] }>;
+    expect(actions[0]).toMatchObject({ id: 'file-major-complaint-report', owner: 'call-center', dueAt: '2026-03-02T04:00:00+08:00' });
+    expect(actions[2]).toMatchObject({
+      id: 'on-site-response',
+      dueAt: '2026-03-02T23:59:59.999+08:00',
+      team: ['after-sales', 'quality-assurance', 'public-relations', 'sales-finance', 'legal'],
+    });
+  });
+
+  it('treats severity facts that grade general as general information', async () => {
+    const decision = await escalation.evaluate({ kind: 'quality-information', receivedAt: '2026-03-02T08:00:00+08:00', severityFacts: { claimAmountYuan: 9999 } }, { asOf });
+    expect(decision.outcome.level).toBeNull();
+    expect(decision.fired.map((f) => f.rule)).toEqual(['general-quality-information']);
+  });
+
+  it('reports invalid severity facts under their own path', async () => {
+    await expect(
+      escalation.evaluate({ kind: 'quality-information', receivedAt: '2026-03-02T08:00:00+08:00', severityFacts: { casualties: -1 } }, { asOf }),
+    ).rejects.toMatchObject({ code: 'INVALID_FACTS', problems: [expect.objectContaining({ path: '/severityFacts/casualties' })] });
+  });
+});
