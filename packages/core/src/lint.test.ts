@@ -41,6 +41,16 @@ describe('lintPack', () => {
     expect(report.gaps.find((g) => g.rule === 'level-2-claim')).toBeUndefined();
   });
 
+  it('does not ask for a side the facts schema rules out', async () => {
+    const doc: RulePackDocument = structuredClone(severityDoc);
+    // `claimAmountYuan >= 0` with `minimum: 0`: nothing lies below; 0 and above remain to be tested.
+    doc.rules[1]!.conditions = { any: [{ fact: 'claimAmountYuan', operator: 'greaterThanInclusive', value: 0 }] };
+    const report = await lintPack(loadPack(doc), suiteOf([5]));
+    expect(report.gaps.find((g) => g.rule === 'level-3')?.missing).toEqual(['at']);
+    const covered = await lintPack(loadPack(doc), suiteOf([0, 5]));
+    expect(covered.gaps.find((g) => g.rule === 'level-3')).toBeUndefined();
+  });
+
   it('reports, for a unique pack, values where no rule fires and where two do', async () => {
     const doc: RulePackDocument = {
       ...severityDoc,

@@ -188,7 +188,9 @@ export async function lintPack(pack: Pack, suite: TestSuite): Promise<LintReport
 
   const gaps: ThresholdGap[] = [];
   thresholds.forEach((threshold, i) => {
-    const missing = (['below', 'at', 'above'] as const).filter((side) => !seen[i]!.has(side));
+    const limit = resolveThreshold(pack, threshold, undefined);
+    const possible = limit === undefined ? new Set(['below', 'at', 'above']) : possibleSides(pack, threshold, limit);
+    const missing = (['below', 'at', 'above'] as const).filter((side) => possible.has(side) && !seen[i]!.has(side));
     if (missing.length === 0) return;
     gaps.push({
       rule: threshold.rule,
@@ -202,6 +204,35 @@ export async function lintPack(pack: Pack, suite: TestSuite): Promise<LintReport
     });
   });
   return { pack: pack.id, ok: gaps.length === 0 && uniqueGaps.length === 0, gaps, uniqueGaps, messages: lintMessages(gaps, uniqueGaps) };
+}
+
+/**
+ * The sides of a threshold that an input fact can reach, given its schema's bounds: `claimAmountYuan >= 0` with
+ * `minimum: 0` has no "below", so no case is asked for there.
+ */
+function possibleSides(pack: Pack, threshold: Threshold, limit: number): Set<'below' | 'at' | 'above'> {
+  const sides = new Set<'below' | 'at' | 'above'>(['below', 'at', 'above']);
+  if (threshold.leaf.path) return sides;
+  const properties = (pack.document.facts as { properties?: Record<string, Record<string, unknown>> }).properties;
+  const schema = properties?.[threshold.leaf.fact];
+  if (!schema) return sides;
+  const num = (key: string): number | undefined => (typeof schema[key] === 'number' ? (schema[key] as number) : undefined);
+  const min = num('minimum');
+  const exMin = num('exclusiveMinimum');
+  const max = num('maximum');
+  const exMax = num('exclusiveMaximum');
+  if ((min !== undefined && limit <= min) || (exMin !== undefined && limit <= exMin)) sides.delete('below');
+  if ((max !== undefined && limit >= max) || (exMax !== undefined && limit >= exMax)) sides.delete('above');
+  if (
+    (min !== undefined && limit < min) ||
+    (exMin !== undefined && limit <= exMin) ||
+    (max !== undefined && limit > max) ||
+    (exMax !== undefined && limit >= exMax) ||
+    (schema.type === 'integer' && !Number.isInteger(limit))
+  ) {
+    sides.delete('at');
+  }
+  return sides;
 }
 
 /** The rule names a RULE_CONFLICT error carries in its problems, when it does. */

@@ -7,6 +7,7 @@
 import { Engine, type RuleResult } from 'json-rules-engine';
 import type { ValidateFunction } from 'ajv';
 import { calculatorInfo, getCalculator } from './calculators.js';
+import { compileCondition, type FactTable, type LeafRecord } from './compile.js';
 import { isKnownTimeZone, localDate, parseInstant } from './calendar.js';
 import { hashPack } from './canonical.js';
 import {
@@ -57,6 +58,8 @@ function isReference(v: unknown): v is { param?: string; fact?: string; path?: s
   if (keys.length === 1 && (keys[0] === 'param' || keys[0] === 'fact' || keys[0] === 'context')) return typeof v[keys[0]] === 'string';
   return keys.length === 2 && 'fact' in v && 'path' in v && typeof v.fact === 'string' && typeof v.path === 'string';
 }
+
+const describeValue = (v: unknown): unknown => (v !== null && typeof v === 'object' ? (Array.isArray(v) ? 'array' : 'object') : v);
 
 const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
@@ -109,6 +112,15 @@ function compileOrProblem(ajv: typeof plainAjv, schema: unknown, path: string, p
     problems.push({ path, message: `is not a valid JSON Schema: ${(error as Error).message}`, code: 'INVALID_SCHEMA' });
     return undefined;
   }
+}
+
+interface EvaluationState {
+  asOf: string;
+  context: { asOf: string; asOfDate: string };
+  overrides: Record<string, unknown>;
+  params: Record<string, unknown>;
+  values: Record<string, unknown>;
+  derived: Record<string, unknown>;
 }
 
 interface Compiled {
@@ -220,6 +232,9 @@ function check(doc: unknown, options: LoadPackOptions): { problems: Problem[]; c
     for (const { leaf, pointer } of leavesOf(rule.conditions, `/rules/${i}/conditions`)) {
       if (!known.has(leaf.fact)) problems.push({ path: `${pointer}/fact`, message: `unknown fact "${leaf.fact}"`, code: 'UNKNOWN_FACT', found: leaf.fact });
       if (leaf.path !== undefined) checkPath(leaf.path, `${pointer}/path`);
+      if ((leaf.operator === 'in' || leaf.operator === 'notIn') && !Array.isArray(leaf.value)) {
+        problems.push({ path: `${pointer}/value`, message: `operator "${leaf.operator}" needs a list of values`, code: 'INVALID_OPERAND', expected: 'array', found: describeValue(leaf.value) });
+      }
       checkReferences(leaf.value, `${pointer}/value`);
     }
     checkReferences(rule.event.params ?? {}, `/rules/${i}/event/params`);
@@ -261,8 +276,49 @@ interface EngineCondition {
   not?: EngineCondition;
 }
 
+/**
+ * A deep copy with JSON semantics (what `JSON.parse(JSON.stringify(v))` gives: undefined object members dropped,
+ * undefined array items and non-finite numbers become null, `toJSON` honoured), several times faster. A function,
+ * symbol or bigint is not data: it throws a TypeError. Own `__proto__` keys stay plain data properties.
+ */
 function cloneJson<T>(value: T): T {
-  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+  return copyJson(value, 0) as T;
+}
+
+function copyJson(value: unknown, depth: number): unknown {
+  if (value === null) return null;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : null;
+    case 'undefined':
+      return undefined;
+    case 'object':
+      break;
+    default:
+      throw new TypeError(`a ${typeof value} is not JSON data`);
+  }
+  if (depth > 200) throw new TypeError('value is nested too deeply');
+  const object = value as Record<string, unknown> & { toJSON?: () => unknown };
+  if (typeof object.toJSON === 'function') return copyJson(object.toJSON(), depth + 1);
+  if (Array.isArray(object)) {
+    const out = new Array<unknown>(object.length);
+    for (let i = 0; i < object.length; i++) {
+      const item = copyJson(object[i], depth + 1);
+      out[i] = item === undefined ? null : item;
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(object)) {
+    const item = copyJson(object[key], depth + 1);
+    if (item === undefined) continue;
+    if (key === '__proto__') Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else out[key] = item;
+  }
+  return out;
 }
 
 /** Merges fired rules' params onto the default outcome per the hit policy. */
@@ -325,6 +381,10 @@ export class Pack {
   readonly #engine: Engine;
   readonly #order: Map<string, { index: number; rule: RuleDefinition; priority: number }>;
   readonly #defaults: Record<string, unknown>;
+  readonly #rules: Array<{ node: (facts: FactTable, trace: LeafRecord[] | null) => boolean; leafCount: number }>;
+  readonly #leaves: LeafInfo[][];
+  readonly #priorities: number[];
+  readonly #derivedSteps: Array<{ name: string; args: Record<string, unknown>; compute: (args: Record<string, unknown>, context: { timeZone: string }) => unknown }>;
 
   /** @internal Use {@link loadPack}. */
   constructor(compiled: Compiled) {
@@ -338,6 +398,14 @@ export class Pack {
     this.hitPolicy = doc.hitPolicy;
     this.#defaults = Object.fromEntries(Object.entries(doc.parameters ?? {}).map(([k, p]) => [k, p.value]));
     this.#order = new Map(doc.rules.map((rule, index) => [rule.name, { index, rule, priority: rule.priority ?? 1 }]));
+    this.#priorities = doc.rules.map((rule) => rule.priority ?? 1);
+    this.#leaves = doc.rules.map((rule) => leavesOf(rule.conditions, '').map((l) => l.leaf));
+    this.#rules = doc.rules.map((rule) => {
+      const counter = { next: 0 };
+      const node = compileCondition(toEngineCondition(rule.conditions) as Record<string, unknown>, counter);
+      return { node, leafCount: counter.next };
+    });
+    this.#derivedSteps = (doc.derived ?? []).map((d) => ({ name: d.name, args: d.args, compute: getCalculator(d.calculator) }));
     this.#engine = new Engine(
       doc.rules.map((rule) => ({
         name: rule.name,
@@ -406,7 +474,7 @@ export class Pack {
     }
     let copy: Record<string, unknown>;
     try {
-      copy = structuredClone(facts);
+      copy = cloneJson(facts);
     } catch {
       throw new FactValidationError([{ path: '', message: 'must be plain JSON data', code: 'schema.type', expected: 'JSON object' }]);
     }
@@ -417,10 +485,11 @@ export class Pack {
 
   /**
    * Evaluates facts and returns the decision with its explanation. Deterministic: the same pack, facts,
-   * parameters and `asOf` give a byte-identical decision.
+   * parameters and `asOf` give a byte-identical decision, whichever engine is used.
    *
    * @param facts - the input facts (untrusted; validated against the pack's fact schema)
-   * @param options - `asOf` (required), `parameters` overrides, `explain` (default true)
+   * @param options - `asOf` (required), `parameters` overrides, `explain` (default true), `engine`:
+   *   `"compiled"` (default, the synchronous compiled path) or `"reference"` (json-rules-engine itself)
    * @returns the decision
    * @throws {@link FactValidationError} (`INVALID_FACTS`), {@link ParameterValidationError} (`INVALID_PARAMETERS`),
    *   {@link PackNotEffectiveError} (`NOT_EFFECTIVE`), {@link RuleConflictError} (`RULE_CONFLICT`),
@@ -432,6 +501,84 @@ export class Pack {
    * ```
    */
   async evaluate(facts: unknown, options: EvaluateOptions): Promise<Decision> {
+    if (options?.engine !== 'reference') return this.evaluateSync(facts, options);
+    const state = this.#begin(facts, options);
+    for (const req of this.#compiled.required) {
+      const input = req.factsFrom === undefined ? state.values : state.values[req.factsFrom];
+      if (input === undefined) continue;
+      try {
+        const sub = await req.pack.evaluate(input, { asOf: state.asOf, explain: false, engine: 'reference' });
+        state.derived[req.as] = sub.outcome;
+        state.values[req.as] = sub.outcome;
+      } catch (error) {
+        throw this.#requiredError(req.factsFrom, error);
+      }
+    }
+    this.#derive(state);
+    const run = await this.#engine.run({ ...state.values, [PARAM_FACT]: state.params, [CONTEXT_FACT]: state.context });
+    const byName = new Map<string, RuleResult>();
+    for (const r of [...run.results, ...run.failureResults]) byName.set(r.name as string, r);
+    const results = this.document.rules.map((rule) => {
+      const r = byName.get(rule.name);
+      const leaves: LeafRecord[] = [];
+      const collect = (c: EngineCondition | undefined) => {
+        if (!c) return;
+        if (c.all) c.all.forEach(collect);
+        else if (c.any) c.any.forEach(collect);
+        else if (c.not) collect(c.not);
+        else leaves.push(typeof c.result === 'boolean' ? { result: c.result, factValue: c.factResult, value: c.valueResult } : {});
+      };
+      collect(r?.conditions as unknown as EngineCondition);
+      return { fired: r?.result === true, leaves };
+    });
+    return this.#finish(state, results, options.explain !== false);
+  }
+
+  /**
+   * The synchronous compiled evaluation: the same decision as {@link Pack.evaluate}, without promises.
+   *
+   * @param facts - the input facts
+   * @param options - as for {@link Pack.evaluate} (`engine` is ignored)
+   * @returns the decision
+   * @throws the same typed errors as {@link Pack.evaluate}
+   * @example
+   * ```ts
+   * const decision = pack.evaluateSync({ claimAmountYuan: 50000 }, { asOf: '2026-03-01T09:00:00+08:00', explain: false });
+   * ```
+   */
+  evaluateSync(facts: unknown, options: EvaluateOptions): Decision {
+    const state = this.#begin(facts, options);
+    for (const req of this.#compiled.required) {
+      const input = req.factsFrom === undefined ? state.values : state.values[req.factsFrom];
+      if (input === undefined) continue;
+      try {
+        const sub = req.pack.evaluateSync(input, { asOf: state.asOf, explain: false });
+        state.derived[req.as] = sub.outcome;
+        state.values[req.as] = sub.outcome;
+      } catch (error) {
+        throw this.#requiredError(req.factsFrom, error);
+      }
+    }
+    this.#derive(state);
+    const explain = options.explain !== false;
+    const table: FactTable = { ...state.values, [PARAM_FACT]: state.params, [CONTEXT_FACT]: state.context };
+    const results = this.#rules.map(({ node, leafCount }) => {
+      const leaves: LeafRecord[] | null = explain ? new Array<LeafRecord>(leafCount) : null;
+      const fired = node(table, leaves);
+      return { fired, leaves: leaves ?? [] };
+    });
+    return this.#finish(state, results, explain);
+  }
+
+  #requiredError(factsFrom: string | undefined, error: unknown): unknown {
+    if (error instanceof FactValidationError && factsFrom !== undefined) {
+      const prefix = `/${escapePointer(factsFrom)}`;
+      return new FactValidationError(error.problems.map((p) => ({ ...p, path: prefix + p.path })));
+    }
+    return error;
+  }
+
+  #begin(facts: unknown, options: EvaluateOptions): EvaluationState {
     const asOf = this.#asOf(options?.asOf);
     const asOfDate = localDate(asOf, this.timeZone) as string;
     const { from, to } = this.document.effective;
@@ -439,94 +586,96 @@ export class Pack {
     const overrides = options.parameters ?? {};
     const params = this.parameterValues(overrides);
     const values = this.validateFacts(facts);
-    const context = { asOf, asOfDate };
+    return { asOf, context: { asOf, asOfDate }, overrides, params, values, derived: {} };
+  }
 
-    const derived: Record<string, unknown> = {};
-    for (const req of this.#compiled.required) {
-      const input = req.factsFrom === undefined ? values : values[req.factsFrom];
-      if (input === undefined) continue;
-      try {
-        const sub = await req.pack.evaluate(input, { asOf, explain: false });
-        derived[req.as] = sub.outcome;
-        values[req.as] = sub.outcome;
-      } catch (error) {
-        if (error instanceof FactValidationError && req.factsFrom !== undefined) {
-          const prefix = `/${escapePointer(req.factsFrom)}`;
-          throw new FactValidationError(error.problems.map((p) => ({ ...p, path: prefix + p.path })));
-        }
-        throw error;
-      }
+  #resolve(state: EvaluationState, value: unknown): unknown {
+    if (isReference(value)) {
+      if (value.param !== undefined) return state.params[value.param];
+      if (value.context !== undefined) return state.context[value.context as 'asOf' | 'asOfDate'];
+      const base = state.values[value.fact as string];
+      return value.path === undefined ? base : getPath(base, value.path);
     }
-
-    const resolve = (value: unknown): unknown => {
-      if (isReference(value)) {
-        if (value.param !== undefined) return params[value.param];
-        if (value.context !== undefined) return context[value.context as 'asOf' | 'asOfDate'];
-        const base = values[value.fact as string];
-        return value.path === undefined ? base : getPath(base, value.path);
+    if (Array.isArray(value)) return value.map((v) => this.#resolve(state, v));
+    if (isPlainObject(value)) {
+      const out: Record<string, unknown> = {};
+      if (Object.keys(value).length === 1 && isPlainObject(value.values) && !isReference(value.values)) {
+        for (const [k, v] of Object.entries(value.values)) out[k] = this.#resolve(state, v);
+        return out;
       }
-      if (Array.isArray(value)) return value.map(resolve);
-      if (isPlainObject(value)) {
-        if (Object.keys(value).length === 1 && isPlainObject(value.values) && !isReference(value.values)) {
-          return Object.fromEntries(Object.entries(value.values).map(([k, v]) => [k, resolve(v)]));
-        }
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
-      }
-      return value;
-    };
+      for (const [k, v] of Object.entries(value)) out[k] = this.#resolve(state, v);
+      return out;
+    }
+    return value;
+  }
 
-    for (const d of this.document.derived ?? []) {
-      const args = resolve(d.args) as Record<string, unknown>;
-      const result = getCalculator(d.calculator)(args, { timeZone: this.timeZone });
+  #derive(state: EvaluationState): void {
+    for (const d of this.#derivedSteps) {
+      const args = this.#resolve(state, d.args) as Record<string, unknown>;
+      const result = d.compute(args, { timeZone: this.timeZone });
       const value = result === undefined ? null : result;
-      derived[d.name] = value;
-      values[d.name] = value;
+      state.derived[d.name] = value;
+      state.values[d.name] = value;
     }
+  }
 
-    const run = await this.#engine.run({ ...values, [PARAM_FACT]: params, [CONTEXT_FACT]: context });
-    const byName = new Map<string, RuleResult>();
-    for (const r of [...run.results, ...run.failureResults]) byName.set(r.name as string, r);
-
-    const firedNames = run.results
-      .map((r) => r.name as string)
-      .sort((a, b) => {
-        const ra = this.#order.get(a)!;
-        const rb = this.#order.get(b)!;
-        return rb.priority - ra.priority || ra.index - rb.index;
-      });
-    if (this.hitPolicy === 'unique' && firedNames.length > 1) throw new RuleConflictError(this.id, firedNames);
-
-    const fired: FiredRule[] = firedNames.map((name) => {
-      const { rule, priority } = this.#order.get(name)!;
+  #finish(state: EvaluationState, results: Array<{ fired: boolean; leaves: LeafRecord[] }>, explain: boolean): Decision {
+    const firedIndexes: number[] = [];
+    results.forEach((r, i) => {
+      if (r.fired) firedIndexes.push(i);
+    });
+    firedIndexes.sort((a, b) => this.#priorities[b]! - this.#priorities[a]! || a - b);
+    const rules = this.document.rules;
+    if (this.hitPolicy === 'unique' && firedIndexes.length > 1) throw new RuleConflictError(this.id, firedIndexes.map((i) => rules[i]!.name));
+    const fired: FiredRule[] = firedIndexes.map((i) => {
+      const rule = rules[i]!;
       return {
-        rule: name,
+        rule: rule.name,
         source: rule.source,
-        priority,
-        event: { type: rule.event.type, params: cloneJson(resolve(rule.event.params ?? {})) as Record<string, unknown> },
+        priority: this.#priorities[i]!,
+        event: { type: rule.event.type, params: cloneJson(this.#resolve(state, rule.event.params ?? {})) as Record<string, unknown> },
       };
     });
     const applied = this.hitPolicy === 'collect' ? fired : fired.slice(0, 1);
-    const outcome = mergeOutcome(resolve(this.document.default) as Record<string, unknown>, applied, this.hitPolicy === 'collect' ? 'collect' : 'first');
+    const outcome = mergeOutcome(this.#resolve(state, this.document.default) as Record<string, unknown>, applied, this.hitPolicy === 'collect' ? 'collect' : 'first');
     // Drop undefined (absent optional facts referenced by an outcome) so the decision is plain JSON.
     const cleanOutcome = cloneJson(outcome);
     if (!this.#compiled.outcomeValidator(cleanOutcome)) {
       throw new OutcomeValidationError(this.id, toProblems(this.#compiled.outcomeValidator.errors, cleanOutcome, '/outcome'));
     }
-
-    const messages = this.#messages(applied, cleanOutcome);
-    const explanation = options.explain === false ? [] : this.#explain(byName, resolve);
-
+    const explanation: RuleTrace[] = [];
+    if (explain) {
+      rules.forEach((rule, i) => {
+        const leaves = results[i]!.leaves;
+        const conditions: ConditionTrace[] = this.#leaves[i]!.map((leaf, j) => {
+          const seen = leaves[j];
+          const trace: ConditionTrace = { fact: leaf.fact, operator: leaf.operator, value: null, result: 'not-evaluated' };
+          if (leaf.path !== undefined) trace.path = leaf.path;
+          if (isReference(leaf.value) && leaf.value.param !== undefined) trace.param = leaf.value.param;
+          if (seen && typeof seen.result === 'boolean') {
+            trace.result = seen.result;
+            trace.value = seen.value === undefined ? null : cloneJson(seen.value);
+            trace.factValue = seen.factValue === undefined ? null : cloneJson(seen.factValue);
+          } else {
+            const resolved = this.#resolve(state, leaf.value);
+            trace.value = resolved === undefined ? null : cloneJson(resolved);
+          }
+          return trace;
+        });
+        explanation.push({ rule: rule.name, fired: results[i]!.fired, conditions });
+      });
+    }
     return {
       pack: this.id,
       version: this.version,
       packHash: this.packHash,
-      asOf,
-      parameters: cloneJson(overrides),
+      asOf: state.asOf,
+      parameters: cloneJson(state.overrides),
       outcome: cleanOutcome,
       fired,
-      derived: cloneJson(derived),
+      derived: cloneJson(state.derived),
       explanation,
-      messages,
+      messages: this.#messages(applied, cleanOutcome),
     };
   }
 
@@ -556,37 +705,6 @@ export class Pack {
       zh: texts.map((t) => interpolate(t.zh, outcome)).join('；'),
       en: texts.map((t) => interpolate(t.en, outcome)).join('; '),
     };
-  }
-
-  #explain(byName: Map<string, RuleResult>, resolve: (v: unknown) => unknown): RuleTrace[] {
-    return this.document.rules.map((rule) => {
-      const result = byName.get(rule.name);
-      const conditions: ConditionTrace[] = [];
-      const authored = leavesOf(rule.conditions, '');
-      const evaluated: EngineCondition[] = [];
-      const collect = (c: EngineCondition | undefined) => {
-        if (!c) return;
-        if (c.all) c.all.forEach(collect);
-        else if (c.any) c.any.forEach(collect);
-        else if (c.not) collect(c.not);
-        else evaluated.push(c);
-      };
-      collect(result?.conditions as unknown as EngineCondition);
-      authored.forEach(({ leaf }, i) => {
-        const seen = evaluated[i];
-        const resolvedValue = resolve(leaf.value);
-        const trace: ConditionTrace = { fact: leaf.fact, operator: leaf.operator, value: resolvedValue === undefined ? null : cloneJson(resolvedValue), result: 'not-evaluated' };
-        if (leaf.path !== undefined) trace.path = leaf.path;
-        if (isReference(leaf.value) && leaf.value.param !== undefined) trace.param = leaf.value.param;
-        if (seen && typeof seen.result === 'boolean') {
-          trace.result = seen.result;
-          trace.value = seen.valueResult === undefined ? null : cloneJson(seen.valueResult as Json);
-          trace.factValue = seen.factResult === undefined ? null : cloneJson(seen.factResult as Json);
-        }
-        conditions.push(trace);
-      });
-      return { rule: rule.name, fired: result?.result === true, conditions };
-    });
   }
 }
 

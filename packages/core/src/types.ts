@@ -193,6 +193,11 @@ export interface EvaluateOptions {
   parameters?: Record<string, unknown>;
   /** Include the per-rule explanation (default true). */
   explain?: boolean;
+  /**
+   * `"compiled"` (default): the pack's conditions compiled at load into synchronous functions.
+   * `"reference"`: json-rules-engine itself. Both give the same decision (a differential test holds them equal).
+   */
+  engine?: 'compiled' | 'reference';
 }
 
 /** One case of a pack's test suite. */
