@@ -44,7 +44,7 @@ Commands / 命令:
   eval <pack> --facts <file|-> [--as-of <ISO>] [--param name=value]...
   eval <pack> --input <claims.jsonl|-> [--output <decisions.jsonl>] [--as-of <ISO>] [--explain]
   explain <pack> --facts <file|-> [--lang zh|en] [--as-of <ISO>] [--param name=value]...
-  docs <pack> [--lang zh|en]
+  docs <pack> [--lang zh|en|both] [--output <file>]   (both: the pack README, English then Chinese)
   lint [pack|dir]... [--lang zh|en]
 
 <pack> is a bundled pack id or a path to a pack.json (its suite is <dir>/<id>.test.json).
@@ -287,10 +287,14 @@ async function explainCommand(args: string[], io: CliIo): Promise<number> {
 
 async function docsCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { lang: { type: 'string' }, output: { type: 'string', short: 'o' } });
-  const language = lang(values.lang);
+  // `both` is the README of a bundled pack: English, a rule, then Chinese.
+  const both = values.lang === 'both';
+  const language = both ? 'en' : lang(values.lang);
   const { target, failures } = await resolveOnePack(positionals[0]);
   if (!target) return reportPackFailures(failures, io);
-  const markdown = renderPackDocs(target.pack, language);
+  const markdown = both
+    ? `${renderPackDocs(target.pack, 'en').trimEnd()}\n\n---\n\n${renderPackDocs(target.pack, 'zh').trimEnd()}\n`
+    : renderPackDocs(target.pack, language);
   if (values.output) writeFileSync(values.output as string, markdown);
   else io.stdout.write(markdown);
   return 0;

@@ -244,3 +244,40 @@ describe('aftersales lint', () => {
     expect(r.stdout).toContain('rule level-3 condition 0: claimAmountYuan greaterThanInclusive 10000: no case below, at');
   });
 });
+
+describe('the bundled packs', () => {
+  it('validate, pass their suites with 100 % coverage, and lint clean', async () => {
+    const v = await runCli(['validate']);
+    expect(v.code).toBe(0);
+    expect(v.stdout).toContain('OK quality-severity');
+    const t = await runCli(['test', '--coverage', '--threshold', '100']);
+    expect(t.stdout.split('\n').filter((l) => / FAIL \(/.test(l))).toEqual([]);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/^coverage quality-severity: 100% /m);
+    const l = await runCli(['lint']);
+    expect(l.stdout.split('\n').filter((x) => x.startsWith('GAPS') || x.startsWith('    '))).toEqual([]);
+    expect(l.code).toBe(0);
+  });
+
+  it('evaluate and explain by id: a claim of 30,000 yuan would be level 2 at 50,000', async () => {
+    const facts = factsFile({ claimAmountYuan: 30000 }, 'severity.json');
+    const e = await runCli(['eval', 'quality-severity', '--facts', facts, '--as-of', asOf]);
+    expect(e.code).toBe(0);
+    expect(JSON.parse(e.stdout).outcome).toMatchObject({ class: 'major', level: 3 });
+    const x = await runCli(['explain', 'quality-severity', '--facts', facts, '--as-of', asOf]);
+    expect(x.code).toBe(0);
+    expect(x.stdout).toMatch(/would be class: major, level: 2 \(rule [a-z0-9-]+\) at claimAmountYuan ≥ 50,000/);
+  });
+
+  it('have READMEs that `aftersales docs --lang both` reproduces', async () => {
+    const { readdirSync, existsSync } = await import('node:fs');
+    const packsDir = join(fixtures, '../../../rules/packs');
+    const ids = readdirSync(packsDir).filter((id) => existsSync(join(packsDir, id, 'README.md')));
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) {
+      const r = await runCli(['docs', id, '--lang', 'both']);
+      expect(r.code, id).toBe(0);
+      expect(r.stdout, `${id}/README.md`).toBe(readFileSync(join(packsDir, id, 'README.md'), 'utf8'));
+    }
+  });
+});
