@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestCase } from '@aftersales/core';
 import { bundledPackIds, getSuite, loadBundledPacks } from '@aftersales/rules';
 import { SqliteStorage } from '../src/index.js';
 import { testApp } from './helpers.js';
@@ -34,7 +35,8 @@ describe('every bundled pack over HTTP', () => {
       expect(openapi.paths[`/v1/packs/${id}/decisions`]).toBeDefined();
       const suite = getSuite(id);
       expect(suite, id).toBeDefined();
-      const cases = (suite?.cases ?? []).filter((c) => c.expect.outcome !== undefined).slice(0, 3);
+      const all: TestCase[] = suite?.cases ?? [];
+      const cases = all.filter((c) => c.expect.outcome !== undefined).slice(0, 3);
       expect(cases.length, id).toBeGreaterThan(0);
       for (const testCase of cases) {
         const asOf = testCase.asOf ?? suite?.asOf;

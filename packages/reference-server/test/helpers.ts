@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { loadPack, PackRegistry, type RulePackDocument, type TestSuite } from '@aftersales/core';
-import { createApp, type ServerConfig } from '../src/index.js';
+import type { Hono } from 'hono';
+import { createApp, type AppEnv, type ServerConfig } from '../src/index.js';
 import { PostgresStorage } from '../src/storage/postgres.js';
 import { SqliteStorage } from '../src/storage/sqlite.js';
 import type { Storage } from '../src/storage/types.js';
@@ -185,8 +186,26 @@ export function postgresBackend(url = TEST_DATABASE_URL): Backend {
   };
 }
 
+/** A response as the tests read it. */
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  json: any;
+  text: string;
+}
+
+/** An app under test and a helper to call it. */
+export interface TestServer {
+  app: Hono<AppEnv>;
+  clock: TestClock;
+  call: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<TestResponse>;
+}
+
 /** Builds an app over a storage with the test packs, a test clock and sequential ids. */
-export async function testApp(storage: Storage, options: { clock?: TestClock; config?: ServerConfig; packs?: PackRegistry } = {}) {
+export async function testApp(
+  storage: Storage,
+  options: { clock?: TestClock; config?: ServerConfig; packs?: PackRegistry } = {},
+): Promise<TestServer> {
   const clock = options.clock ?? new TestClock();
   let n = 0;
   const app = await createApp({
@@ -196,7 +215,7 @@ export async function testApp(storage: Storage, options: { clock?: TestClock; co
     config: options.config ?? {},
     newId: () => `d-${String(++n).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}`,
   });
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const call: TestServer['call'] = async (method, path, body, headers = {}) => {
     const init: RequestInit = { method, headers: { ...headers } };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
@@ -204,7 +223,7 @@ export async function testApp(storage: Storage, options: { clock?: TestClock; co
     }
     const res = await app.request(path, init);
     const text = await res.text();
-    let json: any;
+    let json: TestResponse['json'];
     try {
       json = JSON.parse(text);
     } catch {
