@@ -297,7 +297,13 @@ export class PostgresStorage implements Storage {
     } catch (error) {
       throw this.translate(error);
     }
+    // A connection lost while checked out emits 'error' on the client; without a listener that would crash the
+    // process. The failing query rejects as well, which is what reaches the caller.
     let broken = false;
+    const onError = (): void => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await body(client);
@@ -311,6 +317,7 @@ export class PostgresStorage implements Storage {
       }
       throw this.translate(error);
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
