@@ -46,7 +46,9 @@ export function escapePointerToken(token: string): string {
  * locations.locate('/a/1'); // { line: 2, column: 12 }
  * ```
  */
-export function locateJson(text: string): JsonLocations {
+export function locateJson(source: string): JsonLocations {
+  // Editors do not show a byte-order mark: columns count from the character after it.
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   const positions = new Map<string, number>();
   let i = 0;
   // Line starts, to turn offsets into positions by binary search.
@@ -146,7 +148,6 @@ export function locateJson(text: string): JsonLocations {
       i += match![0].length;
     }
   };
-  if (text.charCodeAt(0) === 0xfeff) i = 1;
   value('');
   skip();
   if (i < text.length) fail('unexpected data after the JSON value');
