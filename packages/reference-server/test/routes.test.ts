@@ -147,6 +147,9 @@ for (const b of backends) {
       });
       expect(tooMany.status).toBe(422);
       expect(tooMany.json.error.problems[0].code).toBe('schema.maxItems');
+      const allRefused = await call('POST', '/v1/packs/quality-severity/decisions:batch', { items: [{ facts: { casualties: -1 } }] });
+      expect(allRefused.status).toBe(200);
+      expect(allRefused.json).toMatchObject({ stored: 0, failed: 1 });
     });
 
     it('lists the log with filters and cursor pagination', async () => {

@@ -189,7 +189,8 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
     decided.forEach(({ index, decision }, i) => {
       results[index] = { index, status: 201, decisionId: stored[i]?.decisionId, ...decision };
     });
-    return c.json({ stored: stored.length, failed: items.length - stored.length, results }, stored.length > 0 || items.length === 0 ? 201 : 422);
+    // 201 when something was logged; 200 when every item was refused (each result says why).
+    return c.json({ stored: stored.length, failed: items.length - stored.length, results }, stored.length > 0 ? 201 : 200);
   });
 
   app.post('/v1/packs/:id/decisions', async (c) => {
