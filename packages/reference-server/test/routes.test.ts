@@ -255,6 +255,12 @@ for (const b of backends) {
       expect(invalid.status).toBe(422);
       expect(invalid.json.error.problems.length).toBeGreaterThanOrEqual(2);
       expect(invalid.json.error.problems.every((p: { path: string }) => p.path.startsWith('/pack'))).toBe(true);
+      const scripted = raiseLevel2(doc, 80000, '1.1.0') as unknown as { rules: Array<{ conditions: { all: Array<Record<string, unknown>> } }> };
+      const leaf = scripted.rules[0]?.conditions.all[0];
+      if (leaf) leaf.path = '$.x[?(@.y > 1)]';
+      const jsonPath = await call('PUT', '/v1/packs/quality-severity/versions/1.1.0', { pack: scripted, suite: raisedSuite() }, ADMIN);
+      expect(jsonPath.status).toBe(422);
+      expect(jsonPath.json.error.problems.map((p: { path: string }) => p.path)).toContain('/pack/rules/0/conditions/all/0/path');
       const raised = raiseLevel2(doc, 80000, '1.1.0');
       const failing = await call('PUT', '/v1/packs/quality-severity/versions/1.1.0', { pack: raised, suite }, ADMIN);
       expect(failing.status).toBe(422);
