@@ -75,7 +75,7 @@ describe('lintPack', () => {
     const report = await lintPack(loadPack(doc), { pack: 'bands', asOf, cases: [{ name: 'small', facts: { claimAmountYuan: 5 }, expect: {} }] });
     expect(report.ok).toBe(false);
     expect(report.uniqueGaps).toContainEqual({ kind: 'no-rule', case: 'small', fact: 'claimAmountYuan', value: 100 });
-    expect(report.uniqueGaps).toContainEqual({ kind: 'conflict', case: 'small', fact: 'claimAmountYuan', value: 99 });
+    expect(report.uniqueGaps).toContainEqual({ kind: 'conflict', case: 'small', fact: 'claimAmountYuan', value: 99, rules: ['low', 'high'] });
     expect(report.messages.some((m) => m.en.includes('two or more rules fire'))).toBe(true);
   });
 });

@@ -237,9 +237,12 @@ function possibleSides(pack: Pack, threshold: Threshold, limit: number): Set<'be
 
 /** The rule names a RULE_CONFLICT error carries in its problems, when it does. */
 function rulesOf(error: unknown): { rules?: string[] } {
-  const problems = (error as { problems?: Array<{ found?: unknown }> }).problems;
+  const problems = (error as { problems?: Array<{ found?: unknown; message?: unknown }> }).problems;
   const found = problems?.[0]?.found;
-  return Array.isArray(found) && found.every((r) => typeof r === 'string') ? { rules: found as string[] } : {};
+  if (Array.isArray(found) && found.every((r) => typeof r === 'string')) return { rules: found as string[] };
+  // RuleConflictError names the rules in its message: "more than one rule fired: a, b".
+  const match = /fired: (.+)$/.exec(String(problems?.[0]?.message ?? ''));
+  return match ? { rules: match[1]!.split(', ') } : {};
 }
 
 const SIDE_ZH = { below: '低于', at: '等于', above: '高于' } as const;
