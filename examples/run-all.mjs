@@ -52,8 +52,8 @@ export function lineDiff(expected, actual) {
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) ops.push({ kind: ' ', text: a[i++], line: j++ });
-    else if (j < m && (i >= n || lcs[i][j + 1] >= lcs[i + 1][j])) ops.push({ kind: '+', text: b[j], line: j++ });
-    else ops.push({ kind: '-', text: a[i++], line: j });
+    else if (i < n && (j >= m || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push({ kind: '-', text: a[i++], line: j });
+    else ops.push({ kind: '+', text: b[j], line: j++ });
   }
   if (ops.every((op) => op.kind === ' ')) return '';
   const keep = ops.map((op, k) => op.kind !== ' ' || ops.slice(Math.max(0, k - 2), k + 3).some((o) => o.kind !== ' '));

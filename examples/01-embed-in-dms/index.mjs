@@ -133,7 +133,7 @@ const again = await pack.evaluate(stored.facts, { asOf: stored.asOf, parameters:
 const identical = canonicalJson(again.outcome) === canonicalJson(stored.outcome);
 // #endregion replay
 console.log(`stored with QR-2026-0042: ${Object.keys(store.get('QR-2026-0042').aftersales).join(' + ')}`);
-console.log(`  severity decided by ${stored.pack}@${stored.version} (${stored.packHash.slice(0, 19)}…) as of ${stored.asOf}`);
+console.log(`  severity decided by ${stored.pack}@${stored.version} as of ${stored.asOf}, packHash kept: ${/^sha256:[0-9a-f]{64}$/.test(stored.packHash)}`);
 console.log(`  replayed: ${identical ? 'identical outcome' : 'DIFFERENT outcome'}`);
 
 rmSync(dir, { recursive: true, force: true });
