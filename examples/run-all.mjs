@@ -13,10 +13,12 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const update = args.includes('--update');
-const filters = args.filter((a) => !a.startsWith('--'));
+// `--dir <folder>`: another folder of examples (the runner's own tests use a fixture with a wrong OUTPUT.txt).
+const dirAt = args.indexOf('--dir');
+const here = dirAt >= 0 ? args[dirAt + 1] : dirname(fileURLToPath(import.meta.url));
+const filters = args.filter((a, i) => !a.startsWith('--') && (dirAt < 0 || i !== dirAt + 1));
 
 /** Normalises line endings and trailing whitespace so that an editor's habits do not fail a run. */
 const normalise = (text) =>
