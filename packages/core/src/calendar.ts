@@ -32,6 +32,11 @@ function formatOffset(minutes: number): string {
 
 const isoDate = (d: Date): string => d.toISOString().slice(0, 10);
 
+const MEMO_ZONES = 64;
+const MEMO_ENTRIES = 4096;
+const MEMO_MAX_LENGTH = 40;
+const localDateMemo = new Map<string, Map<string, string | null>>();
+
 /**
  * Parses a date or date-time into the local calendar date of `timeZone`; `null` when it is not a valid one.
  *
@@ -42,6 +47,25 @@ const isoDate = (d: Date): string => d.toISOString().slice(0, 10);
  */
 export function localDate(value: unknown, timeZone: string): string | null {
   if (typeof value !== 'string') return null;
+  // Looking the offset up through Intl costs microseconds and the same instants recur (every decision of a batch
+  // resolves the same asOf): remember results, keyed exactly, in a bounded table per zone. Only strings of a
+  // date-time's length are kept, so untrusted long strings do not stay in memory.
+  if (value.length > MEMO_MAX_LENGTH) return computeLocalDate(value, timeZone);
+  let memo = localDateMemo.get(timeZone);
+  if (memo === undefined) {
+    if (localDateMemo.size >= MEMO_ZONES) localDateMemo.clear();
+    memo = new Map();
+    localDateMemo.set(timeZone, memo);
+  }
+  const known = memo.get(value);
+  if (known !== undefined) return known;
+  const result = computeLocalDate(value, timeZone);
+  if (memo.size >= MEMO_ENTRIES) memo.clear();
+  memo.set(value, result);
+  return result;
+}
+
+function computeLocalDate(value: string, timeZone: string): string | null {
   const m = DATE_ONLY.exec(value);
   if (m) {
     const y = Number(m[1]);
