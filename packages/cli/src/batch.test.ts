@@ -37,7 +37,7 @@ describe('runBatch', () => {
   it('draws a progress line on a TTY', async () => {
     const { stderr, summary } = await run(true, 600);
     expect(summary.decided).toBe(600);
-    expect(stderr).toMatch(/\r600 lines, 0 errors, [\d,]+\/s\n$/);
+    expect(stderr).toMatch(/\r600 lines, 0 errors, [\d,]+\/s\x1b\[K\n$/);
   });
 
   it('writes nothing to a stderr that is not a terminal', async () => {

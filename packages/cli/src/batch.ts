@@ -106,7 +106,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     const fraction = totalBytes ? Math.min(1, bytes / totalBytes) : undefined;
     const bar =
       fraction === undefined ? '' : `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '.')}] ${Math.floor(fraction * 100)}% `;
-    stderr.write(`\r${bar}${lineNo.toLocaleString('en-US')} lines, ${errors} errors, ${rate.toLocaleString('en-US')}/s${final ? '\n' : ''}`);
+    stderr.write(`\r${bar}${lineNo.toLocaleString('en-US')} lines, ${errors} errors, ${rate.toLocaleString('en-US')}/s\x1b[K${final ? '\n' : ''}`);
   };
 
   for await (const line of lines) {
