@@ -67,7 +67,7 @@ export class RuleConflictError extends AftersalesError {
   readonly rules: string[];
   constructor(pack: string, rules: string[]) {
     super('RULE_CONFLICT', `pack ${pack} has hit policy "unique" but ${rules.length} rules fired: ${rules.join(', ')}`, [
-      { path: '/rules', message: `more than one rule fired: ${rules.join(', ')}`, code: 'RULE_CONFLICT', expected: 'at most 1', found: rules.length },
+      { path: '/rules', message: `more than one rule fired: ${rules.join(', ')}`, code: 'RULE_CONFLICT', expected: 'at most 1 rule', found: rules },
     ]);
     this.rules = rules;
   }
