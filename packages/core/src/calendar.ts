@@ -13,13 +13,40 @@ import { addDays, addMonths, addYears, differenceInCalendarDays } from 'date-fns
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+// Bounded memo tables (see offsetMinutes and localDate): per zone, cleared when full.
+const MEMO_ZONES = 64;
+const MEMO_ENTRIES = 4096;
+const MEMO_MAX_LENGTH = 40;
+const localDateMemo = new Map<string, Map<string, string | null>>();
+const HOUR_MS = 3_600_000;
+const OFFSET_MEMO_ENTRIES = 16_384;
+const offsetMemo = new Map<string, Map<number, number>>();
+
 /** A time unit a period can be counted in. */
 export type PeriodUnit = 'days' | 'months' | 'years';
 
 /** Minutes east of UTC of `timeZone` at the instant `ms`. */
 function offsetMinutes(timeZone: string, ms: number): number {
+  // tzOffset asks Intl for every call (microseconds each), and a decision may need several offsets. Offsets
+  // change at most a few times a year: an hour whose first and last millisecond have the same offset is
+  // remembered as one value (no zone changes its offset and back within an hour), in a bounded table per zone.
+  const hour = Math.floor(ms / HOUR_MS);
+  let memo = offsetMemo.get(timeZone);
+  if (memo === undefined) {
+    if (offsetMemo.size >= MEMO_ZONES) offsetMemo.clear();
+    memo = new Map();
+    offsetMemo.set(timeZone, memo);
+  }
+  const known = memo.get(hour);
+  if (known !== undefined) return known;
   const offset = tzOffset(timeZone, new Date(ms));
   if (!Number.isFinite(offset)) throw new RangeError(`unknown time zone ${timeZone}`);
+  const first = tzOffset(timeZone, new Date(hour * HOUR_MS));
+  const last = tzOffset(timeZone, new Date(hour * HOUR_MS + HOUR_MS - 1));
+  if (first === offset && last === offset) {
+    if (memo.size >= OFFSET_MEMO_ENTRIES) memo.clear();
+    memo.set(hour, offset);
+  }
   return offset;
 }
 
@@ -31,11 +58,6 @@ function formatOffset(minutes: number): string {
 }
 
 const isoDate = (d: Date): string => d.toISOString().slice(0, 10);
-
-const MEMO_ZONES = 64;
-const MEMO_ENTRIES = 4096;
-const MEMO_MAX_LENGTH = 40;
-const localDateMemo = new Map<string, Map<string, string | null>>();
 
 /**
  * Parses a date or date-time into the local calendar date of `timeZone`; `null` when it is not a valid one.
@@ -157,9 +179,16 @@ export function endOfLocalDay(value: unknown, timeZone: string): string | null {
   return `${d}T23:59:59.999${formatOffset(offset)}`;
 }
 
-function isWorkingDay(date: UTCDate, holidays: Set<string>): boolean {
-  const weekday = date.getUTCDay();
-  return weekday !== 0 && weekday !== 6 && !holidays.has(isoDate(date));
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 of a local date `YYYY-MM-DD` (already validated). */
+const dayNumber = (date: string): number => Math.round(calendarDay(date).getTime() / DAY_MS);
+
+// Working days are counted on integer day numbers: 1970-01-01 was a Thursday, so (n + 4) mod 7 is the weekday
+// (0 Sunday … 6 Saturday); a holiday list is only consulted, and a date string only built, when there is one.
+function isWorkingDay(day: number, holidays: Set<string>): boolean {
+  const weekday = (((day + 4) % 7) + 7) % 7;
+  return weekday !== 0 && weekday !== 6 && (holidays.size === 0 || !holidays.has(isoDate(new Date(day * DAY_MS))));
 }
 
 /** The local date `days` working days (Mon–Fri, minus `holidays`) after `from`. */
@@ -167,13 +196,13 @@ export function addWorkingDays(from: unknown, days: number, holidays: string[], 
   const start = localDate(from, timeZone);
   if (start === null || !Number.isInteger(days) || days < 0 || days > 36_500) return null;
   const skip = new Set(holidays);
-  let cursor = calendarDay(start);
+  let cursor = dayNumber(start);
   let left = days;
   while (left > 0) {
-    cursor = addDays(cursor, 1);
+    cursor += 1;
     if (isWorkingDay(cursor, skip)) left -= 1;
   }
-  return isoDate(cursor);
+  return isoDate(new Date(cursor * DAY_MS));
 }
 
 /** Working days after `from` up to and including `to` (negative when `to` is before `from`). */
@@ -185,11 +214,11 @@ export function workingDaysBetween(from: unknown, to: unknown, holidays: string[
   if (Math.abs(span) > 36_500) return null;
   const skip = new Set(holidays);
   const [lo, hi] = span < 0 ? [b, a] : [a, b];
-  let cursor = calendarDay(lo);
-  const last = calendarDay(hi);
+  let cursor = dayNumber(lo);
+  const last = dayNumber(hi);
   let count = 0;
-  while (cursor.getTime() < last.getTime()) {
-    cursor = addDays(cursor, 1);
+  while (cursor < last) {
+    cursor += 1;
     if (isWorkingDay(cursor, skip)) count += 1;
   }
   return span < 0 ? -count : count;

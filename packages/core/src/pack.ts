@@ -349,15 +349,94 @@ function mergeOutcome(base: Record<string, unknown>, fired: FiredRule[], policy:
   return outcome;
 }
 
+const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
+const templateParts = new Map<string, Array<string | { path: string }>>();
+
+/** Replaces `{{path}}` placeholders with outcome values; a template is split into parts once. */
 function interpolate(template: string, outcome: Record<string, unknown>): string {
-  return template.replace(/\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g, (_, path: string) => {
-    try {
-      const v = getPath(outcome, path);
-      return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    } catch {
-      return '';
+  let parts = templateParts.get(template);
+  if (parts === undefined) {
+    parts = [];
+    let last = 0;
+    for (const m of template.matchAll(PLACEHOLDER)) {
+      parts.push(template.slice(last, m.index), { path: m[1]! });
+      last = m.index + m[0].length;
     }
-  });
+    parts.push(template.slice(last));
+    if (templateParts.size >= 10_000) templateParts.clear();
+    templateParts.set(template, parts);
+  }
+  let text = '';
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      text += part;
+      continue;
+    }
+    try {
+      const v = readPath(outcome, part.path);
+      text += v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    } catch {
+      // an unsafe path reads as nothing
+    }
+  }
+  return text;
+}
+
+const pathSegments = new Map<string, string[]>();
+
+/** {@link getPath} with the parsed segments of each path remembered (paths come from pack documents). */
+function readPath(value: unknown, path: string): unknown {
+  let segments = pathSegments.get(path);
+  if (segments === undefined) {
+    segments = parsePath(path);
+    if (pathSegments.size >= 10_000) pathSegments.clear();
+    pathSegments.set(path, segments);
+  }
+  let current = value;
+  for (const segment of segments) {
+    if (current === null || typeof current !== 'object') return undefined;
+    if (!Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+type Resolver = (state: EvaluationState) => unknown;
+
+/**
+ * Compiles a value with references (`{param}`, `{context}`, `{fact, path?}`, nested in arrays and objects, a
+ * `{values: {...}}` wrapper unwrapped) into a function of the evaluation state, so an evaluation does not walk
+ * and classify the document's values again.
+ */
+function compileValue(value: unknown): Resolver {
+  if (isReference(value)) {
+    if (value.param !== undefined) {
+      const name = value.param;
+      return (state) => state.params[name];
+    }
+    if (value.context !== undefined) {
+      const name = value.context as 'asOf' | 'asOfDate';
+      return (state) => state.context[name];
+    }
+    const fact = value.fact as string;
+    const path = value.path;
+    if (path === undefined) return (state) => state.values[fact];
+    return (state) => readPath(state.values[fact], path);
+  }
+  if (Array.isArray(value)) {
+    const items = value.map(compileValue);
+    return (state) => items.map((item) => item(state));
+  }
+  if (isPlainObject(value)) {
+    const source = Object.keys(value).length === 1 && isPlainObject(value.values) && !isReference(value.values) ? value.values : value;
+    const entries = Object.entries(source).map(([k, v]) => [k, compileValue(v)] as const);
+    return (state) => {
+      const out: Record<string, unknown> = {};
+      for (const [k, resolve] of entries) out[k] = resolve(state);
+      return out;
+    };
+  }
+  return () => value;
 }
 
 /**
@@ -384,6 +463,7 @@ export class Pack {
   readonly #rules: Array<{ node: (facts: FactTable, trace: LeafRecord[] | null) => boolean; leafCount: number }>;
   readonly #leaves: LeafInfo[][];
   readonly #priorities: number[];
+  readonly #resolvers = new WeakMap<object, Resolver>();
   readonly #derivedSteps: Array<{ name: string; args: Record<string, unknown>; compute: (args: Record<string, unknown>, context: { timeZone: string }) => unknown }>;
 
   /** @internal Use {@link loadPack}. */
@@ -590,23 +670,14 @@ export class Pack {
   }
 
   #resolve(state: EvaluationState, value: unknown): unknown {
-    if (isReference(value)) {
-      if (value.param !== undefined) return state.params[value.param];
-      if (value.context !== undefined) return state.context[value.context as 'asOf' | 'asOfDate'];
-      const base = state.values[value.fact as string];
-      return value.path === undefined ? base : getPath(base, value.path);
+    if (value === null || typeof value !== 'object') return value;
+    // Values come from the pack document: each is compiled once into a resolver, remembered by identity.
+    let resolver = this.#resolvers.get(value);
+    if (resolver === undefined) {
+      resolver = compileValue(value);
+      this.#resolvers.set(value, resolver);
     }
-    if (Array.isArray(value)) return value.map((v) => this.#resolve(state, v));
-    if (isPlainObject(value)) {
-      const out: Record<string, unknown> = {};
-      if (Object.keys(value).length === 1 && isPlainObject(value.values) && !isReference(value.values)) {
-        for (const [k, v] of Object.entries(value.values)) out[k] = this.#resolve(state, v);
-        return out;
-      }
-      for (const [k, v] of Object.entries(value)) out[k] = this.#resolve(state, v);
-      return out;
-    }
-    return value;
+    return resolver(state);
   }
 
   #derive(state: EvaluationState): void {
