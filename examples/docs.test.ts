@@ -7,7 +7,8 @@
  *   file (an example, itself run by `run-all.test.ts`), indentation removed;
  * - `<!-- snippet: path#/json/pointer -->` — the block, as JSON, equals that value of the JSON file (a pack);
  * - `<!-- snippet: path -->` — the block equals the whole file;
- * - `<!-- check: run -->` — a `js` block run as an ES module (with `node:assert` statements in it) must exit 0;
+ * - `<!-- check: run -->` — a `js` block run as an ES module from the repository root (with `node:assert`
+ *   statements in it) must exit 0;
  * - `<!-- check: output path -->` — the block's lines appear, in order and together, in that file (an OUTPUT.txt);
  * - `<!-- check: cli -->` — `$ aftersales …` lines run with the built CLI; the lines after each are its stdout;
  * - `<!-- check: http -->` — a request (`METHOD /path`, headers, blank line, JSON body) and, after `HTTP/1.1 NNN`,
@@ -19,7 +20,7 @@
  * - `<!-- check: suite-shape -->` — a JSON test suite with only the keys of the suite format.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +28,7 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const docsDir = join(root, 'docs');
 const cliBin = join(root, 'packages/cli/dist/bin.js');
-// A folder whose node_modules resolve every @aftersales package (and hono's node adapter): `run` blocks start there.
+// A folder whose node_modules resolve every @aftersales package (and hono's node adapter): `run` blocks are put there.
 const runCwd = join(root, 'examples/05-mount-in-existing-server');
 
 interface Block {
@@ -190,8 +191,16 @@ function checkBlock(block: Block): string[] {
     return [];
   }
   if (marker === 'check: run') {
-    const run = spawnSync(process.execPath, ['--input-type=module'], { input: block.text, cwd: runCwd, encoding: 'utf8', timeout: 60_000 });
-    return run.status === 0 ? [] : [`the block exits ${run.status}: ${run.stderr}`];
+    // Written beside an example so that its imports resolve; run from the repository root, so that the
+    // relative paths a reader would use from a checkout work as written.
+    const file = join(runCwd, `.docs-run-${process.pid}-${block.page.replace(/\W/g, '-')}-${block.line}.mjs`);
+    writeFileSync(file, block.text);
+    try {
+      const run = spawnSync(process.execPath, [file], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+      return run.status === 0 ? [] : [`the block exits ${run.status}: ${run.stderr}`];
+    } finally {
+      rmSync(file, { force: true });
+    }
   }
   const output = /^check:\s*output\s+(\S+)$/.exec(marker);
   if (output) {
