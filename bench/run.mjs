@@ -12,7 +12,7 @@
  * writes its report to the temp directory instead, so a quick check never replaces the recorded results.
  * Parts (c) and (d) are skipped, with a message, when the CLI or the server is not built.
  *
- * Usage: pnpm bench [-- --quick] [--only a,c,d] [--packs id,id] [--out file]
+ * Usage: pnpm bench [-- --quick] [--only a,c,d] [--packs id,id] [--out file] [--render (from results.json)]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -130,6 +130,14 @@ function machine() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+
+if (args.includes('--render')) {
+  // Re-render the report from the recorded figures (after editing bench/analysis.md), without measuring again.
+  const recorded = JSON.parse(readFileSync(JSON_OUT, 'utf8'));
+  writeFileSync(OUT, renderMarkdown(recorded));
+  log(`re-rendered ${OUT} from ${JSON_OUT}`);
+  process.exit(0);
+}
 
 const started = Date.now();
 const report = { date: new Date().toISOString(), quick: QUICK, config: CONFIG, machine: machine(), versions: versions(), engine: [], cli: null, server: null };
