@@ -329,3 +329,14 @@ describe('composition', () => {
     expect(registry.list()).toEqual([]);
   });
 });
+
+describe('matchRules (the compiled rule stage alone)', () => {
+  it('fires the same rules as a full evaluation, on prepared facts', async () => {
+    const pack = loadPack(severity());
+    for (const facts of [{}, { claimAmountYuan: 50000 }, { casualties: 1, breakdown: true }, { claimAmountYuan: 9999 }]) {
+      const decision = pack.evaluateSync(facts, { asOf });
+      expect(pack.matchRules({ ...pack.validateFacts(facts), ...decision.derived })).toEqual(decision.fired.map((f) => f.rule));
+    }
+    expect(pack.matchRules({ claimAmountYuan: 50000 }, { level2ClaimYuan: 60000, level3ClaimYuan: 10000 })).toEqual(['level-3']);
+  });
+});

@@ -650,6 +650,32 @@ export class Pack {
     return this.#finish(state, results, explain);
   }
 
+  /**
+   * Evaluates only the rules, on facts that are already complete (validated, with defaults, derived facts and
+   * required packs' outcomes present): no validation, no derived facts, no decision record. It is the compiled
+   * rule stage on its own, for tools and for benchmarks that compare engines on the same prepared facts (for
+   * example against `decision.derived` merged over the validated facts). Hosts use {@link Pack.evaluate}.
+   *
+   * @param prepared - complete facts, e.g. `{ ...pack.validateFacts(facts), ...decision.derived }`
+   * @param parameters - parameter values (default: the pack's own); not validated here
+   * @param context - the evaluation context referenced by `{ "context": ... }` values
+   * @returns the names of the rules that fire, highest priority first (ties in document order)
+   * @example
+   * ```ts
+   * const decision = pack.evaluateSync(facts, { asOf });
+   * pack.matchRules({ ...pack.validateFacts(facts), ...decision.derived }) // ['level-2-claim', ...]
+   * ```
+   */
+  matchRules(prepared: Record<string, unknown>, parameters?: Record<string, unknown>, context?: { asOf: string; asOfDate: string }): string[] {
+    const table: FactTable = { ...prepared, [PARAM_FACT]: parameters ?? this.#defaults, [CONTEXT_FACT]: context ?? {} };
+    const fired: number[] = [];
+    this.#rules.forEach(({ node }, i) => {
+      if (node(table, null)) fired.push(i);
+    });
+    fired.sort((a, b) => this.#priorities[b]! - this.#priorities[a]! || a - b);
+    return fired.map((i) => this.document.rules[i]!.name);
+  }
+
   #requiredError(factsFrom: string | undefined, error: unknown): unknown {
     if (error instanceof FactValidationError && factsFrom !== undefined) {
       const prefix = `/${escapePointer(factsFrom)}`;
