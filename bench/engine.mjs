@@ -12,6 +12,8 @@
  *     the first (or, for `collect`, every) event's params. It evaluates the rules only;
  *   - `reference`: `await pack.evaluate(facts, { ..., explain: false, engine: 'reference' })`, our whole decision
  *     with json-rules-engine doing the conditions (what the compiled path replaces);
+ *   - `rules`: `pack.matchRules(prepared, params, context)`: the compiled conditions alone on the same prepared
+ *     facts as `plain` (the like-for-like engine comparison: both evaluate the rules only);
  *   - `hand`: a hand-written function of the same policy (bench/hand-written.mjs), where one exists.
  * Before timing, it checks that `plain` fires the same rules as the compiled decision and that `hand` gives the
  * same outcome on every fact set. Rounds interleave the sides; one JSON line on stdout carries every round.
@@ -64,6 +66,8 @@ for (const c of suite.cases) {
     referenceOpts: { ...opts, engine: 'reference' },
     params,
     prepared,
+    factsOnly: { ...pack.validateFacts(c.facts), ...decision.derived },
+    context: { asOf: opts.asOf, asOfDate: localDateOf(opts.asOf, pack.timeZone) },
     decision,
   });
 }
@@ -88,6 +92,8 @@ for (const c of cases) {
   const plainFired = results.map((r) => r.name).sort();
   const ourFired = c.decision.fired.map((f) => f.rule).sort();
   if (JSON.stringify(plainFired) !== JSON.stringify(ourFired)) problems.push(`plain json-rules-engine fires [${plainFired}] but the pack fires [${ourFired}] on "${c.name}"`);
+  const stageFired = pack.matchRules(c.factsOnly, c.params, c.context).sort();
+  if (JSON.stringify(stageFired) !== JSON.stringify(ourFired)) problems.push(`matchRules fires [${stageFired}] but the pack fires [${ourFired}] on "${c.name}"`);
 }
 const hand = HAND_WRITTEN[packId];
 if (hand) {
@@ -105,6 +111,7 @@ const sides = {
   compiled: { sync: true, fn: (c) => pack.evaluateSync(c.facts, c.opts) },
   compiledExplain: { sync: true, fn: (c) => pack.evaluateSync(c.facts, c.explainOpts) },
   plain: { sync: false, fn: plainDecide },
+  rules: { sync: true, fn: (c) => pack.matchRules(c.factsOnly, c.params, c.context) },
   reference: { sync: false, fn: (c) => pack.evaluate(c.facts, c.referenceOpts) },
 };
 if (hand) sides.hand = { sync: true, fn: (c) => hand(c.facts, c.params) };

@@ -223,6 +223,7 @@ function summariseEngine(result) {
   const perRound = (a, b) => stats(result.rounds[a].map((v, i) => v / result.rounds[b][i]));
   const ratios = {
     compiledVsPlain: perRound('compiled', 'plain'),
+    rulesVsPlain: perRound('rules', 'plain'),
     explainVsPlain: perRound('compiledExplain', 'plain'),
     explainCost: perRound('compiled', 'compiledExplain'),
     compiledVsReference: perRound('compiled', 'reference'),
@@ -297,7 +298,8 @@ function renderMarkdown(r) {
   const best = (key) => engines.reduce((m, e) => Math.max(m, e.ratios[key].median), -Infinity);
   push('## Targets (issue 7)', '', '| target | measured (median) | |', '|---|---|---|');
   if (engines.length) {
-    push(`| compiled evaluation ≥ ${TARGETS.compiledVsPlain}× plain json-rules-engine, every pack | ${ratio(worst('compiledVsPlain'))} (worst pack) – ${ratio(best('compiledVsPlain'))} (best) | ${met(worst('compiledVsPlain') >= TARGETS.compiledVsPlain)} |`);
+    push(`| compiled evaluation ≥ ${TARGETS.compiledVsPlain}× plain json-rules-engine, every pack: rule stage on the same prepared facts (\`matchRules\` vs \`engine.run\`, like for like) | ${ratio(worst('rulesVsPlain'))} (worst pack) – ${ratio(best('rulesVsPlain'))} (best) | ${met(worst('rulesVsPlain') >= TARGETS.compiledVsPlain)} |`);
+    push(`| … the whole decision (validation, derived facts, record) vs plain json-rules-engine's rule stage, every pack | ${ratio(worst('compiledVsPlain'))} (worst pack) – ${ratio(best('compiledVsPlain'))} (best) | ${met(worst('compiledVsPlain') >= TARGETS.compiledVsPlain)} |`);
     push(`| with explanation ≥ ${TARGETS.explainVsPlain}× plain json-rules-engine, every pack | ${ratio(worst('explainVsPlain'))} – ${ratio(best('explainVsPlain'))} | ${met(worst('explainVsPlain') >= TARGETS.explainVsPlain)} |`);
   } else push('| engine targets | not measured | |');
   if (r.server && !r.server.skipped && !r.server.error) {
@@ -328,8 +330,10 @@ function renderMarkdown(r) {
       '- **ours on jre**: `await pack.evaluate(facts, { ..., explain: false, engine: \'reference\' })`: our whole decision with json-rules-engine doing the conditions (what the compiled path replaces).',
       '- **hand**: a hand-written JavaScript function of the same policy (bench/hand-written.mjs), no validation, checked against the compiled decision\'s outcome on every fact set.',
       '',
-      '| pack | rules | fact sets | compiled | plain jre | ours on jre | hand | compiled ÷ plain jre | compiled ÷ ours on jre | hand ÷ compiled |',
-      '|---|---|---|---|---|---|---|---|---|---|',
+      '- **rule stage**: `pack.matchRules(prepared, params, context)`: the compiled conditions alone, on the same prepared facts as plain jre, returning the fired rule names; checked to fire the same rules before timing.',
+      '',
+      '| pack | rules | fact sets | compiled | rule stage | plain jre | ours on jre | hand | rule stage ÷ plain jre | compiled ÷ plain jre | compiled ÷ ours on jre | hand ÷ compiled |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|',
     );
     for (const e of r.engine) {
       if (e.error) {
@@ -340,7 +344,7 @@ function renderMarkdown(r) {
       const rc = (s) => `${ratio(s.median)} (${range(s, ratio)})`;
       const extra = [e.requires.length ? `requires ${e.requires.join(', ')}` : '', e.derived ? `${e.derived} derived` : ''].filter(Boolean).join('; ');
       push(
-        `| ${e.pack}${extra ? ` (${extra})` : ''} | ${e.rules} ${e.hitPolicy} | ${e.factSets} | ${cell(e.sides.compiled)} | ${cell(e.sides.plain)} | ${cell(e.sides.reference)} | ${e.sides.hand ? cell(e.sides.hand) : '—'} | ${rc(e.ratios.compiledVsPlain)} | ${rc(e.ratios.compiledVsReference)} | ${e.ratios.handVsCompiled ? rc(e.ratios.handVsCompiled) : '—'} |`,
+        `| ${e.pack}${extra ? ` (${extra})` : ''} | ${e.rules} ${e.hitPolicy} | ${e.factSets} | ${cell(e.sides.compiled)} | ${cell(e.sides.rules)} | ${cell(e.sides.plain)} | ${cell(e.sides.reference)} | ${e.sides.hand ? cell(e.sides.hand) : '—'} | ${rc(e.ratios.rulesVsPlain)} | ${rc(e.ratios.compiledVsPlain)} | ${rc(e.ratios.compiledVsReference)} | ${e.ratios.handVsCompiled ? rc(e.ratios.handVsCompiled) : '—'} |`,
       );
     }
     push(

@@ -13,8 +13,15 @@ export interface LeafRecord {
   value?: unknown;
 }
 
-/** Fact lookup for one evaluation. */
-export type FactTable = Record<string, unknown>;
+/**
+ * What one evaluation's conditions read: the facts (input, derived, required packs' outcomes), the parameter
+ * values (`$param` in an engine condition) and the context (`$context`), kept apart so nothing is copied.
+ */
+export interface FactTable {
+  facts: Record<string, unknown>;
+  params: Record<string, unknown>;
+  context: Record<string, unknown>;
+}
 
 type Node = (facts: FactTable, trace: LeafRecord[] | null) => boolean;
 
@@ -39,13 +46,19 @@ const OPERATORS: Record<string, { cb: OperatorFn; validate?: (a: unknown) => boo
 };
 
 /** A getter for `fact` (+ optional path) with json-rules-engine's rule: a path applies only to objects. */
-function factGetter(fact: string, path: string | undefined): (facts: FactTable) => unknown {
-  if (path === undefined || path === '') return (facts) => (hasOwn.call(facts, fact) ? facts[fact] : undefined);
+function factGetter(fact: string, path: string | undefined): (table: FactTable) => unknown {
+  const base: (table: FactTable) => unknown =
+    fact === '$param'
+      ? (t) => t.params
+      : fact === '$context'
+        ? (t) => t.context
+        : (t) => (hasOwn.call(t.facts, fact) ? t.facts[fact] : undefined);
+  if (path === undefined || path === '') return base;
   const segments = parsePath(path);
-  return (facts) => {
-    const base = hasOwn.call(facts, fact) ? facts[fact] : undefined;
-    if (base === null || typeof base !== 'object') return base;
-    let current: unknown = base;
+  return (table) => {
+    const value = base(table);
+    if (value === null || typeof value !== 'object') return value;
+    let current: unknown = value;
     for (const segment of segments) {
       if (current === null || typeof current !== 'object' || !hasOwn.call(current, segment)) return undefined;
       current = (current as Record<string, unknown>)[segment];

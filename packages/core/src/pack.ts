@@ -641,7 +641,7 @@ export class Pack {
     }
     this.#derive(state);
     const explain = options.explain !== false;
-    const table: FactTable = { ...state.values, [PARAM_FACT]: state.params, [CONTEXT_FACT]: state.context };
+    const table: FactTable = { facts: state.values, params: state.params, context: state.context };
     const results = this.#rules.map(({ node, leafCount }) => {
       const leaves: LeafRecord[] | null = explain ? new Array<LeafRecord>(leafCount) : null;
       const fired = node(table, leaves);
@@ -667,7 +667,7 @@ export class Pack {
    * ```
    */
   matchRules(prepared: Record<string, unknown>, parameters?: Record<string, unknown>, context?: { asOf: string; asOfDate: string }): string[] {
-    const table: FactTable = { ...prepared, [PARAM_FACT]: parameters ?? this.#defaults, [CONTEXT_FACT]: context ?? {} };
+    const table: FactTable = { facts: prepared, params: parameters ?? this.#defaults, context: context ?? {} };
     const fired: number[] = [];
     this.#rules.forEach(({ node }, i) => {
       if (node(table, null)) fired.push(i);
