@@ -1,6 +1,8 @@
 import { defineConfig } from 'tsup';
 
-// Two entries: the library (ESM + CJS + types) and the bin (ESM, hashbang kept from the source).
+// The library (ESM + CJS + types), and the ESM scripts: the bin (hashbang kept from the source) and the batch
+// worker thread, which batch.ts finds beside itself (`new URL('./batch-worker.js', import.meta.url)`; `shims`
+// gives the CJS build an `import.meta.url`).
 export default defineConfig([
   {
     entry: ['src/index.ts'],
@@ -9,9 +11,10 @@ export default defineConfig([
     clean: false,
     sourcemap: true,
     target: 'es2022',
+    shims: true,
   },
   {
-    entry: ['src/bin.ts'],
+    entry: ['src/bin.ts', 'src/batch-worker.ts'],
     format: ['esm'],
     dts: false,
     sourcemap: true,

@@ -11,8 +11,8 @@ export { runCli } from './cli.js';
 export type { CliIo } from './cli.js';
 
 // Batch evaluation
-export { runBatch, formatSummary, outcomeKey } from './batch.js';
-export type { BatchOptions, BatchSummary } from './batch.js';
+export { runBatch, formatSummary, outcomeKey, evaluateLine, tooLongLine, LineSplitter, DEFAULT_MAX_LINE_BYTES } from './batch.js';
+export type { BatchOptions, BatchSummary, BatchErrorRecord, LineResult } from './batch.js';
 
 // Reports and file positions
 export { renderJunit, escapeXml } from './junit.js';

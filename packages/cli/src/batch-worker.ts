@@ -1,0 +1,47 @@
+/**
+ * The worker thread of a parallel batch ({@link runBatch} with `workers` > 1): it loads the pack from its documents
+ * (the pack and every pack it requires), checks that the pack hash is the one the main thread holds, then decides
+ * the groups of lines it is sent with {@link evaluateLine} and answers each group with the records encoded as
+ * UTF-8 (the buffer is transferred, not copied) and the group's counts. The main thread keeps the order.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadPacks, type EvaluateOptions } from '@aftersales/core';
+import { evaluateLine, outcomeKey, tooLongLine, type BatchGroup, type BatchGroupResult, type BatchWorkerData } from './batch.js';
+
+const data = workerData as BatchWorkerData;
+const port = parentPort!;
+
+try {
+  const pack = loadPacks(data.documents).get(data.packId);
+  if (!pack) throw new Error(`pack ${data.packId} is not among the documents`);
+  if (pack.packHash !== data.packHash) throw new Error(`pack ${data.packId} loaded with hash ${pack.packHash}, expected ${data.packHash}`);
+  const options: EvaluateOptions = data.evaluateOptions;
+  const encoder = new TextEncoder();
+  port.on('message', (group: BatchGroup) => {
+    const records: string[] = [];
+    const outcomes = new Map<string, number>();
+    const errorLines: number[] = [];
+    let decided = 0;
+    let errors = 0;
+    for (let i = 0; i < group.texts.length; i++) {
+      const lineNo = group.firstLine + i;
+      const text = group.texts[i]!;
+      const result = text === null ? tooLongLine(lineNo, group.sizes[i]!, data.maxLineBytes) : evaluateLine(text, lineNo, pack, options);
+      if (result.decided) {
+        decided++;
+        const key = outcomeKey(result.outcome);
+        outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+      } else {
+        errors++;
+        if (errorLines.length < 100) errorLines.push(lineNo);
+      }
+      records.push(result.record, '\n');
+    }
+    const bytes = encoder.encode(records.join(''));
+    const reply: BatchGroupResult = { seq: group.seq, bytes, decided, errors, errorLines, outcomes: [...outcomes] };
+    port.postMessage(reply, [bytes.buffer]);
+  });
+  port.postMessage({ ready: true });
+} catch (error) {
+  port.postMessage({ failed: String((error as Error)?.stack ?? error) });
+}
