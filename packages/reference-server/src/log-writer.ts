@@ -2,7 +2,9 @@
  * Group commit for the decision log. Decisions that finish evaluating in the same turn of the event loop are
  * appended together in one transaction (one fsync), and each caller's promise resolves only after that commit:
  * the server answers `201` for a decision only once it is durably stored. When the commit fails, every caller in
- * the group gets the error and none of them is acknowledged.
+ * the group gets the error and none of them is acknowledged. With a storage that groups appends itself
+ * (`groupsAppends`, the SQLite writer thread), each turn's group is sent at once, without waiting for the
+ * previous commit: the storage folds the groups that wait into its next transaction.
  */
 import type { DecisionRecord, NewDecisionRecord, Storage } from './storage/types.js';
 
@@ -47,7 +49,12 @@ export class LogWriter {
         this.scheduled = true;
         setImmediate(() => {
           this.scheduled = false;
-          this.flushing = this.flushing.then(() => this.flush());
+          if (this.storage.groupsAppends) {
+            const sent = this.flush();
+            this.flushing = Promise.all([this.flushing, sent]).then(() => undefined);
+          } else {
+            this.flushing = this.flushing.then(() => this.flush());
+          }
         });
       }
     });
@@ -63,6 +70,7 @@ export class LogWriter {
   }
 
   private async flush(): Promise<void> {
+    const sends: Array<Promise<void>> = [];
     while (this.queue.length > 0) {
       const group: Waiting[] = [];
       let size = 0;
@@ -71,16 +79,21 @@ export class LogWriter {
         group.push(next);
         size += next.records.length;
       }
-      try {
-        const stored = await this.storage.appendDecisions(group.flatMap((w) => w.records));
-        let offset = 0;
-        for (const w of group) {
-          w.resolve(stored.slice(offset, offset + w.records.length));
-          offset += w.records.length;
-        }
-      } catch (error) {
-        for (const w of group) w.reject(error);
-      }
+      const send = this.storage.appendDecisions(group.flatMap((w) => w.records)).then(
+        (stored) => {
+          let offset = 0;
+          for (const w of group) {
+            w.resolve(stored.slice(offset, offset + w.records.length));
+            offset += w.records.length;
+          }
+        },
+        (error: unknown) => {
+          for (const w of group) w.reject(error);
+        },
+      );
+      if (this.storage.groupsAppends) sends.push(send);
+      else await send;
     }
+    await Promise.all(sends);
   }
 }

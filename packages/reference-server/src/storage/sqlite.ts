@@ -1,19 +1,22 @@
 /**
  * SQLite storage (better-sqlite3): the embedded default, one file, WAL journal with `synchronous=FULL` so a
- * commit that returned is on disk. better-sqlite3 is synchronous, so each method runs its statements to the end
- * before returning; appends run in a `BEGIN IMMEDIATE` transaction that reads the chain head and writes the new
- * records, which keeps the chain linear even if several processes share the file. Triggers refuse any UPDATE or
- * DELETE of the log. Errors meaning the database cannot serve (read-only, disk full, I/O, busy, closed) become
+ * commit that returned is on disk. Two connections to the file: reads, migrations, pack versions and activations
+ * run on the main thread's connection (better-sqlite3 is synchronous; these are short or rare), while decision
+ * appends go to a writer thread with its own connection (see `sqlite-writer.ts`), so the event loop keeps serving
+ * while a group commit waits for its fsync. The main thread canonicalises each record's JSON fields once; the
+ * writer links the records to the chain head and hashes them inside a `BEGIN IMMEDIATE` transaction, which keeps
+ * the chain linear even if several processes share the file. Triggers refuse any UPDATE or DELETE of the log.
+ * Errors meaning the database cannot serve (read-only, disk full, I/O, busy, closed) become
  * {@link StorageUnavailableError}.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { canonicalJson } from '@aftersales/core';
-import { linkRecords } from '../chain.js';
+import { computeRecordHash, GENESIS_HASH, recordColumns } from '../chain.js';
+import { SqliteWriterClient, type WriterLink } from './sqlite-writer.js';
 import {
   DECISION_COLUMNS,
-  decisionValues,
   rowToRecord,
   rowToVersion,
   type DecisionRow,
@@ -103,6 +106,10 @@ export interface SqliteStorageOptions {
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
+  private readonly writer: SqliteWriterClient | undefined;
+  private readonly memory: boolean;
+  /** Appends may be sent concurrently: the writer thread commits them in order, grouping those that wait. */
+  readonly groupsAppends: boolean;
 
   /**
    * Opens (and creates) the file; does not migrate.
@@ -118,6 +125,10 @@ export class SqliteStorage implements Storage {
     } catch (error) {
       throw new StorageUnavailableError(`cannot open SQLite database ${options.file}`, error);
     }
+    // An in-memory database exists on this connection only: its appends stay on the main thread.
+    this.memory = options.file === ':memory:' || options.file === '';
+    this.groupsAppends = !this.memory;
+    this.writer = this.memory ? undefined : new SqliteWriterClient({ file: options.file, busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
   }
 
   async migrate(): Promise<void> {
@@ -144,20 +155,73 @@ export class SqliteStorage implements Storage {
 
   async appendDecisions(records: NewDecisionRecord[]): Promise<DecisionRecord[]> {
     if (records.length === 0) return [];
-    return this.run(() => {
-      const insert = this.db.prepare(
-        `INSERT INTO decisions (${DECISION_COLUMNS.join(', ')}) VALUES (${DECISION_COLUMNS.map(() => '?').join(', ')})`,
-      );
-      const append = this.db.transaction((batch: NewDecisionRecord[]) => {
-        const head = this.db.prepare('SELECT seq, hash FROM decisions ORDER BY seq DESC LIMIT 1').get() as
-          | { seq: number; hash: string }
-          | undefined;
-        const linked = linkRecords(head, batch);
-        for (const record of linked) insert.run(...decisionValues(record));
+    if (!this.writer) return this.run(() => this.appendHere(records));
+    if (!this.db.open) throw new StorageUnavailableError('SQLite: the database is closed');
+    let links: WriterLink[];
+    try {
+      links = await this.writer.append(records);
+    } catch (error) {
+      throw this.translate(error);
+    }
+    return records.map((r, i) => ({ ...r, ...(links[i] as WriterLink) }));
+  }
+
+  /**
+   * Runs a PRAGMA on every connection of this storage (the main one and the writer thread's), for operators and
+   * fault tests, e.g. `max_page_count = 100` to cap the file's size (appends then fail with `SQLITE_FULL`: `503`).
+   *
+   * @param statement - the PRAGMA without the keyword, e.g. `max_page_count = 100`
+   * @returns the main connection's result
+   * @throws StorageUnavailableError as any storage call
+   * @example
+   * ```ts
+   * await storage.pragma('max_page_count = 1000000000');
+   * ```
+   */
+  async pragma(statement: string): Promise<unknown> {
+    const result = this.run(() => this.db.pragma(statement));
+    if (this.writer) {
+      try {
+        await this.writer.pragma(statement);
+      } catch (error) {
+        throw this.translate(error);
+      }
+    }
+    return result;
+  }
+
+  /** Appends on the main connection (in-memory databases). */
+  private appendHere(records: NewDecisionRecord[]): DecisionRecord[] {
+    const insert = this.db.prepare(
+      `INSERT INTO decisions (${DECISION_COLUMNS.join(', ')}) VALUES (${DECISION_COLUMNS.map(() => '?').join(', ')})`,
+    );
+    const append = this.db.transaction((): DecisionRecord[] => {
+      const head = this.db.prepare('SELECT seq, hash FROM decisions ORDER BY seq DESC LIMIT 1').get() as
+        | { seq: number; hash: string }
+        | undefined;
+      let seq = head?.seq ?? 0;
+      let prevHash = head?.hash ?? GENESIS_HASH;
+      return records.map((record) => {
+        const c = recordColumns(record);
+        seq += 1;
+        const hash = computeRecordHash(seq, prevHash, record, c);
+        insert.run(seq, record.decisionId, record.recordedAt, record.pack, record.version, record.packHash, record.asOf,
+          c.parametersJson, c.factsJson, c.outcomeJson, c.decisionJson, prevHash, hash);
+        const linked: DecisionRecord = { ...record, seq, prevHash, hash };
+        prevHash = hash;
         return linked;
       });
-      return append.immediate(records);
     });
+    return append.immediate();
+  }
+
+  /** Turns a writer-thread error into the storage's errors. */
+  private translate(error: unknown): unknown {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && (UNAVAILABLE.test(code) || code.startsWith('SQLITE_MISUSE_CLOSED'))) {
+      return new StorageUnavailableError(`SQLite: ${(error as Error).message}`, error);
+    }
+    return error;
   }
 
   async getDecision(decisionId: string): Promise<DecisionRecord | undefined> {
@@ -260,6 +324,7 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    await this.writer?.close();
     if (this.db.open) this.db.close();
   }
 

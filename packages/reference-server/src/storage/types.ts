@@ -81,6 +81,11 @@ export type PutVersionResult = 'created' | 'exists' | 'conflict';
 export interface Storage {
   /** `sqlite` or `postgres`, for logs and `/readyz`. */
   readonly kind: 'sqlite' | 'postgres';
+  /**
+   * True when the storage groups concurrent appends itself (committing them in call order): the log writer then
+   * sends each turn's appends at once instead of waiting for the previous commit.
+   */
+  readonly groupsAppends?: boolean;
   /** Creates or upgrades the schema; safe to run on every start. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
