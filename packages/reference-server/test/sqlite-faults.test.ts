@@ -1,0 +1,135 @@
+/**
+ * Real SQLite faults under load (issue 8), in process against a SQLite file: the database fills up (a page limit
+ * set at run time with `PRAGMA max_page_count`, so SQLite itself answers `SQLITE_FULL` on the writer thread's
+ * commit) and the database turns read-only (`PRAGMA query_only`, so SQLite itself answers `SQLITE_READONLY`).
+ * Several clients keep sending decisions while the fault is switched on and off. Checked: every failed request is
+ * a `503 STORAGE_UNAVAILABLE` with a bilingual body and `Retry-After`; every `201` is in the log and nothing else
+ * is (the log holds exactly the acknowledged decisions); the chain verifies; decisions are acknowledged again once
+ * the fault is lifted, without a restart.
+ *
+ * Why the read-only fault is set through SQLite rather than the file system: the tests run as root, for whom
+ * `chmod` does not stop writes, and on Linux a file system cannot become read-only under a process holding files
+ * open for writing (`mount -o remount,ro` fails with EBUSY; a read-only bind mount over the directory does not
+ * affect descriptors already open). `query_only` gives the same error SQLite returns for a read-only database.
+ * A disk that is really full (ENOSPC on a small tmpfs) is tested with the built server in `enospc.test.ts`.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SqliteStorage } from '../src/index.js';
+import { sqliteBackend, testApp, type Backend, type TestServer } from './helpers.js';
+
+interface Tally {
+  acknowledged: string[];
+  refused: number;
+  other: Array<{ status: number; text: string }>;
+}
+
+/** `clients` clients send decisions back to back until `stop()` says so. */
+function sendContinuously(server: TestServer, clients: number): { tally: Tally; stop: () => Promise<void> } {
+  const tally: Tally = { acknowledged: [], refused: 0, other: [] };
+  let running = true;
+  const loops = Array.from({ length: clients }, async (_, c) => {
+    for (let i = 0; running; i++) {
+      const res = await server.call('POST', '/v1/packs/quality-severity/decisions', {
+        facts: { claimAmountYuan: c * 1000 + i, companyLossYuan: i },
+      });
+      if (res.status === 201) tally.acknowledged.push(res.json.decisionId);
+      else if (res.status === 503) {
+        expect(res.json.error.code).toBe('STORAGE_UNAVAILABLE');
+        expect(res.json.error.message.zh).toMatch(/存储/);
+        expect(res.json.error.message.en).toMatch(/nothing was recorded/);
+        expect(res.headers.get('retry-after')).toBe('1');
+        tally.refused += 1;
+      } else tally.other.push({ status: res.status, text: res.text.slice(0, 300) });
+    }
+  });
+  return {
+    tally,
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}
+
+/** Waits until `cond` holds (checked between event-loop turns), at most `turns` turns. */
+async function until(cond: () => boolean, turns = 200_000): Promise<void> {
+  for (let i = 0; i < turns && !cond(); i++) await new Promise((r) => setImmediate(r));
+  expect(cond()).toBe(true);
+}
+
+describe('SQLite faults under load', () => {
+  let backend: Backend;
+  let storage: SqliteStorage;
+  beforeEach(async () => {
+    backend = sqliteBackend();
+    storage = (await backend.open()) as SqliteStorage;
+  });
+  afterEach(async () => {
+    await storage.close();
+    await backend.cleanup();
+  });
+
+  async function checkLog(server: TestServer, acknowledged: string[]): Promise<void> {
+    const verify = (await server.call('GET', '/v1/audit/verify')).json;
+    expect(verify.ok).toBe(true);
+    // exactly the acknowledged decisions: none lost, none stored without its 201
+    expect(verify.records).toBe(acknowledged.length);
+    const logged = new Set<string>();
+    for (let cursor: string | null = ''; cursor !== null; ) {
+      const page: { items: Array<{ decisionId: string }>; nextCursor: string | null } = (
+        await server.call('GET', `/v1/decisions?limit=1000${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json;
+      for (const item of page.items) logged.add(item.decisionId);
+      cursor = page.nextCursor;
+    }
+    expect([...logged].sort()).toEqual([...acknowledged].sort());
+  }
+
+  it('disk full (SQLITE_FULL from a page limit set at run time): 503, nothing unstored acknowledged, recovery without restart', async () => {
+    const server = await testApp(storage);
+    const load = sendContinuously(server, 20);
+    await until(() => load.tally.acknowledged.length >= 50);
+    const pages = ((await storage.pragma('page_count')) as Array<{ page_count: number }>)[0]?.page_count ?? 0;
+    await storage.pragma(`max_page_count = ${pages}`);
+    await until(() => load.tally.refused >= 50);
+    const duringFault = load.tally.acknowledged.length;
+    await storage.pragma('max_page_count = 1073741823');
+    await until(() => load.tally.acknowledged.length >= duringFault + 50);
+    await load.stop();
+    expect(load.tally.other).toEqual([]);
+    await checkLog(server, load.tally.acknowledged);
+  });
+
+  it('read-only database (SQLITE_READONLY): 503, nothing unstored acknowledged, recovery without restart', async () => {
+    const server = await testApp(storage);
+    const load = sendContinuously(server, 20);
+    await until(() => load.tally.acknowledged.length >= 50);
+    await storage.pragma('query_only = ON');
+    await until(() => load.tally.refused >= 50);
+    // the read side keeps serving while writes are refused
+    expect((await server.call('GET', '/v1/decisions?limit=1')).status).toBe(200);
+    const duringFault = load.tally.acknowledged.length;
+    await storage.pragma('query_only = OFF');
+    await until(() => load.tally.acknowledged.length >= duringFault + 50);
+    await load.stop();
+    expect(load.tally.other).toEqual([]);
+    await checkLog(server, load.tally.acknowledged);
+  });
+
+  it('the writer thread’s errors carry SQLite’s own codes', async () => {
+    const record = (id: string) => ({
+      decisionId: id, recordedAt: 't', pack: 'p', version: '1', packHash: 'h', asOf: 'a', parameters: {},
+      facts: { filler: 'x'.repeat(8000) }, outcome: {}, decision: {} as never,
+    });
+    await storage.pragma('query_only = ON');
+    await expect(storage.appendDecisions([record('a')])).rejects.toMatchObject({ name: 'StorageUnavailableError', cause: { code: 'SQLITE_READONLY' } });
+    // opening an app records the bundled packs: refused on a read-only database, as a storage error
+    await expect(testApp(storage)).rejects.toMatchObject({ name: 'StorageUnavailableError' });
+    await storage.pragma('query_only = OFF');
+    const pages = ((await storage.pragma('page_count')) as Array<{ page_count: number }>)[0]?.page_count ?? 0;
+    await storage.pragma(`max_page_count = ${pages}`);
+    await expect(storage.appendDecisions([record('b')])).rejects.toMatchObject({ name: 'StorageUnavailableError', cause: { code: 'SQLITE_FULL' } });
+    await storage.pragma('max_page_count = 1073741823');
+    expect((await storage.appendDecisions([record('c')])).map((r) => r.seq)).toEqual([1]);
+  });
+});
