@@ -354,23 +354,49 @@ for (const b of backends) {
       expect((await second.call('GET', '/v1/audit/verify')).json).toMatchObject({ ok: true, records: 3 });
     });
 
-    it('activating while 50 clients send decisions: each decision names one version and replays identically under it', async () => {
+    it('activating while 50 clients send decisions continuously: each decision names one version and replays identically under it', async () => {
       const { doc } = qualitySeverity();
       const { call } = await testApp(storage, { config: { adminToken: 's3cret-token' } });
       await call('PUT', '/v1/packs/quality-severity/versions/1.1.0', { pack: raiseLevel2(doc, 80000, '1.1.0'), suite: raisedSuite() }, ADMIN);
-      const sends = Array.from({ length: 50 }, () => call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 } }));
-      const activation = call('POST', '/v1/packs/quality-severity/versions/1.1.0/activate', undefined, ADMIN);
-      const more = Array.from({ length: 50 }, () => call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 } }));
-      const results = await Promise.all([...sends, ...more]);
-      expect((await activation).status).toBe(200);
+      const hashes: Record<string, string> = Object.fromEntries(
+        (await call('GET', '/v1/packs/quality-severity/versions')).json.versions.map((v: { version: string; packHash: string }) => [v.version, v.packHash]),
+      );
+      type Sent = { startedAfterActivation: boolean; res: Awaited<ReturnType<typeof call>> };
+      const sent: Sent[] = [];
+      let activated = false;
+      let afterActivation = 0;
+      // 50 clients, each sending back to back until every client has had 3 answers started after the activation
+      const clients = Array.from({ length: 50 }, async () => {
+        let mineAfter = 0;
+        while (mineAfter < 3) {
+          const startedAfterActivation = activated;
+          const res = await call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 } });
+          sent.push({ startedAfterActivation, res });
+          if (startedAfterActivation) (mineAfter += 1), (afterActivation += 1);
+        }
+      });
+      while (sent.length < 150) await new Promise((r) => setImmediate(r));
+      const activation = await call('POST', '/v1/packs/quality-severity/versions/1.1.0/activate', undefined, ADMIN);
+      activated = true;
+      expect(activation.status).toBe(200);
+      await Promise.all(clients);
+      expect(afterActivation).toBe(150);
       const expected: Record<string, number> = { '1.0.0': 2, '1.1.0': 3 };
-      for (const res of results) {
+      const seen = new Set<string>();
+      for (const { startedAfterActivation, res } of sent) {
         expect(res.status).toBe(201);
+        expect(Object.keys(expected)).toContain(res.json.version);
+        expect(res.json.packHash).toBe(hashes[res.json.version]);
         expect(res.json.outcome.level).toBe(expected[res.json.version]);
+        if (startedAfterActivation) expect(res.json.version).toBe('1.1.0');
+        const stored = await storage.getDecision(res.json.decisionId);
+        expect([stored?.version, stored?.packHash]).toEqual([res.json.version, res.json.packHash]);
         const replay = await call('POST', `/v1/decisions/${res.json.decisionId}/replay`);
         expect(replay.json).toMatchObject({ identical: true, version: res.json.version });
+        seen.add(res.json.version);
       }
-      expect((await call('GET', '/v1/audit/verify')).json).toMatchObject({ ok: true, records: 100 });
+      expect([...seen].sort()).toEqual(['1.0.0', '1.1.0']);
+      expect((await call('GET', '/v1/audit/verify')).json).toMatchObject({ ok: true, records: sent.length });
     });
 
     it('refuses a streamed body over the limit while reading it, before any parsing', async () => {
