@@ -287,6 +287,36 @@ for (const b of backends) {
       ]);
     });
 
+    it('refuses an upload that tries a JSONPath or script expression (422, each place named), and stores nothing', async () => {
+      const { doc } = qualitySeverity();
+      const { call } = await testApp(storage, { config: { adminToken: 's3cret-token' } });
+      type Leaf = Record<string, unknown>;
+      const attempts: Array<{ name: string; edit: (leaf: Leaf) => void; at: string }> = [
+        { name: 'filter expression', edit: (l) => (l.path = '$.x[?(@.y > 1)]'), at: '/path' },
+        { name: 'script expression', edit: (l) => (l.path = '$.a[(@.length-1)]'), at: '/path' },
+        { name: 'script calling the process', edit: (l) => (l.path = '$.a[?(process.exit(1))]'), at: '/path' },
+        { name: 'recursive descent', edit: (l) => (l.path = '$..claimAmountYuan'), at: '/path' },
+        { name: 'prototype walk', edit: (l) => (l.path = '$.__proto__.polluted'), at: '/path' },
+        { name: 'constructor as a fact', edit: (l) => (l.fact = 'constructor'), at: '/fact' },
+        { name: 'script in a fact reference', edit: (l) => (l.value = { fact: 'casualties', path: '$[?(@.x)]' }), at: '/value/path' },
+        { name: 'an operator that is not one', edit: (l) => (l.operator = 'eval'), at: '/operator' },
+      ];
+      for (const attempt of attempts) {
+        const pack = raiseLevel2(doc, 80000, '1.1.0') as unknown as { rules: Array<{ conditions: { all: Leaf[] } }> };
+        const leaf = pack.rules[0]?.conditions.all[0];
+        if (!leaf) throw new Error('quality-severity changed shape');
+        attempt.edit(leaf);
+        const res = await call('PUT', '/v1/packs/quality-severity/versions/1.1.0', { pack, suite: raisedSuite() }, ADMIN);
+        expect(res.status, attempt.name).toBe(422);
+        expect(res.json.error.code, attempt.name).toBe('INVALID_VERSION');
+        const paths = res.json.error.problems.map((p: { path: string }) => p.path);
+        expect(paths, attempt.name).toContain(`/pack/rules/0/conditions/all/0${attempt.at}`);
+      }
+      const versions = (await call('GET', '/v1/packs/quality-severity/versions')).json.versions;
+      expect(versions.map((v: { version: string }) => v.version)).toEqual(['1.0.0']);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+
     it('previews impact: a draft raising the level-2 claim threshold reports exactly the decisions that change', async () => {
       const { doc } = qualitySeverity();
       const { call } = await testApp(storage, { config: { adminToken: 's3cret-token' } });
