@@ -54,6 +54,8 @@ export interface BatchSummary {
   perSecond: number;
   /** The process's peak resident set size in MiB. */
   peakRssMiB: number;
+  /** Worker threads that decided the lines (1: the calling thread). */
+  workers: number;
 }
 
 /** The error record of a line that was not decided. */
@@ -590,6 +592,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     seconds: Math.round(seconds * 1000) / 1000,
     perSecond: seconds > 0 ? Math.round(lines / seconds) : lines,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    workers,
   };
 }
 
@@ -604,7 +607,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
 export function formatSummary(summary: BatchSummary): string {
   const n = (x: number) => x.toLocaleString('en-US');
   const lines = [
-    `batch: ${n(summary.lines)} lines, ${n(summary.decided)} decided, ${n(summary.errors)} errors in ${summary.seconds} s (${n(summary.perSecond)} lines/s, peak RSS ${summary.peakRssMiB} MiB)`,
+    `batch: ${n(summary.lines)} lines, ${n(summary.decided)} decided, ${n(summary.errors)} errors in ${summary.seconds} s (${n(summary.perSecond)} lines/s, peak RSS ${summary.peakRssMiB} MiB${summary.workers > 1 ? `; ${summary.workers} worker threads` : ''})`,
     `批处理：${n(summary.lines)} 行，${n(summary.decided)} 行已判定，${n(summary.errors)} 行出错，用时 ${summary.seconds} 秒（每秒 ${n(summary.perSecond)} 行）`,
     'outcomes / 结果:',
     ...Object.entries(summary.outcomes)

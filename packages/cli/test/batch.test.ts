@@ -2,13 +2,18 @@
  * Batch evaluation at size, on the built bin: 100,000 generated claims with a few malformed lines go through
  * `aftersales eval --input ... --output ...`; every good line is decided in order, every bad line yields an error
  * record with its number, the closing summary counts them, and the peak memory is logged and compared with a
- * run ten times smaller (streaming: memory must not grow with the input).
+ * run ten times smaller (streaming: memory must not grow with the input). Then a file of 10,000 hostile lines
+ * (issue 8; the lines of the in-process property test, fixed seed) goes through the bin once on one thread and
+ * once on two worker threads: the outputs are byte-identical and each record is what the line alone gives.
  */
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { getSuite, loadBundledPacks } from '@aftersales/rules';
+import { expected, lineOf, linesOf, subject } from './hostile-lines.js';
 import { assertBuilt, fixtures, runCli } from './run-cli.js';
 
 const pack = join(fixtures, 'claim-severity/pack.json');
@@ -99,5 +104,60 @@ describe('aftersales eval --input (batch)', () => {
     console.log(`peak RSS: ${peakRss(s.stderr)} MiB for 10,000 lines, ${peakRss(r.stderr)} MiB for 100,000 lines`);
     expect(peakRss(r.stderr)).toBeGreaterThan(0);
     expect(peakRss(r.stderr)).toBeLessThan(peakRss(s.stderr) * 2);
+  });
+});
+
+describe('aftersales eval --input with 10,000 hostile lines', () => {
+  it('writes one record per line, the same on one thread and on two workers, each what the line alone gives', async () => {
+    // escalation requires quality-severity: the workers load both documents.
+    const suite = getSuite('escalation')!;
+    const escalation = subject(loadBundledPacks().get('escalation')!, suite.asOf!, suite.cases.map((c) => c.facts as Record<string, unknown>));
+    const lines = fc.sample(lineOf(escalation), { numRuns: 10_000, seed: 20261127 });
+    // A byte-order mark, LF and CRLF mixed, and no final line break.
+    const parts: Buffer[] = [Buffer.from([0xef, 0xbb, 0xbf])];
+    lines.forEach((line, i) => {
+      parts.push(Buffer.from(line));
+      if (i < lines.length - 1) parts.push(Buffer.from(i % 3 === 0 ? '\r\n' : '\n'));
+    });
+    const bytes = Buffer.concat(parts);
+    const file = join(tmp, 'hostile.jsonl');
+    writeFileSync(file, bytes);
+    const maxLineBytes = 4096;
+    const args = (out: string, workers: number) =>
+      ['eval', 'escalation', '--input', file, '--output', out, '--as-of', escalation.asOf, '--max-line-bytes', String(maxLineBytes), '--workers', String(workers)];
+    const one = await runCli(args(join(tmp, 'hostile-1.jsonl'), 1));
+    const two = await runCli(args(join(tmp, 'hostile-2.jsonl'), 2));
+    expect(one.code, one.stderr).toBe(1);
+    expect(two.code, two.stderr).toBe(1);
+    const output = readFileSync(join(tmp, 'hostile-1.jsonl'));
+    expect(readFileSync(join(tmp, 'hostile-2.jsonl')).equals(output)).toBe(true);
+
+    const want = linesOf(bytes);
+    expect(want).toHaveLength(10_000);
+    const records = output.toString('utf8').split('\n');
+    expect(records.pop()).toBe('');
+    expect(records).toHaveLength(want.length);
+    const codes = new Map<string, number>();
+    let decided = 0;
+    records.forEach((record, i) => {
+      const w = expected(want[i]!, maxLineBytes, escalation);
+      if ('record' in w) {
+        expect(record, `line ${i + 1}`).toBe(w.record);
+        decided++;
+      } else {
+        const parsed = JSON.parse(record);
+        expect(parsed, `line ${i + 1}`).toMatchObject({ line: i + 1, error: { code: w.code } });
+        codes.set(w.code, (codes.get(w.code) ?? 0) + 1);
+      }
+    });
+    console.log(`hostile lines: ${decided} decided, errors ${JSON.stringify(Object.fromEntries(codes))}`);
+    // The mix reaches every kind of record.
+    expect(decided).toBeGreaterThan(1000);
+    for (const code of ['INVALID_JSON', 'INVALID_FACTS', 'EMPTY_LINE', 'LINE_TOO_LONG']) expect(codes.get(code), code).toBeGreaterThan(0);
+    expect(two.stderr).toContain('; 2 worker threads)');
+    expect(one.stderr).not.toContain('worker threads');
+    for (const r of [one, two]) {
+      expect(r.stderr).toContain(`batch: 10,000 lines, ${decided.toLocaleString('en-US')} decided, ${(10_000 - decided).toLocaleString('en-US')} errors`);
+    }
   });
 });
