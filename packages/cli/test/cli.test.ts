@@ -1,13 +1,15 @@
 /**
  * The `aftersales` command end to end: every command and exit code, run as a child process on the built bin,
- * on fixture packs (a passing, a failing and a broken one) written for these tests.
+ * on fixture packs (a passing, a failing and a broken one) written for these tests. Variations of a command that
+ * already ran as a child process run in-process (`runInProcess`: the same `runCli`, captured streams), which
+ * spares a Node start-up each.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
-import { assertBuilt, fixtures, runCli } from './run-cli.js';
+import { assertBuilt, fixtures, runCli, runInProcess } from './run-cli.js';
 
 const good = join(fixtures, 'claim-severity/pack.json');
 const goodDir = join(fixtures, 'claim-severity');
@@ -77,9 +79,9 @@ describe('aftersales test', () => {
     const full = await runCli(['test', good, '--coverage', '--threshold', '100']);
     expect(full.code).toBe(0);
     expect(full.stdout).toContain('coverage claim-severity: 100% (10/10)');
-    const partial = await runCli(['test', goodDir, '--threshold', '100', '--reporter', 'json']);
+    const partial = await runInProcess(['test', goodDir, '--threshold', '100', '--reporter', 'json']);
     expect(partial.code).toBe(0);
-    const below = await runCli(['test', join(fixtures, 'failing'), '--coverage', '--threshold', '90']);
+    const below = await runInProcess(['test', join(fixtures, 'failing'), '--coverage', '--threshold', '90']);
     expect(below.code).toBe(1);
     expect(below.stdout).toMatch(/coverage claim-severity: \d+(\.\d+)?% \(\d+\/10\)/);
     expect(below.stdout).toContain('rule level-3: never not fired');
@@ -190,10 +192,15 @@ describe('aftersales eval', () => {
 
   it('exits 2 on usage errors', async () => {
     expect((await runCli(['eval', good])).code).toBe(2);
-    expect((await runCli(['eval', good, '--facts', 'x', '--nonsense'])).code).toBe(2);
-    expect((await runCli(['frobnicate'])).code).toBe(2);
-    expect((await runCli([])).code).toBe(2);
-    expect((await runCli(['--help'])).code).toBe(0);
+    expect((await runInProcess(['eval', good, '--facts', 'x', '--nonsense'])).code).toBe(2);
+    expect((await runInProcess(['frobnicate'])).code).toBe(2);
+    expect((await runInProcess([])).code).toBe(2);
+    expect((await runInProcess(['--help'])).code).toBe(0);
+    for (const bad of [['--workers', '0'], ['--workers', 'many'], ['--max-line-bytes', '-1'], ['--max-line-bytes', '1.5']]) {
+      const r = await runInProcess(['eval', good, '--input', '-', ...bad]);
+      expect(r.code, bad.join(' ')).toBe(2);
+      expect(r.stderr).toContain(bad[0]);
+    }
   });
 });
 
@@ -207,10 +214,10 @@ describe('aftersales explain', () => {
   });
 
   it('speaks Chinese and exits 2 on invalid facts', async () => {
-    const r = await runCli(['explain', good, '--facts', factsFile({ claimAmountYuan: 30000 }), '--lang', 'zh', '--as-of', asOf]);
+    const r = await runInProcess(['explain', good, '--facts', factsFile({ claimAmountYuan: 30000 }), '--lang', 'zh', '--as-of', asOf]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('若 claimAmountYuan ≥ 50,000 yuan（当前 30,000），结果将为 class: major, level: 2（规则 level-2-claim）');
-    const bad = await runCli(['explain', good, '--facts', factsFile({ claimAmountYuan: 'x' }), '--as-of', asOf]);
+    const bad = await runInProcess(['explain', good, '--facts', factsFile({ claimAmountYuan: 'x' }), '--as-of', asOf]);
     expect(bad.code).toBe(2);
     expect(JSON.parse(bad.stderr).code).toBe('INVALID_FACTS');
   });
@@ -223,9 +230,9 @@ describe('aftersales docs', () => {
     expect(en.stdout).toContain('# Claim severity');
     expect(en.stdout).toContain('| `level2ClaimYuan` | 50,000 | yuan |');
     expect(en.stdout).toContain('## Decision table');
-    const zh = await runCli(['docs', good, '--lang', 'zh']);
+    const zh = await runInProcess(['docs', good, '--lang', 'zh']);
     expect(zh.stdout).toContain('# 索赔分级');
-    expect((await runCli(['docs', good, '--lang', 'fr'])).code).toBe(2);
+    expect((await runInProcess(['docs', good, '--lang', 'fr'])).code).toBe(2);
   });
 });
 
@@ -274,8 +281,8 @@ describe('the bundled packs', () => {
     const packsDir = join(fixtures, '../../../rules/packs');
     const ids = readdirSync(packsDir).filter((id) => existsSync(join(packsDir, id, 'README.md')));
     expect(ids.length).toBeGreaterThan(0);
-    for (const id of ids) {
-      const r = await runCli(['docs', id, '--lang', 'both']);
+    for (const [i, id] of ids.entries()) {
+      const r = await (i === 0 ? runCli : runInProcess)(['docs', id, '--lang', 'both']);
       expect(r.code, id).toBe(0);
       expect(r.stdout, `${id}/README.md`).toBe(readFileSync(join(packsDir, id, 'README.md'), 'utf8'));
     }

@@ -65,3 +65,30 @@ export function runCli(args: string[], options: { stdin?: string } = {}): Promis
     child.stdin.end(options.stdin ?? '');
   });
 }
+
+/**
+ * Runs the command in this process, through `runCli` of the sources, with captured streams: the same exit codes
+ * and output as the bin without a child process' start-up (loading Node and the bundled packs, about half a
+ * second each). For the many checks of one command's variations; every command also runs as a child process.
+ *
+ * @param args - the command line after `aftersales`
+ * @param options - `stdin` text
+ * @example
+ * ```ts
+ * const { code, stdout } = await runInProcess(['docs', 'quality-severity', '--lang', 'zh']);
+ * ```
+ */
+export async function runInProcess(args: string[], options: { stdin?: string } = {}): Promise<RunResult> {
+  const { runCli: run } = await import('../src/cli.js');
+  const { PassThrough, Readable } = await import('node:stream');
+  const collect = () => {
+    const chunks: Buffer[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+  };
+  const out = collect();
+  const err = collect();
+  const code = await run(args, { stdout: out.stream, stderr: err.stream, stdin: Readable.from([Buffer.from(options.stdin ?? '')]) });
+  return { code, stdout: out.text(), stderr: err.text() };
+}
