@@ -2,11 +2,11 @@
  * The worker thread of a parallel batch ({@link runBatch} with `workers` > 1): it loads the pack from its documents
  * (the pack and every pack it requires), checks that the pack hash is the one the main thread holds, then decides
  * the groups of lines it is sent with {@link evaluateLine} and answers each group with the records encoded as
- * UTF-8 (the buffer is transferred, not copied) and the group's counts. The main thread keeps the order.
+ * UTF-8 (the buffers are transferred, not copied) and the group's counts. The main thread keeps the order.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPacks, type EvaluateOptions } from '@aftersales/core';
-import { evaluateLine, outcomeKey, tooLongLine, type BatchGroup, type BatchGroupResult, type BatchWorkerData } from './batch.js';
+import { evaluateLine, outcomeKey, RecordBuffer, tooLongLine, type BatchGroup, type BatchGroupResult, type BatchWorkerData } from './batch.js';
 
 const data = workerData as BatchWorkerData;
 const port = parentPort!;
@@ -16,9 +16,9 @@ try {
   if (!pack) throw new Error(`pack ${data.packId} is not among the documents`);
   if (pack.packHash !== data.packHash) throw new Error(`pack ${data.packId} loaded with hash ${pack.packHash}, expected ${data.packHash}`);
   const options: EvaluateOptions = data.evaluateOptions;
-  const encoder = new TextEncoder();
   port.on('message', (group: BatchGroup) => {
-    const records: string[] = [];
+    const records = new RecordBuffer();
+    const chunks: Buffer[] = [];
     const outcomes = new Map<string, number>();
     const errorLines: number[] = [];
     let decided = 0;
@@ -35,11 +35,13 @@ try {
         errors++;
         if (errorLines.length < 100) errorLines.push(lineNo);
       }
-      records.push(result.record, '\n');
+      const full = records.add(result.record);
+      if (full) chunks.push(full);
     }
-    const bytes = encoder.encode(records.join(''));
-    const reply: BatchGroupResult = { seq: group.seq, bytes, decided, errors, errorLines, outcomes: [...outcomes] };
-    port.postMessage(reply, [bytes.buffer]);
+    if (!records.empty) chunks.push(records.take());
+    const reply: BatchGroupResult = { seq: group.seq, chunks, decided, errors, errorLines, outcomes: [...outcomes] };
+    // Each chunk has memory of its own (RecordBuffer never uses the shared pool): moved, not copied.
+    port.postMessage(reply, [...new Set(chunks.map((c) => c.buffer as ArrayBuffer))]);
   });
   port.postMessage({ ready: true });
 } catch (error) {

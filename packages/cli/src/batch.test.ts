@@ -5,7 +5,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { loadPack } from '@aftersales/core';
-import { outcomeKey, runBatch } from './batch.js';
+import { outcomeKey, RecordBuffer, runBatch } from './batch.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -51,5 +51,20 @@ describe('outcomeKey', () => {
   it('keeps the primitive fields of an outcome', () => {
     expect(outcomeKey({ class: 'major', level: 2, actions: [{ id: 'x' }] })).toBe('class=major level=2');
     expect(outcomeKey({ actions: [] })).toBe('{"actions":[]}');
+  });
+});
+
+describe('RecordBuffer', () => {
+  it('hands out a full buffer when the next record may not fit, and a record larger than a buffer on its own', () => {
+    const records = new RecordBuffer(16);
+    expect(records.add('"ab"')).toBeUndefined(); // 5 bytes with \n; room reserved: 3 per unit + 1
+    const full = records.add('"索赔"'); // may need 13 bytes: 5 + 13 > 16
+    expect(full?.toString('utf8')).toBe('"ab"\n');
+    const big = records.add('x'.repeat(20)); // larger than a buffer: joined to what was held, alone after it
+    expect(big?.toString('utf8')).toBe(`"索赔"\n${'x'.repeat(20)}\n`);
+    expect(records.empty).toBe(true);
+    records.add('1');
+    expect(records.take().toString('utf8')).toBe('1\n');
+    expect(records.take().length).toBe(0);
   });
 });

@@ -84,10 +84,10 @@ export interface BatchGroup {
   sizes: number[];
 }
 
-/** A worker's answer for a group (internal): the records as UTF-8 and the group's counts. */
+/** A worker's answer for a group (internal): the records as UTF-8 buffers and the group's counts. */
 export interface BatchGroupResult {
   seq: number;
-  bytes: Uint8Array;
+  chunks: Uint8Array[];
   decided: number;
   errors: number;
   errorLines: number[];
@@ -99,8 +99,8 @@ export interface BatchGroupResult {
 export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
 
 const MAX_OUTCOME_KEYS = 100;
-/** Records are joined and written once this many characters are pending. */
-const WRITE_CHUNK_CHARS = 256 * 1024;
+/** Records are encoded into buffers of this size, each written once full. */
+const WRITE_CHUNK_BYTES = 256 * 1024;
 /** Input read size for files. */
 const READ_CHUNK_BYTES = 1024 * 1024;
 
@@ -360,16 +360,73 @@ interface LineSink {
   close(): Promise<void>;
 }
 
-/** Decides on the calling thread, writing the records in chunks of {@link WRITE_CHUNK_CHARS}. */
+/**
+ * Records encoded as UTF-8 straight into fixed-size buffers (no joined string, no second copy); a full buffer is
+ * handed out to be written and a fresh one started, since the stream keeps the one it was given. Every buffer owns
+ * its memory (never Node's shared pool), so a worker can transfer it.
+ *
+ * @example
+ * ```ts
+ * const records = new RecordBuffer(1024);
+ * const full = records.add('{"line":1,"error":{...}}'); // a Buffer to write once 1,024 bytes are reached
+ * const rest = records.take();
+ * ```
+ */
+export class RecordBuffer {
+  #buffer: Buffer;
+  #used = 0;
+
+  /** @param size - bytes per buffer */
+  constructor(readonly size: number = WRITE_CHUNK_BYTES) {
+    this.#buffer = Buffer.allocUnsafeSlow(size);
+  }
+
+  /**
+   * Adds a record and its line break.
+   *
+   * @param record - the record's JSON
+   * @returns a buffer to write when the current one had no room left (a record larger than a buffer comes alone)
+   */
+  add(record: string): Buffer | undefined {
+    // At most 3 bytes per UTF-16 unit (a lone surrogate is written as U+FFFD), and the \n.
+    const most = record.length * 3 + 1;
+    let full: Buffer | undefined;
+    if (this.#used + most > this.size) {
+      if (most > this.size) {
+        // Alone, after what was held, in a buffer of its own.
+        const alone = Buffer.allocUnsafeSlow(this.#used + most);
+        this.#buffer.copy(alone, 0, 0, this.#used);
+        let used = this.#used + alone.write(record, this.#used, 'utf8');
+        alone[used++] = 0x0a;
+        this.#used = 0;
+        return alone.subarray(0, used);
+      }
+      full = this.take();
+    }
+    this.#used += this.#buffer.write(record, this.#used, 'utf8');
+    this.#buffer[this.#used++] = 0x0a;
+    return full;
+  }
+
+  /** The records held so far (empty if none), starting a fresh buffer. */
+  take(): Buffer {
+    const out = this.#buffer.subarray(0, this.#used);
+    this.#buffer = Buffer.allocUnsafeSlow(this.size);
+    this.#used = 0;
+    return out;
+  }
+
+  /** Whether no record is held. */
+  get empty(): boolean {
+    return this.#used === 0;
+  }
+}
+
+/** Decides on the calling thread, writing the records in buffers of {@link WRITE_CHUNK_BYTES}. */
 function sequentialSink(pack: Pack, options: EvaluateOptions, maxLineBytes: number, output: Writable, tally: Tally): LineSink {
-  let pending: string[] = [];
-  let pendingChars = 0;
-  const flush = async (): Promise<void> => {
-    if (pending.length === 0) return;
-    const text = pending.join('');
-    pending = [];
-    pendingChars = 0;
-    if (!output.write(text)) await drained(output);
+  const records = new RecordBuffer();
+  const write = async (chunk: Buffer): Promise<void> => {
+    if (!output.write(chunk)) await drained(output);
   };
   return {
     async take(texts, sizes, firstLine) {
@@ -384,12 +441,13 @@ function sequentialSink(pack: Pack, options: EvaluateOptions, maxLineBytes: numb
           tally.errors++;
           tally.errorLine(lineNo);
         }
-        pending.push(result.record, '\n');
-        pendingChars += result.record.length + 1;
-        if (pendingChars >= WRITE_CHUNK_CHARS) await flush();
+        const full = records.add(result.record);
+        if (full) await write(full);
       }
     },
-    finish: flush,
+    async finish() {
+      if (!records.empty) await write(records.take());
+    },
     async close() {},
   };
 }
@@ -469,7 +527,7 @@ async function poolSink(
       tally.errors += result.errors;
       for (const [key, n] of result.outcomes) tally.outcome(key, n);
       for (const lineNo of result.errorLines) tally.errorLine(lineNo);
-      if (!output.write(result.bytes)) await drained(output);
+      for (const chunk of result.chunks) if (!output.write(chunk)) await drained(output);
     }
   };
 
