@@ -258,6 +258,7 @@ function summariseServer(result) {
   });
   return {
     pack: result.pack,
+    constantPath: result.constantPath ?? '/healthz',
     connections: result.connections,
     seconds: result.seconds,
     bodies: result.bodies,
@@ -382,11 +383,11 @@ function renderMarkdown(r) {
   else {
     const s = r.server;
     push(
-      `autocannon, ${s.connections} connections, ${s.seconds} s per round, server started as a child process on 127.0.0.1 with a fresh SQLite file (WAL, synchronous FULL, group commit), access log to a file. **decisions**: \`POST /v1/packs/${s.pack}/decisions\`, bodies cycling through ${s.bodies} suite cases, each answered \`201\` only after its record is committed to the hash-chained log. **constant**: \`GET /healthz\` of the same app (same middleware), the floor: the app has no other constant endpoint. Database after the run: ${fmt(s.dbMiB, 1)} MiB.`,
+      `autocannon, ${s.connections} connections, ${s.seconds} s per round, server started as a child process on 127.0.0.1 with a fresh SQLite file (WAL, synchronous FULL, group commit), access log to a file. **decisions**: \`POST /v1/packs/${s.pack}/decisions\`, bodies cycling through ${s.bodies} suite cases, each answered \`201\` only after its record is committed to the hash-chained log. **constant**: \`GET ${s.constantPath ?? '/healthz'}\` of the same app (same middleware, no storage, no pack), the floor. Database after the run: ${fmt(s.dbMiB, 1)} MiB.`,
       '',
       '| endpoint | req/s | p50 | p99 | non-2xx | errors |',
       '|---|---|---|---|---|---|',
-      `| constant (GET /healthz) | ${rate(s.constant.requestsPerSecond.median)} (${range(s.constant.requestsPerSecond, rate)}) | ${fmt(s.constant.p50Ms.median)} ms | ${fmt(s.constant.p99Ms.median)} ms (${range(s.constant.p99Ms, fmt)}) | ${s.constant.non2xx} | ${s.constant.errors} |`,
+      `| constant (GET ${s.constantPath ?? '/healthz'}) | ${rate(s.constant.requestsPerSecond.median)} (${range(s.constant.requestsPerSecond, rate)}) | ${fmt(s.constant.p50Ms.median)} ms | ${fmt(s.constant.p99Ms.median)} ms (${range(s.constant.p99Ms, fmt)}) | ${s.constant.non2xx} | ${s.constant.errors} |`,
       `| decisions + durable log | ${rate(s.decisions.requestsPerSecond.median)} (${range(s.decisions.requestsPerSecond, rate)}) | ${fmt(s.decisions.p50Ms.median)} ms | ${fmt(s.decisions.p99Ms.median)} ms (${range(s.decisions.p99Ms, fmt)}) | ${s.decisions.non2xx} | ${s.decisions.errors} |`,
       `| decisions ÷ constant | ${fmt(100 * s.share.median)} % (${range(s.share, (x) => fmt(100 * x))} %) | | | | |`,
       '',

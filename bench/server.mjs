@@ -3,18 +3,20 @@
  * (`packages/reference-server/dist/main.js`) as a child process on 127.0.0.1 with a fresh SQLite file in a
  * temporary directory (WAL, synchronous FULL, group commit: the server's defaults), then loads it with
  * autocannon at 50 connections: `POST /v1/packs/<pack>/decisions` (each request decided and durably appended to
- * the hash-chained log before its `201`; the bodies cycle through the pack's suite cases) against `GET /healthz`,
- * a constant answer from the same app, the floor (the app has no other constant endpoint). Both go through the
- * same middleware (request id, access log written to a file, body limit). Rounds alternate the two, after a
- * warm-up of each. Every response must be 2xx; any other count is reported. The server's logs go to a file.
+ * the hash-chained log before its `201`; the bodies cycle through the pack's suite cases) against `GET /v1/ping`,
+ * the app's constant endpoint (no storage, no pack), the floor; `GET /healthz` when the server is older than
+ * `/v1/ping`. Both go through the same middleware (request id, access log written to a file, body limit). Rounds
+ * alternate the two, after a warm-up of each. Every response must be 2xx; any other count is reported. The
+ * server's logs go to a file.
  *
  * Usage: node bench/server.mjs [--seconds 10] [--rounds 3] [--connections 50] [--pack quality-severity]
+ *        [--main path/to/main.js]  (another build of the server, e.g. to compare before and after a change)
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ROOT, SERVER_MAIN, readBundled } from './lib.mjs';
 
 const args = process.argv.slice(2);
@@ -26,6 +28,7 @@ const SECONDS = Number(option('seconds', 10));
 const ROUNDS = Number(option('rounds', 3));
 const CONNECTIONS = Number(option('connections', 50));
 const PACK = option('pack', 'quality-severity');
+const MAIN = resolve(option('main', SERVER_MAIN));
 const WARMUP_SECONDS = Math.min(3, Math.max(1, Math.round(SECONDS / 3)));
 
 function skip(reason) {
@@ -33,7 +36,7 @@ function skip(reason) {
   process.exit(0);
 }
 
-if (!existsSync(SERVER_MAIN)) skip('packages/reference-server/dist/main.js is not built (run pnpm build) / 参考服务器未构建');
+if (!existsSync(MAIN)) skip('packages/reference-server/dist/main.js is not built (run pnpm build) / 参考服务器未构建');
 let autocannon;
 try {
   autocannon = (await import('autocannon')).default;
@@ -58,7 +61,7 @@ const logFile = join(dir, 'server.log');
 const logFd = openSync(logFile, 'a');
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, [SERVER_MAIN], {
+const server = spawn(process.execPath, [MAIN], {
   cwd: dir,
   env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', AFTERSALES_DB_FILE: join(dir, 'aftersales.db'), DATABASE_URL: '' },
   stdio: ['ignore', logFd, logFd],
@@ -111,9 +114,12 @@ try {
   }
   if (usable.length === 0) fail(`no suite case of ${PACK} was answered 201`);
 
+  const ping = await fetch(`${base}/v1/ping`);
+  await ping.arrayBuffer();
+  const constantPath = ping.ok ? '/v1/ping' : '/healthz';
   const targets = {
     decisions: { requests: usable.map((body) => ({ method: 'POST', path: decisionPath, headers: json, body })) },
-    constant: { requests: [{ method: 'GET', path: '/healthz' }] },
+    constant: { requests: [{ method: 'GET', path: constantPath }] },
   };
 
   const load = (name, duration) =>
@@ -143,7 +149,7 @@ try {
   }
   const dbBytes = ['aftersales.db', 'aftersales.db-wal'].map((f) => join(dir, f)).filter(existsSync).reduce((s, f) => s + statSync(f).size, 0);
   process.stdout.write(
-    `${JSON.stringify({ pack: PACK, connections: CONNECTIONS, seconds: SECONDS, bodies: usable.length, storage: 'sqlite (temp file)', dbMiB: dbBytes / 1048576, rounds })}\n`,
+    `${JSON.stringify({ pack: PACK, constantPath, connections: CONNECTIONS, seconds: SECONDS, bodies: usable.length, storage: 'sqlite (temp file)', dbMiB: dbBytes / 1048576, rounds })}\n`,
   );
 } finally {
   await stopServer();
