@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getCalculator, normalQuantile } from './calculators.js';
-import { addWorkingDays, daysAfterPeriodEnd, daysBetween, endOfLocalDay, localDate, workingDaysBetween } from './calendar.js';
+import { addWorkingDays, daysAfterPeriodEnd, daysBetween, endOfLocalDay, formatInstant, localDate, parseInstant, workingDaysBetween } from './calendar.js';
 
 const SH = 'Asia/Shanghai';
 
@@ -14,6 +14,19 @@ describe('localDate', () => {
     expect(localDate('2026-02-30', SH)).toBeNull();
     expect(localDate('2026-02-28T10:00:00', SH)).toBeNull();
     expect(localDate(20260228, SH)).toBeNull();
+  });
+});
+
+describe('local mean time (offsets with seconds, before standard time)', () => {
+  // Found by packages/rules/test/hostile.test.ts: a date-time of 1780 in Asia/Shanghai (+08:05:43) was written
+  // with the offset "+08:05.7166…", which is no date-time, and the pack's outcome broke its schema.
+  it('writes whole-minute offsets that still name exactly the instant', () => {
+    const ms = Date.parse('1780-08-04T20:09:14.928Z');
+    const text = formatInstant(ms, SH);
+    expect(text).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?[+-]\d{2}:\d{2}$/);
+    expect(text).toBe('1780-08-05T04:15:14.928+08:06');
+    expect(parseInstant(text)).toBe(ms);
+    expect(endOfLocalDay('1780-08-04T20:09:14.928Z', SH)).toBe('1780-08-05T23:59:59.999+08:06');
   });
 });
 

@@ -39,10 +39,13 @@ function offsetMinutes(timeZone: string, ms: number): number {
   }
   const known = memo.get(hour);
   if (known !== undefined) return known;
-  const offset = tzOffset(timeZone, new Date(ms));
+  // Before standard time a zone's offset is local mean time with seconds (Asia/Shanghai: +08:05:43), which an
+  // ISO 8601 offset cannot carry: offsets are rounded to whole minutes, the same everywhere, so a formatted
+  // date-time still names exactly its instant.
+  const offset = Math.round(tzOffset(timeZone, new Date(ms)));
   if (!Number.isFinite(offset)) throw new RangeError(`unknown time zone ${timeZone}`);
-  const first = tzOffset(timeZone, new Date(hour * HOUR_MS));
-  const last = tzOffset(timeZone, new Date(hour * HOUR_MS + HOUR_MS - 1));
+  const first = Math.round(tzOffset(timeZone, new Date(hour * HOUR_MS)));
+  const last = Math.round(tzOffset(timeZone, new Date(hour * HOUR_MS + HOUR_MS - 1)));
   if (first === offset && last === offset) {
     if (memo.size >= OFFSET_MEMO_ENTRIES) memo.clear();
     memo.set(hour, offset);

@@ -168,6 +168,16 @@ describe('determinism and time', () => {
     expect((await pack.evaluate({}, { asOf: new Date('2026-03-01T01:00:00Z') })).asOf).toBe('2026-03-01T01:00:00.000Z');
   });
 
+  it('a Date or an instant outside the years 0000 to 9999 (in the pack zone) is refused, not decided', async () => {
+    const pack = loadPack(bands('first'));
+    // Found by packages/rules/test/hostile.test.ts: such a Date used to pass the effective check and be decided.
+    await expect(pack.evaluate({}, { asOf: new Date('-000001-12-31T23:59:59.999Z') })).rejects.toMatchObject({ code: 'INVALID_AS_OF' });
+    await expect(pack.evaluate({}, { asOf: new Date(8.64e15) })).rejects.toMatchObject({ code: 'INVALID_AS_OF' });
+    const late = loadPack({ ...bands('first'), effective: { from: '2026-01-01' }, timeZone: 'Pacific/Kiritimati' });
+    await expect(late.evaluate({}, { asOf: '9999-12-31T23:00:00Z' })).rejects.toMatchObject({ code: 'INVALID_AS_OF', problems: [{ path: '/asOf' }] });
+    expect((await late.evaluate({}, { asOf: '9999-12-31T09:00:00Z' })).outcome.band).toBe('none');
+  });
+
   it('the effective period is checked on the local date of asOf', async () => {
     const pack = loadPack(bands('first'));
     await expect(pack.evaluate({}, { asOf: '2025-12-31T15:59:59Z' })).rejects.toThrow(PackNotEffectiveError);
@@ -234,6 +244,17 @@ describe('loading', () => {
     doc.rules[0]!.event.params = { class: 'catastrophic', level: 1 };
     const pack = loadPack(doc);
     await expect(pack.evaluate({ casualties: 1 }, { asOf })).rejects.toThrow(OutcomeValidationError);
+  });
+});
+
+describe('problem pointers', () => {
+  it('escape "/" and "~" in property names, so each pointer resolves (found by the hostile-input properties)', () => {
+    const doc = severity() as unknown as Record<string, any>;
+    doc['a/b~c'] = 1;
+    delete doc.rules[0].source;
+    const paths = validatePack(doc).map((p) => p.path);
+    expect(paths).toContain('/a~1b~0c');
+    expect(paths).toContain('/rules/0/source');
   });
 });
 

@@ -686,7 +686,13 @@ export class Pack {
 
   #begin(facts: unknown, options: EvaluateOptions): EvaluationState {
     const asOf = this.#asOf(options?.asOf);
-    const asOfDate = localDate(asOf, this.timeZone) as string;
+    const asOfDate = localDate(asOf, this.timeZone);
+    // An instant near year 0 or 9999 can fall outside those years in the pack's zone: no calendar date to decide on.
+    if (asOfDate === null || !/^\d{4}-\d{2}-\d{2}$/.test(asOfDate)) {
+      throw new AftersalesError('INVALID_AS_OF', `asOf ${asOf} falls outside the years 0000 to 9999 in ${this.timeZone}`, [
+        { path: '/asOf', message: `must fall within the years 0000 to 9999 in ${this.timeZone}`, code: 'INVALID_AS_OF', expected: 'date-time', found: asOf },
+      ]);
+    }
     const { from, to } = this.document.effective;
     if (asOfDate < from || (to !== undefined && asOfDate > to)) throw new PackNotEffectiveError(this.id, asOfDate, this.document.effective);
     const overrides = options.parameters ?? {};
@@ -779,7 +785,11 @@ export class Pack {
   #asOf(value: unknown): string {
     if (value instanceof Date) {
       if (Number.isNaN(value.getTime())) throw new AftersalesError('INVALID_AS_OF', 'asOf is an invalid Date', [{ path: '/asOf', message: 'must be a valid date-time', code: 'INVALID_AS_OF' }]);
-      return value.toISOString();
+      const iso = value.toISOString();
+      // A Date before year 0 or after 9999 has an expanded year (-000001-…, +010000-…) that no asOf string may
+      // carry and that compares wrongly with the effective dates: refuse it, as the same instant as a string is.
+      if (parseInstant(iso) === null) throw new AftersalesError('INVALID_AS_OF', 'asOf must lie within the years 0000 to 9999', [{ path: '/asOf', message: 'must lie within the years 0000 to 9999', code: 'INVALID_AS_OF', expected: 'date-time', found: iso }]);
+      return iso;
     }
     if (typeof value !== 'string' || parseInstant(value) === null) {
       throw new AftersalesError('INVALID_AS_OF', 'asOf must be an ISO 8601 date-time with an offset, e.g. 2026-03-01T09:00:00+08:00', [

@@ -30,12 +30,16 @@ export const validatePackDocument: ValidateFunction = packAjv.compile(packSchema
 /** The pack format's JSON Schema (2020-12), as shipped in `schema/rule-pack.schema.json`. */
 export const rulePackSchema: Record<string, unknown> = packSchema as Record<string, unknown>;
 
+/** A property name as one JSON pointer token (RFC 6901): `~` as `~0`, `/` as `~1`. */
+const pointerToken = (name: unknown) => String(name).replace(/~/g, '~0').replace(/\//g, '~1');
+
 function pointerOf(instancePath: string, error: ErrorObject): string {
+  // ajv escapes instancePath itself but hands property names over raw: escape them so the pointer resolves.
   if (error.keyword === 'required') {
-    return `${instancePath}/${String((error.params as { missingProperty: string }).missingProperty)}`;
+    return `${instancePath}/${pointerToken((error.params as { missingProperty: string }).missingProperty)}`;
   }
   if (error.keyword === 'additionalProperties') {
-    return `${instancePath}/${String((error.params as { additionalProperty: string }).additionalProperty)}`;
+    return `${instancePath}/${pointerToken((error.params as { additionalProperty: string }).additionalProperty)}`;
   }
   return instancePath;
 }
