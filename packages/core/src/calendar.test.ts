@@ -30,6 +30,22 @@ describe('local mean time (offsets with seconds, before standard time)', () => {
   });
 });
 
+describe('the edges of the calendar (years 0000 to 9999)', () => {
+  // Found by packages/rules/test/hostile.test.ts: a fact of 9999-12-31T23:59:59Z is 10000-01-01 in Shanghai; the
+  // local date came back as '+010000-01-01' and end-of-local-day then threw a RangeError out of evaluate.
+  it('a local date or a result past the edges is null, never an expanded year nor an exception', () => {
+    expect(localDate('9999-12-31T23:59:59Z', SH)).toBeNull();
+    expect(localDate('9999-12-31T15:59:59Z', SH)).toBe('9999-12-31');
+    expect(endOfLocalDay('9999-12-31T23:59:59Z', SH)).toBeNull();
+    expect(endOfLocalDay('9999-12-31', 'America/New_York')).toBe('9999-12-31T23:59:59.999-05:00');
+    expect(formatInstant(Date.parse('9999-12-31T23:59:59Z'), SH)).toBeNull();
+    expect(formatInstant(Date.parse('0000-01-01T00:00:00Z'), 'America/New_York')).toBeNull();
+    expect(getCalculator('add-hours')({ from: '9999-12-31T10:00:00Z', hours: 24 }, { timeZone: SH })).toBeNull();
+    expect(getCalculator('end-of-local-day')({ value: '9999-12-31T23:59:59Z' }, { timeZone: SH })).toBeNull();
+    expect(addWorkingDays('9999-12-30', 5, [], SH)).toBeNull();
+  });
+});
+
 describe('days-after-period-end (periods are inclusive)', () => {
   it('7 days: last day in is 0, first day out is 1', () => {
     expect(daysAfterPeriodEnd('2026-01-01', '2026-01-07', 7, 'days', SH)).toBe(-1);

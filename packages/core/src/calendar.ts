@@ -22,11 +22,18 @@ const HOUR_MS = 3_600_000;
 const OFFSET_MEMO_ENTRIES = 16_384;
 const offsetMemo = new Map<string, Map<number, number>>();
 
+/** The first and last millisecond of the years 0000–9999 (UTC). */
+const FIRST_MS = Date.parse('0000-01-01T00:00:00Z');
+const LAST_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
 /** A time unit a period can be counted in. */
 export type PeriodUnit = 'days' | 'months' | 'years';
 
 /** Minutes east of UTC of `timeZone` at the instant `ms`. */
-function offsetMinutes(timeZone: string, ms: number): number {
+function offsetMinutes(timeZone: string, instant: number): number {
+  // Intl formats local times of the years 0000–9999 only (beyond, tzOffset gives NaN): past the edges of the
+  // calendar the offset of the edge is used, so an instant near them never fails the lookup.
+  const ms = Math.min(Math.max(instant, FIRST_MS), LAST_MS);
   // tzOffset asks Intl for every call (microseconds each), and a decision may need several offsets. Offsets
   // change at most a few times a year: an hour whose first and last millisecond have the same offset is
   // remembered as one value (no zone changes its offset and back within an hour), in a bounded table per zone.
@@ -104,7 +111,9 @@ function computeLocalDate(value: string, timeZone: string): string | null {
   if (instant === null) return null;
   const local = instant + offsetMinutes(timeZone, instant) * 60_000;
   if (!Number.isFinite(local) || Math.abs(local) > 8.64e15) return null;
-  return isoDate(new Date(local));
+  // An instant at the edge of the calendar can fall in year 10000 or -1 locally ('+010000-01-01'): not a date.
+  const date = isoDate(new Date(local));
+  return DATE_ONLY.test(date) ? date : null;
 }
 
 /** Parses an ISO 8601 date-time with offset into epoch milliseconds; `null` when invalid. */
@@ -161,12 +170,17 @@ export function daysAfterPeriodEnd(start: unknown, date: unknown, amount: number
   return differenceInCalendarDays(calendarDay(d), end);
 }
 
-/** ISO date-time of the instant `ms` with the zone's offset, e.g. `2026-01-05T18:00:00+08:00`. */
-export function formatInstant(ms: number, timeZone: string): string {
+/**
+ * ISO date-time of the instant `ms` with the zone's offset, e.g. `2026-01-05T18:00:00+08:00`; `null` when the
+ * local time falls outside the years 0000–9999, which an ISO 8601 date-time without an expanded year cannot carry.
+ */
+export function formatInstant(ms: number, timeZone: string): string | null {
+  if (!Number.isFinite(ms) || ms < FIRST_MS - 86_400_000 || ms > LAST_MS + 86_400_000) return null;
   const offset = offsetMinutes(timeZone, ms);
   const local = new Date(ms + offset * 60_000);
-  if (Number.isNaN(local.getTime())) throw new RangeError('instant out of range');
+  if (Number.isNaN(local.getTime())) return null;
   const iso = local.toISOString();
+  if (!/^\d{4}-/.test(iso)) return null;
   // Milliseconds only when there are any, so whole-second instants read naturally and nothing is lost.
   return `${local.getUTCMilliseconds() === 0 ? iso.slice(0, 19) : iso.slice(0, 23)}${formatOffset(offset)}`;
 }
@@ -205,7 +219,8 @@ export function addWorkingDays(from: unknown, days: number, holidays: string[], 
     cursor += 1;
     if (isWorkingDay(cursor, skip)) left -= 1;
   }
-  return isoDate(new Date(cursor * DAY_MS));
+  const date = isoDate(new Date(cursor * DAY_MS));
+  return DATE_ONLY.test(date) ? date : null;
 }
 
 /** Working days after `from` up to and including `to` (negative when `to` is before `from`). */
