@@ -633,3 +633,115 @@ describe('hostile facts: evaluate every bundled pack on mutated suite facts', ()
     for (const stats of perPack.values()) expect(stats.decided).toBeGreaterThan(0);
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fixed checks: expressions in paths refused at load; prototype keys in facts change nothing
+
+/** Each leaf condition of a pack with its JSON pointer, and the `{fact, path}` references with theirs. */
+const pointerOf = (path: string[]) => path.map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+
+describe('expressions are refused at load, in every bundled pack', () => {
+  for (const b of bundled) {
+    it(`${b.id}: a JSONPath or script expression as a condition path, reference path, operator or calculator is INVALID_PACK at its pointer`, () => {
+      const t = targets.get(b.id)!;
+      const condition = t.conditions[0]!;
+      for (const expression of JSONPATH_AND_SCRIPT) {
+        const attempts: Array<{ change: (doc: Json) => void; at: string; codes: string[] }> = [
+          { change: (doc) => setOwn(getAt(doc, condition) as Json, 'path', expression), at: `${pointerOf(condition)}/path`, codes: ['UNSAFE_PATH', 'schema.pattern'] },
+          { change: (doc) => setOwn(getAt(doc, condition) as Json, 'operator', expression), at: `${pointerOf(condition)}/operator`, codes: ['schema.enum'] },
+        ];
+        // A reference path: an existing `{fact, path}` reference, else one put in the first leaf's value.
+        const reference = t.references[0];
+        if (reference) {
+          attempts.push({ change: (doc) => setOwn(getAt(doc, reference) as Json, 'path', expression), at: `${pointerOf(reference)}/path`, codes: ['UNSAFE_PATH', 'schema.pattern'] });
+        } else {
+          attempts.push({
+            change: (doc) => {
+              const leaf = getAt(doc, condition) as Json;
+              setOwn(leaf, 'value', { fact: leaf.fact, path: expression });
+            },
+            at: `${pointerOf(condition)}/value/path`,
+            codes: ['UNSAFE_PATH', 'schema.pattern'],
+          });
+        }
+        if (t.derived[0]) {
+          const step = t.derived[0];
+          attempts.push({ change: (doc) => setOwn(getAt(doc, step) as Json, 'calculator', expression), at: `${pointerOf(step)}/calculator`, codes: ['UNKNOWN_CALCULATOR', 'schema.pattern', 'schema.minLength'] });
+        }
+        for (const { change, at, codes } of attempts) {
+          const doc = structuredClone(b.doc);
+          change(doc);
+          let error: unknown;
+          try {
+            loadPack(doc, { registry });
+          } catch (e) {
+            error = e;
+          }
+          expect(error, `${expression} at ${at} was not refused`).toBeInstanceOf(PackValidationError);
+          const problems = (error as PackValidationError).problems.filter((p) => p.path === at);
+          expect(problems.length, `${expression} at ${at}: ${JSON.stringify((error as PackValidationError).problems)}`).toBeGreaterThan(0);
+          // At that pointer: UNSAFE_PATH or the pack format's own refusal (beside noise of other anyOf branches).
+          expect(problems.some((p) => codes.includes(p.code)), `${expression} at ${at}: ${JSON.stringify(problems)}`).toBe(true);
+        }
+      }
+      expect(prototypesIntact()).toBe(true);
+    });
+  }
+});
+
+/** The bundled packs with `additionalProperties: false` dropped from the root of each fact schema. */
+const relaxed = loadPacks(
+  bundled.map((b) => {
+    const { additionalProperties: _closed, ...facts } = b.doc.facts as Json;
+    void _closed;
+    return { ...b.doc, facts };
+  }),
+);
+
+describe('own __proto__ / constructor / prototype keys in facts change no prototype and no other decision', () => {
+  for (const [i, bases] of evaluationBases.entries()) {
+    const b = bundled[i]!;
+    it(`${b.id}: each valid suite case, with the fact values of another case hidden under prototype keys at every level`, async () => {
+      let refused = 0;
+      let accepted = 0;
+      for (const [j, base] of bases.entries()) {
+        const options = { asOf: base.asOf, ...(base.parameters ? { parameters: base.parameters } : {}) };
+        const clean = JSON.stringify(await base.pack.evaluate(base.facts, options));
+        // The values another case would decide differently on, hidden where a naive reader would find them.
+        const other = bases[(j + 1) % bases.length]!.facts;
+        const decoy = JSON.stringify({ ...other, polluted: true, toString: 'polluted', valueOf: 'polluted' });
+        const text = JSON.stringify(base.facts).replace(/\{/g, `{"__proto__":${decoy},"constructor":{"prototype":${decoy}},"prototype":${decoy},`).replace(/,\}/g, '}');
+        const hostile = JSON.parse(text) as Json;
+        expect(Object.prototype.hasOwnProperty.call(hostile, '__proto__')).toBe(true);
+        let outcome: string;
+        try {
+          outcome = JSON.stringify(await base.pack.evaluate(hostile, options));
+        } catch (error) {
+          // Refused (the fact schema allows no unknown keys): the problems name the injected keys.
+          expect(error).toBeInstanceOf(AftersalesError);
+          expect((error as AftersalesError).code).toBe('INVALID_FACTS');
+          expect((error as AftersalesError).problems.some((p) => /\/(__proto__|constructor|prototype)$/.test(p.path))).toBe(true);
+          outcome = 'refused';
+          refused++;
+        }
+        // Accepted: the hidden values were never read, so the decision is the clean one, byte for byte.
+        if (outcome !== 'refused') expect(outcome).toBe(clean);
+        expect(prototypesIntact()).toBe(true);
+        expect(({} as Json).claimAmountYuan).toBeUndefined();
+        // The next evaluation of the clean facts is unchanged.
+        expect(JSON.stringify(await base.pack.evaluate(base.facts, options))).toBe(clean);
+
+        // The same pack with a fact schema that lets unknown keys through: the keys reach evaluation (at the
+        // root; nested objects keep their own schemas), and the decision is still the clean one, byte for byte.
+        const open = relaxed.get(b.id)!;
+        const openClean = JSON.stringify(await open.evaluate(base.facts, options));
+        const rootOnly = JSON.parse(JSON.stringify(base.facts).replace('{', `{"__proto__":${decoy},"constructor":{"prototype":${decoy}},"prototype":${decoy},`).replace(/,\}/g, '}')) as Json;
+        expect(JSON.stringify(await open.evaluate(rootOnly, options))).toBe(openClean);
+        expect(prototypesIntact()).toBe(true);
+        accepted++;
+      }
+      console.log(`${b.id}: ${bases.length} cases with prototype keys: ${refused} refused (INVALID_FACTS), ${bases.length - refused} decided as without them; under an open fact schema ${accepted} decided as without them`);
+      expect(accepted).toBe(bases.length);
+    });
+  }
+});
