@@ -247,6 +247,27 @@ describe('loading', () => {
   });
 });
 
+describe('validatePack and loadPack judge the same document', () => {
+  it('a function, a cycle or a NaN gives the same problems to both (validatePack used to accept a function)', () => {
+    const withFunction = severity() as unknown as Record<string, any>;
+    withFunction.rules[0].event.params.x = () => 1;
+    const withCycle = severity() as unknown as Record<string, any>;
+    withCycle.facts.properties.self = withCycle.facts;
+    const withNaN = severity() as unknown as Record<string, any>;
+    withNaN.parameters.level2ClaimYuan.value = NaN;
+    for (const doc of [withFunction, withCycle, withNaN]) {
+      let thrown: PackValidationError | undefined;
+      try {
+        loadPack(doc);
+      } catch (e) {
+        thrown = e as PackValidationError;
+      }
+      expect(thrown).toBeInstanceOf(PackValidationError);
+      expect(validatePack(doc)).toEqual(thrown!.problems);
+    }
+  });
+});
+
 describe('problem pointers', () => {
   it('escape "/" and "~" in property names, so each pointer resolves (found by the hostile-input properties)', () => {
     const doc = severity() as unknown as Record<string, any>;

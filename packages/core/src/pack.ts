@@ -827,8 +827,18 @@ export class Pack {
  * ```
  */
 export function validatePack(document: unknown, options: LoadPackOptions = {}): Problem[] {
-  return check(document, options).problems;
+  // The same copy as loadPack takes (JSON semantics), so both judge the same document: a function or a cycle
+  // in it is refused by both, a NaN is null to both.
+  let copy: unknown;
+  try {
+    copy = cloneJson(document);
+  } catch {
+    return [NOT_JSON];
+  }
+  return check(copy, options).problems;
 }
+
+const NOT_JSON: Problem = { path: '', message: 'must be JSON data', code: 'schema.type', expected: 'object' };
 
 /**
  * Loads a pack document: validates it (schema and semantics) and compiles it for evaluation.
@@ -849,7 +859,7 @@ export function loadPack(document: unknown, options: LoadPackOptions = {}): Pack
   try {
     copy = cloneJson(document);
   } catch {
-    throw new PackValidationError([{ path: '', message: 'must be JSON data', code: 'schema.type', expected: 'object' }]);
+    throw new PackValidationError([{ ...NOT_JSON }]);
   }
   const { problems, compiled } = check(copy, options);
   if (!compiled || problems.length > 0) throw new PackValidationError(problems);
