@@ -52,8 +52,13 @@ function sendContinuously(server: TestServer, clients: number): { tally: Tally; 
 }
 
 /** Waits until `cond` holds (checked between event-loop turns), at most `turns` turns. */
-async function until(cond: () => boolean, turns = 200_000): Promise<void> {
-  for (let i = 0; i < turns && !cond(); i++) await new Promise((r) => setImmediate(r));
+/**
+ * Waits until `cond` holds. A hang guard, not a speed check: it gives up only after `limitMs` of wall time (a
+ * count of event-loop turns ran out on a loaded machine before the writer thread had answered).
+ */
+async function until(cond: () => boolean, limitMs = 60_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
   expect(cond()).toBe(true);
 }
 
