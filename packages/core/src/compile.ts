@@ -52,7 +52,10 @@ function factGetter(fact: string, path: string | undefined): (table: FactTable) 
       ? (t) => t.params
       : fact === '$context'
         ? (t) => t.context
-        : (t) => (hasOwn.call(t.facts, fact) ? t.facts[fact] : undefined);
+        : fact in Object.prototype
+          ? (t) => (hasOwn.call(t.facts, fact) ? t.facts[fact] : undefined)
+          : // A name no object inherits: a plain read is the own property or undefined.
+            (t) => t.facts[fact];
   if (path === undefined || path === '') return base;
   const segments = parsePath(path);
   return (table) => {
@@ -94,19 +97,23 @@ function compileLeaf(leaf: EngineLeaf, index: number): Node {
   if (!operator) throw new Error(`Unknown operator: ${leaf.operator}`);
   const left = factGetter(leaf.fact, leaf.path);
   const raw = leaf.value;
-  let right: (facts: FactTable) => unknown;
+  const { cb, validate } = operator;
   if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && hasOwn.call(raw, 'fact')) {
     const ref = raw as { fact: string; path?: string };
-    right = factGetter(ref.fact, ref.path);
-  } else {
-    right = () => raw;
+    const right = factGetter(ref.fact, ref.path);
+    return (facts, trace) => {
+      const value = right(facts);
+      const factValue = left(facts);
+      const result = (validate === undefined || validate(factValue)) && cb(factValue, value);
+      if (trace) trace[index] = { result, factValue, value };
+      return result;
+    };
   }
-  const { cb, validate } = operator;
+  // A literal right-hand side: no getter call per evaluation.
   return (facts, trace) => {
-    const value = right(facts);
     const factValue = left(facts);
-    const result = (validate === undefined || validate(factValue)) && cb(factValue, value);
-    if (trace) trace[index] = { result, factValue, value };
+    const result = (validate === undefined || validate(factValue)) && cb(factValue, raw);
+    if (trace) trace[index] = { result, factValue, value: raw };
     return result;
   };
 }
@@ -118,6 +125,23 @@ function compileGroup(conditions: Array<Record<string, unknown>>, operator: 'all
   const compiled = conditions.map((c) => ({ node: compileCondition(c, counter), priority: (c.priority as number | undefined) || 1 }));
   const priorities = [...new Set(compiled.map((c) => c.priority))].sort((a, b) => b - a);
   const sets = priorities.map((p) => compiled.filter((c) => c.priority === p).map((c) => c.node));
+  if (sets.length === 1) {
+    // One priority set (the usual case): every condition is evaluated, as json-rules-engine does with Promise.all.
+    const nodes = sets[0]!;
+    const n = nodes.length;
+    if (operator === 'all') {
+      return (facts, trace) => {
+        let ok = true;
+        for (let i = 0; i < n; i++) if (!nodes[i]!(facts, trace)) ok = false;
+        return ok;
+      };
+    }
+    return (facts, trace) => {
+      let ok = false;
+      for (let i = 0; i < n; i++) if (nodes[i]!(facts, trace)) ok = true;
+      return ok;
+    };
+  }
   if (operator === 'all') {
     return (facts, trace) => {
       for (const set of sets) {

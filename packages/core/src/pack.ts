@@ -669,9 +669,8 @@ export class Pack {
   matchRules(prepared: Record<string, unknown>, parameters?: Record<string, unknown>, context?: { asOf: string; asOfDate: string }): string[] {
     const table: FactTable = { facts: prepared, params: parameters ?? this.#defaults, context: context ?? {} };
     const fired: number[] = [];
-    this.#rules.forEach(({ node }, i) => {
-      if (node(table, null)) fired.push(i);
-    });
+    const rules = this.#rules;
+    for (let i = 0; i < rules.length; i++) if (rules[i]!.node(table, null)) fired.push(i);
     fired.sort((a, b) => this.#priorities[b]! - this.#priorities[a]! || a - b);
     return fired.map((i) => this.document.rules[i]!.name);
   }
