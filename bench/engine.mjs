@@ -14,6 +14,9 @@
  *     with json-rules-engine doing the conditions (what the compiled path replaces);
  *   - `rules`: `pack.matchRules(prepared, params, context)`: the compiled conditions alone on the same prepared
  *     facts as `plain` (the like-for-like engine comparison: both evaluate the rules only);
+ *   - `rulesTrace`: `pack.traceRules(prepared, params, context)`: the same rule stage keeping its per-condition
+ *     record (fact value, compared value, result), what the explanation is built from; json-rules-engine keeps
+ *     the same record on its rule results, so this is the like-for-like "with explanation" side;
  *   - `hand`: a hand-written function of the same policy (bench/hand-written.mjs), where one exists.
  * Before timing, it checks that `plain` fires the same rules as the compiled decision and that `hand` gives the
  * same outcome on every fact set. Rounds interleave the sides; one JSON line on stdout carries every round.
@@ -112,6 +115,7 @@ const sides = {
   compiledExplain: { sync: true, fn: (c) => pack.evaluateSync(c.facts, c.explainOpts) },
   plain: { sync: false, fn: plainDecide },
   rules: { sync: true, fn: (c) => pack.matchRules(c.factsOnly, c.params, c.context) },
+  rulesTrace: { sync: true, fn: (c) => pack.traceRules(c.factsOnly, c.params, c.context) },
   reference: { sync: false, fn: (c) => pack.evaluate(c.facts, c.referenceOpts) },
 };
 if (hand) sides.hand = { sync: true, fn: (c) => hand(c.facts, c.params) };

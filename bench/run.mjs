@@ -224,6 +224,7 @@ function summariseEngine(result) {
   const ratios = {
     compiledVsPlain: perRound('compiled', 'plain'),
     rulesVsPlain: perRound('rules', 'plain'),
+    rulesTraceVsPlain: perRound('rulesTrace', 'plain'),
     explainVsPlain: perRound('compiledExplain', 'plain'),
     explainCost: perRound('compiled', 'compiledExplain'),
     compiledVsReference: perRound('compiled', 'reference'),
@@ -301,7 +302,8 @@ function renderMarkdown(r) {
   if (engines.length) {
     push(`| compiled evaluation ≥ ${TARGETS.compiledVsPlain}× plain json-rules-engine, every pack: rule stage on the same prepared facts (\`matchRules\` vs \`engine.run\`, like for like) | ${ratio(worst('rulesVsPlain'))} (worst pack) – ${ratio(best('rulesVsPlain'))} (best) | ${met(worst('rulesVsPlain') >= TARGETS.compiledVsPlain)} |`);
     push(`| … the whole decision (validation, derived facts, record) vs plain json-rules-engine's rule stage, every pack | ${ratio(worst('compiledVsPlain'))} (worst pack) – ${ratio(best('compiledVsPlain'))} (best) | ${met(worst('compiledVsPlain') >= TARGETS.compiledVsPlain)} |`);
-    push(`| with explanation ≥ ${TARGETS.explainVsPlain}× plain json-rules-engine, every pack | ${ratio(worst('explainVsPlain'))} – ${ratio(best('explainVsPlain'))} | ${met(worst('explainVsPlain') >= TARGETS.explainVsPlain)} |`);
+    push(`| with explanation ≥ ${TARGETS.explainVsPlain}× plain json-rules-engine, every pack: rule stage keeping its condition record (\`traceRules\` vs \`engine.run\`, like for like) | ${ratio(worst('rulesTraceVsPlain'))} – ${ratio(best('rulesTraceVsPlain'))} | ${met(worst('rulesTraceVsPlain') >= TARGETS.explainVsPlain)} |`);
+    push(`| … the whole decision with its explanation vs plain json-rules-engine's rule stage, every pack | ${ratio(worst('explainVsPlain'))} – ${ratio(best('explainVsPlain'))} | ${met(worst('explainVsPlain') >= TARGETS.explainVsPlain)} |`);
   } else push('| engine targets | not measured | |');
   if (r.server && !r.server.skipped && !r.server.error) {
     const s = r.server;

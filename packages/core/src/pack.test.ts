@@ -382,3 +382,20 @@ describe('matchRules (the compiled rule stage alone)', () => {
     expect(pack.matchRules({ claimAmountYuan: 50000 }, { level2ClaimYuan: 60000, level3ClaimYuan: 10000 })).toEqual(['level-3']);
   });
 });
+
+describe('traceRules (the compiled rule stage with its condition record)', () => {
+  it('agrees with the explanation of a full evaluation', () => {
+    const pack = loadPack(severity());
+    const facts = { breakdown: true, claimAmountYuan: 20000 };
+    const decision = pack.evaluateSync(facts, { asOf });
+    const traces = pack.traceRules({ ...pack.validateFacts(facts), ...decision.derived });
+    expect(traces.map((t) => [t.rule, t.fired])).toEqual(decision.explanation.map((e) => [e.rule, e.fired]));
+    traces.forEach((t, i) =>
+      t.conditions.forEach((c, j) => {
+        const seen = decision.explanation[i]!.conditions[j]!;
+        expect(c.result ?? 'not-evaluated').toBe(seen.result);
+        if (c.result !== undefined) expect(c.factValue).toEqual(seen.factValue);
+      }),
+    );
+  });
+});

@@ -675,6 +675,38 @@ export class Pack {
     return fired.map((i) => this.document.rules[i]!.name);
   }
 
+  /**
+   * The compiled rule stage with its per-condition record: like {@link Pack.matchRules}, and for every rule
+   * whether it fired and, for each leaf condition in document order, the value seen, the value compared against
+   * and the result (`undefined` where the condition was not evaluated). It is what a decision's explanation is
+   * built from, without the decision around it; for tools and engine comparisons.
+   *
+   * @param prepared - complete facts, as for {@link Pack.matchRules}
+   * @param parameters - parameter values (default: the pack's own); not validated here
+   * @param context - the evaluation context referenced by `{ "context": ... }` values
+   * @returns one entry per rule, in document order
+   * @example
+   * ```ts
+   * pack.traceRules(prepared)[0] // { rule: 'level-1-casualties', fired: false, conditions: [{ result: false, factValue: 0, value: 1 }] }
+   * ```
+   */
+  traceRules(
+    prepared: Record<string, unknown>,
+    parameters?: Record<string, unknown>,
+    context?: { asOf: string; asOfDate: string },
+  ): Array<{ rule: string; fired: boolean; conditions: Array<{ result?: boolean; factValue?: unknown; value?: unknown }> }> {
+    const table: FactTable = { facts: prepared, params: parameters ?? this.#defaults, context: context ?? {} };
+    const rules = this.#rules;
+    const out = new Array<{ rule: string; fired: boolean; conditions: LeafRecord[] }>(rules.length);
+    for (let i = 0; i < rules.length; i++) {
+      const leaves = new Array<LeafRecord>(rules[i]!.leafCount);
+      const fired = rules[i]!.node(table, leaves);
+      for (let j = 0; j < leaves.length; j++) if (leaves[j] === undefined) leaves[j] = {};
+      out[i] = { rule: this.document.rules[i]!.name, fired, conditions: leaves };
+    }
+    return out;
+  }
+
   #requiredError(factsFrom: string | undefined, error: unknown): unknown {
     if (error instanceof FactValidationError && factsFrom !== undefined) {
       const prefix = `/${escapePointer(factsFrom)}`;
