@@ -92,18 +92,26 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
       durationMs: Math.round((performance.now() - started) * 10) / 10,
     });
   });
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: () => {
-        throw new HttpError(413, 'PAYLOAD_TOO_LARGE', {
-          zh: `请求体超过上限 ${config.bodyLimitBytes} 字节`,
-          en: `the request body exceeds the limit of ${config.bodyLimitBytes} bytes`,
-        });
-      },
-    }),
-  );
+  const tooLarge = (): never => {
+    throw new HttpError(413, 'PAYLOAD_TOO_LARGE', {
+      zh: `请求体超过上限 ${config.bodyLimitBytes} 字节`,
+      en: `the request body exceeds the limit of ${config.bodyLimitBytes} bytes`,
+    });
+  };
+  const streamedLimit = bodyLimit({ maxSize: config.bodyLimitBytes, onError: tooLarge });
+  // The body limit. GET and HEAD carry no body; a declared Content-Length (without Transfer-Encoding) is checked
+  // from the header alone, as hono's bodyLimit does, but without touching `c.req.raw.body`: on @hono/node-server
+  // that getter builds a web ReadableStream over the Node request, where `c.req.text()` would otherwise read the
+  // Node request directly. Only a chunked body goes through hono's counting reader.
+  app.use('*', (c, next) => {
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD') return next();
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      return parseInt(length || '0', 10) > config.bodyLimitBytes ? tooLarge() : next();
+    }
+    return streamedLimit(c, next);
+  });
 
   app.route('/', healthRoutes(ctx));
   app.route('/', packRoutes(ctx));

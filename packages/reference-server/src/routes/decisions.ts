@@ -11,6 +11,7 @@ import { isObject, readJson, type AppEnv, type ServerContext } from '../context.
 import { jsonDiff } from '../diff.js';
 import { HttpError, notFound, toErrorResponse } from '../errors.js';
 import { maskDecision, maskFacts } from '../masking.js';
+import { withRecordJson } from '../storage/record-json.js';
 import type { DecisionRecord, NewDecisionRecord } from '../storage/types.js';
 
 /** A decision request: facts, an optional `asOf` and optional parameter overrides. */
@@ -115,14 +116,18 @@ function parseInstant(name: string, value: string | undefined): string | undefin
  * @returns the decision (as returned to the caller) and the record (masked)
  * @throws AftersalesError from the engine
  */
-function decide(ctx: ServerContext, pack: Pack, request: DecisionRequest): { decision: Decision; record: NewDecisionRecord } {
+function decide(
+  ctx: ServerContext,
+  pack: Pack,
+  request: DecisionRequest,
+): { decision: Decision; record: NewDecisionRecord; decisionJson: string } {
   const asOf = request.asOf ?? ctx.clock().toISOString();
   // The compiled synchronous path: no promise per decision (the same decisions as `evaluate`).
   const decision = pack.evaluateSync(request.facts, {
     asOf,
     ...(request.parameters ? { parameters: request.parameters } : {}),
   });
-  const record: NewDecisionRecord = {
+  const head = {
     decisionId: ctx.newId(),
     recordedAt: ctx.clock().toISOString(),
     pack: decision.pack,
@@ -132,9 +137,15 @@ function decide(ctx: ServerContext, pack: Pack, request: DecisionRequest): { dec
     parameters: decision.parameters,
     facts: maskFacts(request.facts, ctx.config.maskFields),
     outcome: decision.outcome,
-    decision: maskDecision(decision, ctx.config.maskFields),
   };
-  return { decision, record };
+  const masked = maskDecision(decision, ctx.config.maskFields);
+  const record: NewDecisionRecord = { ...head, decision: masked };
+  // Serialise the decision once: the response reuses this text and, when nothing is masked, so does the record
+  // posted to the log writer (`decision` is the record's last key).
+  const decisionJson = JSON.stringify(decision);
+  const maskedJson = masked === decision ? decisionJson : JSON.stringify(masked);
+  withRecordJson(record, `${JSON.stringify(head).slice(0, -1)},"decision":${maskedJson}}`);
+  return { decision, record, decisionJson };
 }
 
 /**
@@ -198,10 +209,12 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
     const pack = activePack(c.req.param('id'));
     const parsed = parseDecisionRequest(await readJson(c));
     if ('problems' in parsed) throw invalidRequest(parsed.problems);
-    const { decision, record } = decide(ctx, pack, parsed.request);
+    const { record, decisionJson } = decide(ctx, pack, parsed.request);
     const [stored] = await ctx.writer.append([record]);
     c.header('Location', `/v1/decisions/${encodeURIComponent(record.decisionId)}`);
-    return c.json({ decisionId: stored?.decisionId ?? record.decisionId, ...decision }, 201);
+    // `{ decisionId, ...decision }` as JSON, from the text serialised once in `decide`.
+    const id = JSON.stringify(stored?.decisionId ?? record.decisionId);
+    return c.body(`{"decisionId":${id},${decisionJson.slice(1)}`, 201, { 'Content-Type': 'application/json' });
   });
 
   app.get('/v1/decisions/:decisionId', async (c) => {

@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import { canonicalText, recordHashBody } from '../chain.js';
+import { recordsJson } from './record-json.js';
 import type { NewDecisionRecord } from './types.js';
 
 /** A record's place in the chain, as the writer assigned it. */
@@ -254,7 +255,7 @@ export class SqliteWriterClient {
    * with their links once committed. Appends may be sent without waiting for earlier ones: they commit in order.
    */
   append(records: NewDecisionRecord[]): Promise<WriterLink[]> {
-    return this.request({ op: 'append', records: JSON.stringify(records) }) as Promise<WriterLink[]>;
+    return this.request({ op: 'append', records: recordsJson(records) }) as Promise<WriterLink[]>;
   }
 
   /** Runs a PRAGMA on the writer's connection (and again whenever the connection is reopened). */
