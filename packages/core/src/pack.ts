@@ -19,7 +19,7 @@ import {
   ParameterValidationError,
   RuleConflictError,
 } from './errors.js';
-import { getPath, parsePath } from './path.js';
+import { getPath, parsePath, pointerToken } from './path.js';
 import type { PackRegistry } from './registry.js';
 import { factsAjv, plainAjv, toProblems, validatePackDocument } from './schema.js';
 import type {
@@ -61,7 +61,6 @@ function isReference(v: unknown): v is { param?: string; fact?: string; path?: s
 
 const describeValue = (v: unknown): unknown => (v !== null && typeof v === 'object' ? (Array.isArray(v) ? 'array' : 'object') : v);
 
-const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** Walks every reference in a value, with its JSON pointer. */
 function walkReferences(value: unknown, pointer: string, visit: (ref: { param?: string; fact?: string; path?: string; context?: string }, pointer: string) => void): void {
@@ -70,7 +69,7 @@ function walkReferences(value: unknown, pointer: string, visit: (ref: { param?: 
     return;
   }
   if (Array.isArray(value)) value.forEach((v, i) => walkReferences(v, `${pointer}/${i}`, visit));
-  else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) walkReferences(v, `${pointer}/${escapePointer(k)}`, visit);
+  else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) walkReferences(v, `${pointer}/${pointerToken(k)}`, visit);
 }
 
 interface LeafInfo {
@@ -216,7 +215,7 @@ function check(doc: unknown, options: LoadPackOptions): { problems: Problem[]; c
         if (a.required && !(a.name in d.args)) problems.push({ path: `/derived/${i}/args/${a.name}`, message: `calculator "${d.calculator}" needs argument "${a.name}"`, code: 'MISSING_ARGUMENT' });
       }
       for (const key of Object.keys(d.args)) {
-        if (!names.has(key)) problems.push({ path: `/derived/${i}/args/${escapePointer(key)}`, message: `calculator "${d.calculator}" has no argument "${key}"`, code: 'UNKNOWN_ARGUMENT', expected: [...names] });
+        if (!names.has(key)) problems.push({ path: `/derived/${i}/args/${pointerToken(key)}`, message: `calculator "${d.calculator}" has no argument "${key}"`, code: 'UNKNOWN_ARGUMENT', expected: [...names] });
       }
     }
     checkReferences(d.args, `/derived/${i}/args`);
@@ -527,10 +526,10 @@ export class Pack {
     for (const [name, value] of Object.entries(overrides)) {
       const validator = this.#compiled.parameterValidators.get(name);
       if (!Object.prototype.hasOwnProperty.call(this.#defaults, name) || !validator) {
-        problems.push({ path: `/${escapePointer(name)}`, message: `unknown parameter "${name}"`, code: 'UNKNOWN_PARAMETER', expected: Object.keys(this.#defaults), found: name });
+        problems.push({ path: `/${pointerToken(name)}`, message: `unknown parameter "${name}"`, code: 'UNKNOWN_PARAMETER', expected: Object.keys(this.#defaults), found: name });
         continue;
       }
-      if (!validator(value)) problems.push(...toProblems(validator.errors, value, `/${escapePointer(name)}`));
+      if (!validator(value)) problems.push(...toProblems(validator.errors, value, `/${pointerToken(name)}`));
       else values[name] = value;
     }
     if (problems.length > 0) throw new ParameterValidationError(problems);
@@ -709,7 +708,7 @@ export class Pack {
 
   #requiredError(factsFrom: string | undefined, error: unknown): unknown {
     if (error instanceof FactValidationError && factsFrom !== undefined) {
-      const prefix = `/${escapePointer(factsFrom)}`;
+      const prefix = `/${pointerToken(factsFrom)}`;
       return new FactValidationError(error.problems.map((p) => ({ ...p, path: prefix + p.path })));
     }
     return error;

@@ -53,3 +53,12 @@ export function getPath(value: unknown, path: string): unknown {
   }
   return current;
 }
+
+/**
+ * A property name as one JSON pointer token (RFC 6901): `~` as `~0`, `/` as `~1`.
+ *
+ * @internal
+ */
+export function pointerToken(name: unknown): string {
+  return String(name).replace(/~/g, '~0').replace(/\//g, '~1');
+}

@@ -5,6 +5,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import packSchema from '../schema/rule-pack.schema.json';
+import { pointerToken } from './path.js';
 import type { Problem } from './types.js';
 
 type AddFormats = (ajv: Ajv2020) => Ajv2020;
@@ -30,8 +31,6 @@ export const validatePackDocument: ValidateFunction = packAjv.compile(packSchema
 /** The pack format's JSON Schema (2020-12), as shipped in `schema/rule-pack.schema.json`. */
 export const rulePackSchema: Record<string, unknown> = packSchema as Record<string, unknown>;
 
-/** A property name as one JSON pointer token (RFC 6901): `~` as `~0`, `/` as `~1`. */
-const pointerToken = (name: unknown) => String(name).replace(/~/g, '~0').replace(/\//g, '~1');
 
 function pointerOf(instancePath: string, error: ErrorObject): string {
   // ajv escapes instancePath itself but hands property names over raw: escape them so the pointer resolves.
