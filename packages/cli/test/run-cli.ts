@@ -1,6 +1,6 @@
 /**
  * Runs the BUILT `aftersales` bin (packages/cli/dist/bin.js) as a child process, as a user or CI would, and
- * collects its exit code, stdout and stderr. The tests require `pnpm build` first (root `pnpm test` runs after it
+ * collects its exit code, stdout and stderr. The tests require `pnpm build` first (root `pnpm test` builds before it
  * in CI); a missing or stale build is reported instead of silently testing old code.
  */
 import { spawn } from 'node:child_process';
