@@ -16,7 +16,7 @@ export interface PackSource {
   document: string;
   clause: string;
   quote?: string;
-  kind?: 'manual' | 'regulation' | 'practice' | 'consultancy';
+  kind?: 'manual' | 'regulation' | 'standard' | 'practice' | 'consultancy';
 }
 
 /** A named figure of a pack that a caller may override per evaluation. */
