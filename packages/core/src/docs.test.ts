@@ -29,6 +29,17 @@ describe('renderPackDocs', () => {
     expect(md).toContain('| `claimAmountYuan` | number ≥ 0 | 0 | 索赔金额（元） |');
   });
 
+  it('renders fidelity notes after the sources, in the language asked, and no section when there are none', () => {
+    const doc = structuredClone(severityDoc);
+    doc.notes = [{ zh: '手册未给出时限。', en: 'The manual gives no time limit.' }];
+    const en = renderPackDocs(loadPack(doc), 'en');
+    expect(en).toContain('## Fidelity notes\n\n- The manual gives no time limit.\n');
+    expect(en.indexOf('## Fidelity notes')).toBeGreaterThan(en.indexOf('## Sources'));
+    expect(en.indexOf('## Fidelity notes')).toBeLessThan(en.indexOf('## Parameters'));
+    expect(renderPackDocs(loadPack(doc), 'zh')).toContain('## 忠实性说明\n\n- 手册未给出时限。\n');
+    expect(renderPackDocs(pack, 'en')).not.toContain('Fidelity notes');
+  });
+
   it('is deterministic and escapes table pipes', () => {
     const doc = structuredClone(severityDoc);
     doc.rules[0]!.source = 'HC §4 | quoted';

@@ -165,6 +165,7 @@ const LABELS = {
     document: 'document',
     clause: 'clause',
     kind: 'kind',
+    notes: 'Fidelity notes',
     pack: 'pack',
     as: 'as fact',
     factsFrom: 'facts from',
@@ -205,6 +206,7 @@ const LABELS = {
     document: '文件',
     clause: '条款',
     kind: '类别',
+    notes: '忠实性说明',
     pack: '规则包',
     as: '作为事实',
     factsFrom: '事实来自',
@@ -255,7 +257,8 @@ function schemaType(schema: Record<string, unknown>): string {
 }
 
 /**
- * Renders a pack's documentation as Markdown: title, description, meta line, sources, parameters (with "not
+ * Renders a pack's documentation as Markdown: title, description, meta line, sources, fidelity notes (when the
+ * pack has `notes`), parameters (with "not
  * published by the manual" where the figure is ours), facts, derived facts, required packs, the decision table
  * (priority order, as the engine evaluates a `first` pack) and the default outcome. Deterministic.
  *
@@ -281,6 +284,10 @@ export function renderPackDocs(pack: Pack, lang: Lang = 'en'): string {
     ),
     '',
   );
+
+  if ((doc.notes ?? []).length > 0) {
+    out.push(`## ${L.notes}`, '', ...(doc.notes ?? []).map((note) => `- ${note[lang]}`), '');
+  }
 
   const parameters = Object.entries(doc.parameters ?? {});
   out.push(`## ${L.parameters}`, '');

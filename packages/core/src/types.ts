@@ -121,6 +121,8 @@ export interface RulePackDocument {
   rules: RuleDefinition[];
   default: Record<string, unknown>;
   defaultMessage?: Localized;
+  /** Fidelity notes for auditors: interpretations made, figures not published, what the sources leave open. */
+  notes?: Localized[];
   outcome: JsonSchema;
 }
 
