@@ -18,6 +18,8 @@
  *   `start`), `pnpm -s aftersales <command>` a CLI command, `node <file>` an existing file, and every
  *   `NAME=value` an environment variable the reference server's `main.ts` reads;
  * - `<!-- check: suite-shape -->` — a JSON test suite with only the keys of the suite format.
+ * - `<!-- check: consumer -->` — shell lines run by `scripts/consumer-test.mjs` in a project outside this repository
+ *   where the packed packages are installed; here every `npm i` names published packages of `packages/`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -228,6 +230,16 @@ function checkBlock(block: Block): string[] {
       .map((l) => l.replace(/\s+#.*$/, '').replace(/^#.*$/, '').trim())
       .filter((l) => l !== '')
       .flatMap((l) => l.split('&&').flatMap((c) => checkCommand(c)));
+  }
+  if (marker === 'check: consumer') {
+    const published = new Set(
+      readdirSync(join(root, 'packages')).map((d) => JSON.parse(readFileSync(join(root, 'packages', d, 'package.json'), 'utf8')).name as string),
+    );
+    return block.text
+      .split('\n')
+      .map((l) => l.replace(/\s+#.*$/, '').trim())
+      .filter((l) => /^npm i\b/.test(l))
+      .flatMap((l) => l.split(/\s+/).slice(2).filter((w) => !w.startsWith('-') && !published.has(w)).map((w) => `${w} is not a package of packages/`));
   }
   if (marker === 'check: suite-shape') {
     const suite = JSON.parse(block.text) as Record<string, unknown>;
