@@ -19,6 +19,7 @@ import {
   type TestSuite,
 } from '@aftersales/core';
 import { formatSummary, runBatch } from './batch.js';
+import { IMPORT_USAGE, importCommand } from './commands/import-jre.js';
 import { locateJson, JsonSyntaxError } from './json-locator.js';
 import { renderJunit } from './junit.js';
 import {
@@ -48,6 +49,7 @@ Commands / 命令:
   explain <pack> --facts <file|-> [--lang zh|en] [--as-of <ISO>] [--param name=value]...
   docs <pack> [--lang zh|en|both] [--output <file>]   (both: the pack README, English then Chinese)
   lint [pack|dir]... [--lang zh|en]
+${IMPORT_USAGE}
 
 <pack> is a bundled pack id or a path to a pack.json (its suite is <dir>/<id>.test.json).
 Exit codes: 0 ok; 1 test/lint/batch-line failure; 2 invalid pack, facts, parameters or usage.
@@ -386,6 +388,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   explain: explainCommand,
   docs: docsCommand,
   lint: lintCommand,
+  import: (args, io) => importCommand(args, io, new Date().toISOString().slice(0, 10)),
 };
 
 /**

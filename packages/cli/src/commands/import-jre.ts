@@ -1,0 +1,93 @@
+/**
+ * `aftersales import json-rules-engine <rules.json | dir> --id <id> --out <dir>`: reads a rule array, an engine
+ * export (`{ rules, conditions }`) or a folder of them (one rule per file works too) and writes a pack folder:
+ * `pack.json`, `<id>.test.json` (a suite skeleton) and `IMPORT-REPORT.md` (what was not carried over and how to
+ * express it). The conversion itself is {@link importJsonRulesEngine}; this file is only its file-system edge.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { importJsonRulesEngine, renderImportReport, type ImportInput } from '../jre-import.js';
+import { UsageError } from '../packs.js';
+
+/** The streams the command writes. */
+interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** The usage line of the command. */
+export const IMPORT_USAGE =
+  '  import json-rules-engine <rules.json|dir> --id <pack-id> --out <dir> [--effective-from YYYY-MM-DD] [--allow-undefined-facts] [--force]';
+
+const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+function readInputs(target: string): ImportInput[] {
+  const files = statSync(target).isDirectory()
+    ? readdirSync(target)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => join(target, f))
+    : [target];
+  if (files.length === 0) throw new UsageError(`${target}: no .json file / 目录中没有 .json 文件`);
+  return files.map((file) => {
+    const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    try {
+      return { file, json: JSON.parse(text) as unknown };
+    } catch (error) {
+      throw Object.assign(new Error(`${file}: ${(error as Error).message}`), { code: 'INVALID_JSON', problems: [{ path: '', message: (error as Error).message, code: 'INVALID_JSON' }] });
+    }
+  });
+}
+
+/**
+ * Runs the import command.
+ *
+ * @param args - the arguments after `import`
+ * @param io - where to write the summary
+ * @param today - the default `effective.from` (the caller's date, YYYY-MM-DD)
+ * @returns the exit code: 0 written (notes may remain, see the report), 2 bad usage or input
+ * @throws {@link UsageError} on bad usage
+ * @example
+ * ```ts
+ * await importCommand(['json-rules-engine', 'rules.json', '--id', 'returns', '--out', 'packs/returns'], io, '2026-01-01');
+ * ```
+ */
+export async function importCommand(args: string[], io: Io, today: string): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      id: { type: 'string' },
+      out: { type: 'string' },
+      'effective-from': { type: 'string' },
+      'allow-undefined-facts': { type: 'boolean' },
+      force: { type: 'boolean' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [format, target, ...extra] = positionals;
+  if (format !== 'json-rules-engine') throw new UsageError(`import: unknown format ${format ?? '(none)'}; expected json-rules-engine / 未知格式`);
+  if (!target || extra.length > 0) throw new UsageError('import json-rules-engine: give one file or directory / 请给出一个文件或目录');
+  const id = values.id;
+  if (!id || !KEBAB.test(id)) throw new UsageError(`--id ${id ?? ''}: a kebab-case pack id is required / 需要 kebab-case 的规则包 id`);
+  const out = values.out;
+  if (!out) throw new UsageError('--out <dir> is required / 需要 --out <目录>');
+  const effectiveFrom = values['effective-from'] ?? today;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(effectiveFrom)) throw new UsageError(`--effective-from ${effectiveFrom}: expected YYYY-MM-DD / 应为 YYYY-MM-DD`);
+  const packFile = join(out, 'pack.json');
+  if (existsSync(packFile) && !values.force) throw new UsageError(`${packFile} exists; --force to overwrite / 文件已存在，使用 --force 覆盖`);
+
+  const result = importJsonRulesEngine(readInputs(target), { id, effectiveFrom, allowUndefinedFacts: values['allow-undefined-facts'] ?? false });
+  mkdirSync(out, { recursive: true });
+  writeFileSync(packFile, `${JSON.stringify(result.pack, null, 2)}\n`);
+  writeFileSync(join(out, `${id}.test.json`), `${JSON.stringify(result.suite, null, 2)}\n`);
+  writeFileSync(join(out, 'IMPORT-REPORT.md'), renderImportReport(result));
+  const excluded = result.notes.filter((n) => n.excluded).length;
+  io.stdout.write(
+    `imported ${result.counts.carried}/${result.counts.found} rules into ${packFile}, ${result.counts.cases} suite cases; ` +
+      `${excluded} not carried over, ${result.notes.length - excluded} to review: see ${join(out, 'IMPORT-REPORT.md')}\n` +
+      `已导入 ${result.counts.carried}/${result.counts.found} 条规则，${result.counts.cases} 个测试用例；未导入 ${excluded} 项，待复核 ${result.notes.length - excluded} 项\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,193 @@
+/**
+ * The json-rules-engine import, as a pure conversion: input shapes, path parsing, what is left out and why, the
+ * inferred fact schema, and the suite skeleton (each case checked here by running the pack's own suite runner).
+ */
+import { loadPack, runSuite } from '@aftersales/core';
+import { describe, expect, it } from 'vitest';
+import { importJsonRulesEngine, pathSegments, renderImportReport } from './jre-import.js';
+
+const opts = { id: 'imported', effectiveFrom: '2026-01-01' };
+const rule = (name: string, conditions: unknown, type = name, extra: Record<string, unknown> = {}) => ({ name, conditions, event: { type }, ...extra });
+const leaf = (fact: string, operator: string, value: unknown, extra: Record<string, unknown> = {}) => ({ fact, operator, value, ...extra });
+
+describe('pathSegments', () => {
+  it.each([
+    ['$.a.b', ['a', 'b']],
+    ['a.b', ['a', 'b']],
+    ['$.[0].id', [0, 'id']],
+    ['$.items[0].price', ['items', 0, 'price']],
+    ["$['dot.key']", ['dot.key']],
+    ['$["a.b"].c', ['a.b', 'c']],
+    ['$.matrix[1][0]', ['matrix', 1, 0]],
+    ['$', []],
+  ])('parses %s', (path, segments) => {
+    expect(pathSegments(path)).toEqual(segments);
+  });
+
+  it.each(['$.items[*].price', '$..price', '$.items[?(@.price > 5)]', '$.a[(@.length-1)]'])('refuses the JSONPath expression %s', (path) => {
+    expect(pathSegments(path)).toEqual({ refused: 'jsonpath-expression' });
+  });
+
+  it.each(['$.__proto__.x', "$['constructor']", 'a.prototype'])('refuses the forbidden name in %s', (path) => {
+    expect(pathSegments(path)).toEqual({ refused: 'forbidden-name' });
+  });
+});
+
+describe('importJsonRulesEngine', () => {
+  it('takes a rule array, an engine export with rules as JSON strings, and one rule per file', () => {
+    const r = importJsonRulesEngine(
+      [
+        { file: 'a.json', json: [rule('one', { all: [leaf('x', 'equal', 1)] })] },
+        { file: 'b.json', json: { rules: [JSON.stringify(rule('two', { all: [leaf('x', 'equal', 2)] }))] } },
+        { file: 'c.json', json: rule('three', { all: [leaf('x', 'equal', 3)] }) },
+      ],
+      opts,
+    );
+    expect(r.pack.rules.map((x) => x.name)).toEqual(['one', 'two', 'three']);
+    expect(r.pack.rules.map((x) => x.source)).toEqual(['imported: a.json [0]', 'imported: b.json rules[0]', 'imported: c.json']);
+    expect(r.counts).toMatchObject({ found: 3, carried: 3 });
+  });
+
+  it('copies a rule as it is, extra keys included, and adds only its source', () => {
+    const original = rule('Athlete GPA Rule', { all: [leaf('gpa', 'greaterThan', 3, { customId: 'c1' })] }, 'honor', { customId: 'R-1', priority: 3 });
+    const r = importJsonRulesEngine([{ file: 'a.json', json: [original] }], opts);
+    expect(r.pack.rules[0]).toEqual({ ...original, source: 'imported: a.json [0]' });
+  });
+
+  it('names unnamed rules and renames duplicates, and says so', () => {
+    const r = importJsonRulesEngine([{ file: 'a.json', json: [rule('', { all: [] }), rule('same', { all: [] }), rule('same', { all: [] })] }], opts);
+    expect(r.pack.rules.map((x) => x.name)).toEqual(['rule-1', 'same', 'same-2']);
+    expect(r.notes.filter((n) => n.kind === 'renamed')).toHaveLength(2);
+  });
+
+  it('leaves out, with the reason and the pack way, custom operators, dynamic facts, JSONPath expressions and undeclared shared conditions', () => {
+    const r = importJsonRulesEngine(
+      [
+        {
+          file: 'a.json',
+          json: [
+            rule('kept', { all: [leaf('x', 'equal', 1)] }),
+            rule('custom', { all: [leaf('x', 'startsWith', 'a')] }),
+            rule('custom-decorator', { all: [leaf('x', 'atLeastTwo:equal', 'a')] }),
+            rule('dynamic', { all: [leaf('account', 'equal', 'a', { params: { id: 1 } })] }),
+            rule('filter', { all: [leaf('order', 'equal', 1, { path: '$.items[?(@.p>1)]' })] }),
+            rule('proto', { all: [leaf('order', 'equal', 1, { path: '$.__proto__' })] }),
+            rule('undeclared', { condition: 'nowhere' }),
+          ],
+        },
+      ],
+      opts,
+    );
+    expect(r.pack.rules.map((x) => x.name)).toEqual(['kept']);
+    const kinds = r.notes.filter((n) => n.excluded).map((n) => n.kind);
+    expect(kinds).toEqual(['custom-operator', 'custom-operator', 'dynamic-fact', 'jsonpath-expression', 'forbidden-name', 'unknown-condition']);
+    for (const note of r.notes) expect(note.instead.length).toBeGreaterThan(40);
+    const report = renderImportReport(r);
+    expect(report).toContain('Rules found: 7; carried into the pack: 1');
+    expect(report).toContain('**custom-operator** — a.json [1] "custom": operator "startsWith"');
+  });
+
+  it('reports callbacks, fact references in event params and a fact named like an event type (rule chaining)', () => {
+    const r = importJsonRulesEngine(
+      [
+        {
+          file: 'a.json',
+          json: [
+            rule('first', { all: [leaf('x', 'equal', 1)] }, 'vip', { onSuccess: 'handler' }),
+            { name: 'second', conditions: { all: [leaf('vip', 'equal', true)] }, event: { type: 'gift', params: { to: { fact: 'customer' } } } },
+          ],
+        },
+      ],
+      opts,
+    );
+    expect(r.notes.map((n) => n.kind).sort()).toEqual(['callback', 'fact-in-event-params', 'rule-chaining']);
+    expect(r.pack.rules[0]).not.toHaveProperty('onSuccess');
+    expect(r.notes.every((n) => !n.excluded)).toBe(true);
+  });
+
+  it('infers fact types from operators and values, paths as nested properties, shared conditions included', () => {
+    const r = importJsonRulesEngine(
+      [
+        {
+          file: 'a.json',
+          json: {
+            conditions: { isAdult: { all: [leaf('age', 'greaterThanInclusive', 18)] } },
+            rules: [
+              rule('r', {
+                all: [
+                  { condition: 'isAdult' },
+                  leaf('tier', 'in', ['gold', 'silver']),
+                  leaf('tier', 'equal', null),
+                  leaf('tags', 'contains', 'x'),
+                  leaf('scores', 'someFact:greaterThan', 3),
+                  leaf('cart', 'lessThan', 10, { path: '$.items[0].price' }),
+                  leaf('meta', 'equal', true, { path: "$['dot.key']" }),
+                  leaf('limit', 'greaterThan', { fact: 'budget' }),
+                ],
+              }),
+            ],
+          },
+        },
+      ],
+      opts,
+    );
+    expect(r.pack.facts).toEqual({
+      type: 'object',
+      properties: {
+        age: { type: 'number' },
+        tier: { type: ['null', 'string'] },
+        tags: { type: 'array', items: { type: 'string' } },
+        scores: { type: 'array', items: { type: 'number' } },
+        cart: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { price: { type: 'number' } } } } } },
+        meta: { type: 'object', properties: { 'dot.key': { type: 'boolean' } } },
+        limit: {},
+        budget: {},
+      },
+    });
+    expect(r.pack.conditions).toEqual({ isAdult: { all: [leaf('age', 'greaterThanInclusive', 18)] } });
+  });
+
+  it('writes a placeholder source of kind practice and a collect pack', () => {
+    const r = importJsonRulesEngine([{ file: 'a.json', json: [rule('r', { all: [leaf('x', 'equal', 1)] })] }], opts);
+    expect(r.pack.sources).toEqual([expect.objectContaining({ id: 'imported', kind: 'practice' })]);
+    expect(r.pack).toMatchObject({ id: 'imported', hitPolicy: 'collect', effective: { from: '2026-01-01' }, default: {} });
+  });
+
+  it('builds, per rule, one case that fires it and one that does not, and the pack passes them', async () => {
+    const r = importJsonRulesEngine(
+      [
+        {
+          file: 'a.json',
+          json: [
+            rule('window', { all: [leaf('days', 'lessThanInclusive', 7), leaf('item', 'notIn', ['custom'], { path: '$.category' })] }),
+            rule('doa', { any: [leaf('tags', 'contains', 'doa'), { all: [leaf('days', 'lessThan', 15), leaf('defect', 'equal', true)] }] }),
+            rule('not-returnable', { not: leaf('item', 'equal', true, { path: '$.returnable' }) }),
+            rule('list', { all: [leaf('country', 'in', ['CN', 'HK']), leaf('amount', 'greaterThan', 100)] }),
+          ],
+        },
+      ],
+      opts,
+    );
+    expect(r.suite.cases.map((c) => c.name)).toEqual([
+      'window: fires',
+      'window: does not fire',
+      'doa: fires',
+      'doa: does not fire',
+      'not-returnable: fires',
+      'not-returnable: does not fire',
+      'list: fires',
+      'list: does not fire',
+    ]);
+    for (const c of r.suite.cases) {
+      const name = c.name.slice(0, c.name.indexOf(':'));
+      expect(c.expect.fired!.includes(name), c.name).toBe(c.name.endsWith(': fires'));
+    }
+    const report = await runSuite(loadPack(r.pack), r.suite);
+    expect(report.failed).toBe(0);
+    expect(report.passed).toBe(8);
+  });
+
+  it('refuses an input with no rule it can carry', () => {
+    expect(() => importJsonRulesEngine([{ file: 'a.json', json: [{ name: 'x' }] }], opts)).toThrow(/no rule could be carried over/);
+  });
+});
