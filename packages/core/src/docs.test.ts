@@ -40,6 +40,14 @@ describe('renderPackDocs', () => {
     expect(renderPackDocs(pack, 'en')).not.toContain('Fidelity notes');
   });
 
+  it('marks a quoted source that is a heading with nothing under it, in both languages', () => {
+    const doc = structuredClone(severityDoc);
+    doc.sources = [{ id: 'GEN', document: '售后服务管理手册', clause: '第六章', quote: '第六章客户投诉', headingOnly: true, kind: 'manual' }];
+    expect(renderPackDocs(loadPack(doc), 'en')).toContain('| GEN | 售后服务管理手册 | 第六章 — “第六章客户投诉” (a heading: nothing under it in the source) | manual |');
+    expect(renderPackDocs(loadPack(doc), 'zh')).toContain('第六章 — “第六章客户投诉” （仅为标题，原文其下无内容） | manual |');
+    expect(renderPackDocs(pack, 'en')).not.toContain('a heading: nothing under it');
+  });
+
   it('is deterministic and escapes table pipes', () => {
     const doc = structuredClone(severityDoc);
     doc.rules[0]!.source = 'HC §4 | quoted';

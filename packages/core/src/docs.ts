@@ -166,6 +166,7 @@ const LABELS = {
     clause: 'clause',
     kind: 'kind',
     notes: 'Fidelity notes',
+    headingOnly: '(a heading: nothing under it in the source)',
     pack: 'pack',
     as: 'as fact',
     factsFrom: 'facts from',
@@ -207,6 +208,7 @@ const LABELS = {
     clause: '条款',
     kind: '类别',
     notes: '忠实性说明',
+    headingOnly: '（仅为标题，原文其下无内容）',
     pack: '规则包',
     as: '作为事实',
     factsFrom: '事实来自',
@@ -280,7 +282,7 @@ export function renderPackDocs(pack: Pack, lang: Lang = 'en'): string {
   out.push(
     table(
       [L.id, L.document, L.clause, L.kind],
-      doc.sources.map((s) => [s.id, s.document, s.clause + (s.quote ? ` — “${s.quote}”` : ''), s.kind ?? '']),
+      doc.sources.map((s) => [s.id, s.document, s.clause + (s.quote ? ` — “${s.quote}”${s.headingOnly ? ` ${L.headingOnly}` : ''}` : ''), s.kind ?? '']),
     ),
     '',
   );

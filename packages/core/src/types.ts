@@ -16,6 +16,8 @@ export interface PackSource {
   document: string;
   clause: string;
   quote?: string;
+  /** The quote is a heading with nothing under it in the source (e.g. a table-of-contents entry). */
+  headingOnly?: true;
   kind?: 'manual' | 'regulation' | 'standard' | 'practice' | 'consultancy';
 }
 
