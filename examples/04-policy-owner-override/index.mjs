@@ -11,7 +11,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { canonicalJson, runSuite } from '@aftersales/core';
-import { getSuite, loadBundledPacks } from '@aftersales/rules';
+import { loadBundledPacks } from '@aftersales/rules';
+import { getSuite } from '@aftersales/rules/suites';
 
 const readJson = (name) => JSON.parse(readFileSync(new URL(name, import.meta.url), 'utf8'));
 const pack = loadBundledPacks().get('warranty-car');

@@ -20,7 +20,8 @@ import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { getRequestListener } from '@hono/node-server';
 import { createApp, SqliteStorage } from '@aftersales/reference-server';
-import { getPackDocument, getSuite, loadBundledPacks } from '@aftersales/rules';
+import { getPackDocument, loadBundledPacks } from '@aftersales/rules';
+import { getSuite } from '@aftersales/rules/suites';
 
 const PREFIX = '/aftersales';
 const ADMIN_TOKEN = 'server-side-secret-never-sent-to-browsers';

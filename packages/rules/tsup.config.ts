@@ -1,10 +1,22 @@
 import { defineConfig } from 'tsup';
 
+// The main entry and one entry per suite (`@aftersales/rules/suites/<id>`, and `suites/index` for all of them).
+// The pack and suite JSON stay in `packs/`: imports of `*.json` are external, so each document is shipped once,
+// read by Node as a JSON module (ESM) or by `require` (CommonJS) instead of being inlined into both bundles.
+// Those imports are relative (`../packs/…` from src/, `../../packs/…` from src/suites/); dist/ mirrors src/'s
+// depth, and `splitting: false` keeps every import in the file of its entry rather than in a shared chunk at
+// another depth.
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/suites/*.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   sourcemap: true,
+  splitting: false,
+  external: [/\.json$/],
   target: 'es2022',
+  // Keep `with { type: 'json' }` on those imports (an ES2025 feature esbuild drops under an es2022 target).
+  esbuildOptions(options) {
+    options.supported = { ...options.supported, 'import-attributes': true };
+  },
 });

@@ -17,7 +17,8 @@ import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadPack } from '@aftersales/core';
-import { getSuite, loadBundledPacks } from '@aftersales/rules';
+import { loadBundledPacks } from '@aftersales/rules';
+import { getSuite } from '@aftersales/rules/suites';
 import { runBatch } from './batch.js';
 import { bytesOf, expected, lineOf, linesOf, subject, type Subject } from '../test/hostile-lines.js';
 

@@ -13,7 +13,19 @@ import { JsonSyntaxError, locateJson, type JsonLocations } from './json-locator.
 interface BundledApi {
   loadBundledPacks?: () => PackRegistry | Pack[];
   bundledPackIds?: readonly string[] | (() => readonly string[]);
+}
+
+/** What `@aftersales/rules/suites` offers: the bundled suites, kept out of the package's main entry. */
+interface BundledSuitesApi {
   getSuite?: (id: string) => TestSuite | undefined;
+}
+
+let bundledSuitesApi: BundledSuitesApi | undefined;
+
+/** Loads `@aftersales/rules/suites` on first need (a command that names a bundled pack). */
+async function loadBundledSuites(): Promise<BundledSuitesApi> {
+  bundledSuitesApi ??= (await import('@aftersales/rules/suites')) as unknown as BundledSuitesApi;
+  return bundledSuitesApi;
 }
 
 let bundledApi: BundledApi = {};
@@ -203,7 +215,7 @@ export async function resolvePacks(args: string[]): Promise<{ targets: PackTarge
       seen.add(`id:${item.id}`);
       const pack = (await bundledPacks()).get(item.id);
       if (!pack) throw new UsageError(`${item.id}: bundled pack did not load / 内置规则包未能加载`);
-      const suite = bundledApi.getSuite?.(item.id);
+      const suite = (await loadBundledSuites()).getSuite?.(item.id);
       targets.push({ id: item.id, pack, ...(suite ? { suite } : {}) });
     } else {
       const pack = loaded.get(item.file);

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getSuite, loadBundledPacks } from '@aftersales/rules';
+import { loadBundledPacks } from '@aftersales/rules';
+import { getSuite } from '@aftersales/rules/suites';
 import { expected, lineOf, linesOf, subject } from './hostile-lines.js';
 import { assertBuilt, fixtures, runCli } from './run-cli.js';
 

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestCase } from '@aftersales/core';
-import { bundledPackIds, getSuite, loadBundledPacks } from '@aftersales/rules';
+import { bundledPackIds, loadBundledPacks } from '@aftersales/rules';
+import { getSuite } from '@aftersales/rules/suites';
 import { SqliteStorage } from '../src/index.js';
 import { testApp } from './helpers.js';
 

@@ -1,6 +1,6 @@
 /**
- * Tests of the package API: the bundled list matches the pack folders (and `bundled.ts` is up to date), every
- * bundled pack loads and validates into one registry, suites are found by id, and a composition of
+ * Tests of the package API: the bundled list matches the pack folders (and the generated modules are up to date),
+ * every bundled pack loads and validates into one registry, suites are found by id (and only under `suites/`), and a composition of
  * quality-severity into escalation turns severity facts into who-does-what-by-when.
  */
 import { readdirSync, existsSync, readFileSync } from 'node:fs';
@@ -8,7 +8,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadPack, validatePack } from '@aftersales/core';
-import { bundledPackDocuments, bundledPackIds, bundledSuites, getPackDocument, getSuite, loadBundledPacks } from './index.js';
+import * as main from './index.js';
+import { bundledPackDocuments, bundledPackIds, getPackDocument, loadBundledPacks } from './index.js';
+import { bundledSuites, getSuite } from './suites/index.js';
+import escalationSuite from './suites/escalation.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PACKS_DIR = join(ROOT, 'packs');
@@ -25,12 +28,19 @@ describe('bundled packs', () => {
     }
   });
 
-  it('has an up-to-date src/bundled.ts (re-run scripts/gen-bundled.mjs after adding a pack)', async () => {
-    const { renderBundled, packFolders } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-bundled.mjs')).href)) as {
-      renderBundled: (ids: string[]) => string;
+  it('has up-to-date generated modules (run: node packages/rules/scripts/gen-bundled.mjs)', async () => {
+    const { renderAll, packFolders } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-bundled.mjs')).href)) as {
+      renderAll: (ids: string[]) => Record<string, string>;
       packFolders: () => string[];
     };
-    expect(readFileSync(join(ROOT, 'src', 'bundled.ts'), 'utf8')).toBe(renderBundled(packFolders()));
+    const files = renderAll(packFolders());
+    expect(Object.keys(files)).toContain('src/suites/escalation.ts');
+    for (const [path, text] of Object.entries(files)) expect(readFileSync(join(ROOT, path), 'utf8'), path).toBe(text);
+  });
+
+  it('keeps the suites out of the main entry', () => {
+    expect(Object.keys(main).sort()).toEqual(['bundledPackDocuments', 'bundledPackIds', 'getPackDocument', 'loadBundledPacks']);
+    expect(readFileSync(join(ROOT, 'src', 'bundled.ts'), 'utf8')).not.toMatch(/\.test\.json/);
   });
 
   it('bundles each pack document with the id of its folder, and its suite', () => {
@@ -40,6 +50,7 @@ describe('bundled packs', () => {
       expect(getPackDocument(id)).toBe(bundledPackDocuments[id]);
       expect(getSuite(id)).toBe(bundledSuites[id]);
     }
+    expect(escalationSuite).toBe(getSuite('escalation'));
   });
 
   it('answers undefined for an unknown or inherited id', () => {

@@ -1,13 +1,15 @@
 /**
- * @aftersales/rules — the after-sales policy packs as data, each with its test suite. The JSON documents are
- * imported statically (see `bundled.ts`, generated from the folders under `packs/`), so the package works in
- * bundlers and browsers without a file system. {@link loadBundledPacks} loads and validates them all into a
- * registry in which packs that `require` others resolve.
+ * @aftersales/rules — the after-sales policy packs as data. The JSON documents are imported statically as JSON
+ * modules (see `bundled.ts`, generated from the folders under `packs/`) and shipped once, in `packs/`: Node reads
+ * them beside the module, bundlers inline them, so the package needs no file system of its own.
+ * {@link loadBundledPacks} loads and validates them all into a registry in which packs that `require` others
+ * resolve. The test suites are not loaded here: they are `@aftersales/rules/suites` (all) and
+ * `@aftersales/rules/suites/<id>` (one).
  *
  * @packageDocumentation
  */
 import { loadPacks, PackRegistry } from '@aftersales/core';
-import type { Pack, RulePackDocument, TestSuite } from '@aftersales/core';
+import type { Pack, RulePackDocument } from '@aftersales/core';
 import { BUNDLED } from './bundled.js';
 
 /** The ids of every bundled pack, sorted. */
@@ -16,11 +18,6 @@ export const bundledPackIds: readonly string[] = Object.freeze(BUNDLED.map((b) =
 /** Every bundled pack document by id, as authored (treat as read-only). */
 export const bundledPackDocuments: Readonly<Record<string, RulePackDocument>> = Object.freeze(
   Object.fromEntries(BUNDLED.map((b) => [b.id, b.pack])),
-);
-
-/** Every bundled pack's test suite by pack id (treat as read-only). */
-export const bundledSuites: Readonly<Record<string, TestSuite>> = Object.freeze(
-  Object.fromEntries(BUNDLED.map((b) => [b.id, b.suite])),
 );
 
 let loaded: Pack[] | undefined;
@@ -35,6 +32,7 @@ let loaded: Pack[] | undefined;
  * @example
  * ```ts
  * import { loadBundledPacks } from '@aftersales/rules';
+ *
  * const registry = loadBundledPacks();
  * const decision = await registry.get('quality-severity')!.evaluate(
  *   { claimAmountYuan: 50000 },
@@ -62,21 +60,4 @@ export function loadBundledPacks(): PackRegistry {
  */
 export function getPackDocument(id: string): RulePackDocument | undefined {
   return Object.prototype.hasOwnProperty.call(bundledPackDocuments, id) ? bundledPackDocuments[id] : undefined;
-}
-
-/**
- * The test suite of one bundled pack (its `<id>.test.json`).
- *
- * @param id - the pack id, e.g. `escalation`
- * @returns the suite, or `undefined` when no bundled pack has this id
- * @example
- * ```ts
- * import { runSuite } from '@aftersales/core';
- * const registry = loadBundledPacks();
- * const report = await runSuite(registry.get('escalation')!, getSuite('escalation')!);
- * report.failed; // 0
- * ```
- */
-export function getSuite(id: string): TestSuite | undefined {
-  return Object.prototype.hasOwnProperty.call(bundledSuites, id) ? bundledSuites[id] : undefined;
 }

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { lintPack, runSuite } from '@aftersales/core';
 import type { Pack } from '@aftersales/core';
-import { getSuite, loadBundledPacks } from './index.js';
+import { loadBundledPacks } from './index.js';
+import { getSuite } from './suites/index.js';
 import { renderReadme } from './readme.js';
 
 const PACKS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'packs');
