@@ -7,27 +7,28 @@
  * (conditions never evaluated count as unknown).
  */
 import type { Pack } from './pack.js';
-import type { Condition, ConditionTrace, Decision, RuleDefinition } from './types.js';
-import { isLeafCondition, leafConditions } from './testing.js';
+import type { PlanNode } from './condition-tree.js';
+import type { PlanRule } from './plan.js';
+import type { ConditionTrace, Decision } from './types.js';
 import { formatLeaf, formatNumber, formatParams, formatValue, type Lang } from './docs.js';
 
 type Tri = boolean | 'unknown';
 
-/** Kleene three-valued evaluation of a rule's condition tree from its leaves' results (by document index). */
-function evaluateTree(condition: Condition, results: Tri[], counter: { i: number }): Tri {
-  if (isLeafCondition(condition)) return results[counter.i++] ?? 'unknown';
-  if ('all' in condition) {
-    const values = condition.all.map((c) => evaluateTree(c, results, counter));
+/** Kleene three-valued evaluation of a rule's condition tree (from the plan) from its leaves' results by id. */
+function evaluateTree(node: PlanNode, results: Tri[]): Tri {
+  if (node.kind === 'leaf') return results[node.id] ?? 'unknown';
+  if (node.kind === 'not') {
+    const inner = evaluateTree(node.child, results);
+    return inner === 'unknown' ? 'unknown' : !inner;
+  }
+  if (node.kind === 'all') {
+    const values = node.children.map((c) => evaluateTree(c, results));
     if (values.includes(false)) return false;
     return values.includes('unknown') ? 'unknown' : true;
   }
-  if ('any' in condition) {
-    const values = condition.any.map((c) => evaluateTree(c, results, counter));
-    if (values.includes(true)) return true;
-    return values.includes('unknown') ? 'unknown' : false;
-  }
-  const inner = evaluateTree(condition.not, results, counter);
-  return inner === 'unknown' ? 'unknown' : !inner;
+  const values = node.children.map((c) => evaluateTree(c, results));
+  if (values.includes(true)) return true;
+  return values.includes('unknown') ? 'unknown' : false;
 }
 
 function triOf(trace: ConditionTrace | undefined): Tri {
@@ -116,13 +117,13 @@ function seenText(trace: ConditionTrace, lang: Lang): string {
 export function describeDecision(pack: Pack, decision: Decision, lang: Lang = 'en'): string {
   const T = TEXT[lang];
   const doc = pack.document;
-  const rules = new Map(doc.rules.map((rule, index) => [rule.name, { rule, index }]));
+  const rules = new Map(pack.plan.rules.map((rule) => [rule.name, { rule }]));
   const lines: string[] = [T.header(decision), `${T.outcome}: ${formatParams(decision.outcome as Record<string, unknown>, doc, lang)}`];
   if (decision.messages?.[lang]) lines.push(decision.messages[lang]);
   lines.push('');
 
-  const leafText = (rule: RuleDefinition, index: number): string => {
-    const leaf = leafConditions(rule)[index];
+  const leafText = (rule: PlanRule, index: number): string => {
+    const leaf = rule.conditions.leaves[index];
     return leaf ? formatLeaf(leaf.condition, doc, lang) : `#${index}`;
   };
 
@@ -186,9 +187,9 @@ function whatWouldChange(pack: Pack, decision: Decision, lang: Lang): string[] {
       if (!NUMERIC.has(condition.operator) || typeof condition.value !== 'number' || condition.result === 'not-evaluated') return;
       const flipped = [...results];
       flipped[i] = !condition.result;
-      const after = evaluateTree(rule.conditions, flipped, { i: 0 });
+      const after = evaluateTree(pack.plan.rules[index]!.conditions.root, flipped);
       const threshold = `${formatNumber(condition.value)}${unitOf(pack, condition)}`;
-      const fact = leafConditions(rule)[i]?.condition;
+      const fact = pack.plan.rules[index]!.conditions.leaves[i]?.condition;
       const factName = fact ? (fact.path ? `${fact.fact}.${fact.path}` : fact.fact) : condition.fact;
       const now = seenText(condition, lang);
       if (!trace.fired && condition.result === false && after === true) {

@@ -6,7 +6,7 @@
  */
 import type { Pack } from './pack.js';
 import type { Condition, LeafCondition, RulePackDocument } from './types.js';
-import { isLeafCondition } from './testing.js';
+import { buildConditionTree, type PlanNode } from './condition-tree.js';
 
 /** A language of the documentation. */
 export type Lang = 'zh' | 'en';
@@ -92,21 +92,18 @@ export function formatLeaf(leaf: LeafCondition, doc: RulePackDocument, lang: Lan
  * ```
  */
 export function formatCondition(condition: Condition, doc: RulePackDocument, lang: Lang, nested = false): string {
-  if (isLeafCondition(condition)) return formatLeaf(condition, doc, lang);
-  const and = lang === 'zh' ? ' 且 ' : ' and ';
-  const or = lang === 'zh' ? ' 或 ' : ' or ';
-  let text: string;
-  if ('all' in condition) {
-    if (condition.all.length === 0) return lang === 'zh' ? '总是' : 'always';
-    text = condition.all.map((c) => formatCondition(c, doc, lang, condition.all.length > 1)).join(and);
-    if (condition.all.length === 1) return text;
-  } else if ('any' in condition) {
-    if (condition.any.length === 0) return lang === 'zh' ? '从不' : 'never';
-    text = condition.any.map((c) => formatCondition(c, doc, lang, condition.any.length > 1)).join(or);
-    if (condition.any.length === 1) return text;
-  } else {
-    return `${lang === 'zh' ? '非' : 'not'} (${formatCondition(condition.not, doc, lang)})`;
-  }
+  return formatNode(buildConditionTree(condition, '').root, doc, lang, nested);
+}
+
+/** A node of a condition tree (as the pack plan builds it) in words. */
+function formatNode(node: PlanNode, doc: RulePackDocument, lang: Lang, nested: boolean): string {
+  if (node.kind === 'leaf') return formatLeaf(node.condition, doc, lang);
+  if (node.kind === 'not') return `${lang === 'zh' ? '非' : 'not'} (${formatNode(node.child, doc, lang, false)})`;
+  const children = node.children;
+  if (children.length === 0) return node.kind === 'all' ? (lang === 'zh' ? '总是' : 'always') : lang === 'zh' ? '从不' : 'never';
+  const join = node.kind === 'all' ? (lang === 'zh' ? ' 且 ' : ' and ') : lang === 'zh' ? ' 或 ' : ' or ';
+  const text = children.map((c) => formatNode(c, doc, lang, children.length > 1)).join(join);
+  if (children.length === 1) return text;
   return nested ? `(${text})` : text;
 }
 
@@ -360,17 +357,15 @@ export function renderPackDocs(pack: Pack, lang: Lang = 'en'): string {
   }
 
   out.push(`## ${L.rules}`, '');
-  const ordered = doc.rules
-    .map((rule, index) => ({ rule, index }))
-    .sort((a, b) => (b.rule.priority ?? 1) - (a.rule.priority ?? 1) || a.index - b.index);
+  const ordered = [...pack.plan.rules].sort((a, b) => b.priority - a.priority || a.index - b.index);
   out.push(
     table(
       [L.priority, L.rule, L.when, L.outcome, L.source],
-      ordered.map(({ rule }) => [
-        String(rule.priority ?? 1),
+      ordered.map((rule) => [
+        String(rule.priority),
         `\`${rule.name}\``,
-        formatCondition(rule.conditions, doc, lang),
-        formatParams(rule.event.params, doc, lang),
+        formatNode(rule.conditions.root, doc, lang, false),
+        formatParams(rule.definition.event.params, doc, lang),
         rule.source,
       ]),
     ),

@@ -1,5 +1,5 @@
 /**
- * @aftersales/core — load a rule pack (JSON), validate it, evaluate facts with json-rules-engine and return a
+ * @aftersales/core — load a rule pack (JSON), validate it, evaluate facts in json-rules-engine's condition format and return a
  * decision with its explanation. Isomorphic: no file system, no network, no clock.
  *
  * @packageDocumentation
@@ -9,6 +9,13 @@
 export { loadPack, validatePack, Pack } from './pack.js';
 export type { LoadPackOptions } from './pack.js';
 export { PackRegistry, loadPacks } from './registry.js';
+export type { PackLookup, RequiredPack } from './lookup.js';
+
+// The pack plan: a pack compiled once, read by every part of core
+export { compile } from './plan.js';
+export type { PackPlan, PlanRule, PlanDerived, PlanRequired } from './plan.js';
+export type { ConditionTree, PlanNode, PlanLeaf, PlanGroup, PlanNot, Operand, PathReport } from './condition-tree.js';
+export type { Resolver, Scope } from './references.js';
 
 // Errors (each with a stable `code`)
 export {

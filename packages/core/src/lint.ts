@@ -8,7 +8,7 @@
  */
 import type { Pack } from './pack.js';
 import type { Decision, LeafCondition, Localized, TestSuite } from './types.js';
-import { leafConditions, errorCode } from './testing.js';
+import { errorCode } from './testing.js';
 
 /** A threshold whose suite lacks a side. */
 export interface ThresholdGap {
@@ -61,8 +61,8 @@ interface Threshold {
 
 function thresholdsOf(pack: Pack): Threshold[] {
   const out: Threshold[] = [];
-  for (const rule of pack.document.rules) {
-    for (const { index, condition } of leafConditions(rule)) {
+  for (const rule of pack.plan.rules) {
+    for (const { id: index, condition } of rule.conditions.leaves) {
       if (!NUMERIC_OPERATORS.has(condition.operator)) continue;
       const value = condition.value;
       if (typeof value === 'number') out.push({ rule: rule.name, index, leaf: condition, fixed: value });

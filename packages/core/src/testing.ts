@@ -6,7 +6,8 @@
  * also the order of `RuleTrace.conditions` in a decision's explanation.
  */
 import type { Pack } from './pack.js';
-import type { Condition, Decision, LeafCondition, RuleDefinition, TestCase, TestSuite } from './types.js';
+import { buildConditionTree } from './condition-tree.js';
+import type { Decision, LeafCondition, RuleDefinition, TestCase, TestSuite } from './types.js';
 
 /** The result of one test case. */
 export interface CaseResult {
@@ -53,13 +54,9 @@ export interface LeafRef {
   condition: LeafCondition;
 }
 
-/** Whether a condition object is a leaf (has `fact`) rather than an all/any/not group. */
-export function isLeafCondition(condition: Condition): condition is LeafCondition {
-  return typeof (condition as { fact?: unknown }).fact === 'string';
-}
-
 /**
- * Lists a rule's leaf conditions depth first in document order: the order the explanation reports them in.
+ * Lists a rule's leaf conditions depth first in document order: the order the explanation reports them in (the
+ * leaves of its condition tree, as the pack plan builds it).
  *
  * @param rule - a rule as authored
  * @returns the leaves with their index and JSON pointer (relative to the rule)
@@ -69,18 +66,7 @@ export function isLeafCondition(condition: Condition): condition is LeafConditio
  * ```
  */
 export function leafConditions(rule: RuleDefinition): LeafRef[] {
-  const out: LeafRef[] = [];
-  const walk = (condition: Condition, pointer: string): void => {
-    if (isLeafCondition(condition)) {
-      out.push({ index: out.length, pointer, condition });
-      return;
-    }
-    if ('all' in condition) condition.all.forEach((c, i) => walk(c, `${pointer}/all/${i}`));
-    else if ('any' in condition) condition.any.forEach((c, i) => walk(c, `${pointer}/any/${i}`));
-    else if ('not' in condition) walk(condition.not, `${pointer}/not`);
-  };
-  walk(rule.conditions, '/conditions');
-  return out;
+  return buildConditionTree(rule.conditions, '/conditions').leaves.map((leaf) => ({ index: leaf.id, pointer: leaf.pointer, condition: leaf.condition }));
 }
 
 /**
@@ -156,17 +142,17 @@ interface CoverageItems {
 
 function coverageItems(pack: Pack): CoverageItems {
   const items = new Map<string, { label: string; seen: boolean }>();
-  for (const rule of pack.document.rules) {
+  for (const rule of pack.plan.rules) {
     items.set(`${rule.name}|fired`, { label: `rule ${rule.name}: never fired`, seen: false });
     items.set(`${rule.name}|not-fired`, { label: `rule ${rule.name}: never not fired`, seen: false });
-    for (const leaf of leafConditions(rule)) {
+    for (const leaf of rule.conditions.leaves) {
       const text = describeLeafShort(leaf.condition);
-      items.set(`${rule.name}|${leaf.index}|true`, {
-        label: `rule ${rule.name} condition ${leaf.index} (${text}): never true`,
+      items.set(`${rule.name}|${leaf.id}|true`, {
+        label: `rule ${rule.name} condition ${leaf.id} (${text}): never true`,
         seen: false,
       });
-      items.set(`${rule.name}|${leaf.index}|false`, {
-        label: `rule ${rule.name} condition ${leaf.index} (${text}): never false`,
+      items.set(`${rule.name}|${leaf.id}|false`, {
+        label: `rule ${rule.name} condition ${leaf.id} (${text}): never false`,
         seen: false,
       });
     }

@@ -199,9 +199,10 @@ export interface EvaluateOptions {
   explain?: boolean;
   /**
    * `"compiled"` (default): the pack's conditions compiled at load into synchronous functions.
-   * `"reference"`: json-rules-engine itself. Both give the same decision (a differential test holds them equal).
+   * `"json-rules-engine"` (or its older name `"reference"`): json-rules-engine itself, built from the same pack
+   * plan. Both give the same decision (a conformance corpus and a differential test hold them equal).
    */
-  engine?: 'compiled' | 'reference';
+  engine?: 'compiled' | 'json-rules-engine' | 'reference';
 }
 
 /** One case of a pack's test suite. */

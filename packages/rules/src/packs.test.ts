@@ -1,10 +1,11 @@
 /**
- * Tests of the packs of issue 3 (network-application, quality-severity, escalation, warranty-car, warranty-goods,
- * parts-stock), loaded through the package's own `loadBundledPacks`: each passes its own suite with 100 % rule and
- * condition coverage, has cases below, at and above every numeric threshold, cites a declared source on every
- * rule and published parameter, marks every unpublished figure, and has a README equal to its rendering.
+ * Every pack folder under packs/ (a new folder gets these tests with no list to update), loaded through the
+ * package's own `loadBundledPacks`: each is bundled with its suite, passes it with 100 % rule and condition
+ * coverage, has cases below, at and above every numeric threshold, cites a declared source on every rule and
+ * published parameter, marks whose every unpublished figure is, and has a README equal to its rendering. Then
+ * figures of particular packs that a reader would check against the manuals.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -15,10 +16,13 @@ import { getSuite } from './suites/index.js';
 import { renderReadme } from './readme.js';
 
 const PACKS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'packs');
-const ISSUE_3_PACKS = ['network-application', 'quality-severity', 'escalation', 'warranty-car', 'warranty-goods', 'parts-stock'] as const;
+const PACK_FOLDERS = readdirSync(PACKS_DIR, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
 const registry = loadBundledPacks();
 
-describe.each(ISSUE_3_PACKS)('pack %s', (id) => {
+describe.each(PACK_FOLDERS)('pack %s', (id) => {
   const pack = registry.get(id) as Pack;
   const suite = getSuite(id);
 
@@ -92,3 +96,16 @@ describe('pack figures', () => {
     }
   });
 });
+
+describe('service-rating thresholds', () => {
+  it('say in their source that the figures come from consultancy material', () => {
+    const pack = registry.get('service-rating') as Pack;
+    const consultancy = new Set(pack.document.sources.filter((s) => s.kind === 'consultancy').map((s) => s.id));
+    for (const name of ['qualifiedScore', 'threeStarScore', 'fourStarScore', 'fiveStarScore']) {
+      const source = pack.document.parameters?.[name]?.source ?? '';
+      expect(consultancy.has(source.split(':')[0] ?? ''), name).toBe(true);
+      expect(source).toMatch(/consultancy/);
+    }
+  });
+});
+

@@ -1,10 +1,12 @@
 /**
- * The compiled evaluation path: a rule's conditions turned once, at load, into plain synchronous closures with
- * exactly json-rules-engine's semantics (operators and their fact-value validators, priority sets evaluated
- * in order with short-circuit between sets, every condition of a set evaluated, `any: []` true, path
- * resolution only into objects). json-rules-engine stays the reference; a differential test holds the two equal.
+ * The compiled rule stage: a rule's condition tree (from the pack plan) turned once, at load, into plain
+ * synchronous closures with exactly json-rules-engine's semantics (operators and their fact-value validators,
+ * priority sets evaluated in order with short-circuit between sets, every condition of a set evaluated, `any: []`
+ * true, path resolution only into objects). json-rules-engine stays the reference; the conformance corpus and a
+ * differential test hold the two equal.
  */
-import { parsePath } from './path.js';
+import type { Operand, PlanLeaf, PlanNode } from './condition-tree.js';
+import type { Scope } from './references.js';
 
 /** What one leaf condition saw; `result` undefined when it was not evaluated. */
 export interface LeafRecord {
@@ -13,17 +15,7 @@ export interface LeafRecord {
   value?: unknown;
 }
 
-/**
- * What one evaluation's conditions read: the facts (input, derived, required packs' outcomes), the parameter
- * values (`$param` in an engine condition) and the context (`$context`), kept apart so nothing is copied.
- */
-export interface FactTable {
-  facts: Record<string, unknown>;
-  params: Record<string, unknown>;
-  context: Record<string, unknown>;
-}
-
-type Node = (facts: FactTable, trace: LeafRecord[] | null) => boolean;
+type Node = (facts: Scope, trace: LeafRecord[] | null) => boolean;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -45,19 +37,18 @@ const OPERATORS: Record<string, { cb: OperatorFn; validate?: (a: unknown) => boo
   greaterThanInclusive: { cb: (a, b) => a >= b, validate: numberValidator },
 };
 
-/** A getter for `fact` (+ optional path) with json-rules-engine's rule: a path applies only to objects. */
-function factGetter(fact: string, path: string | undefined): (table: FactTable) => unknown {
-  const base: (table: FactTable) => unknown =
+/** A getter for a fact (+ parsed path) with json-rules-engine's rule: a path applies only to objects. */
+function factGetter(fact: string, segments: readonly string[]): (table: Scope) => unknown {
+  const base: (table: Scope) => unknown =
     fact === '$param'
       ? (t) => t.params
       : fact === '$context'
         ? (t) => t.context
         : fact in Object.prototype
-          ? (t) => (hasOwn.call(t.facts, fact) ? t.facts[fact] : undefined)
+          ? (t) => (hasOwn.call(t.values, fact) ? t.values[fact] : undefined)
           : // A name no object inherits: a plain read is the own property or undefined.
-            (t) => t.facts[fact];
-  if (path === undefined || path === '') return base;
-  const segments = parsePath(path);
+            (t) => t.values[fact];
+  if (segments.length === 0) return base;
   return (table) => {
     const value = base(table);
     if (value === null || typeof value !== 'object') return value;
@@ -70,37 +61,38 @@ function factGetter(fact: string, path: string | undefined): (table: FactTable) 
   };
 }
 
-interface EngineLeaf {
-  fact: string;
-  path?: string;
-  operator: string;
-  value: unknown;
-  priority?: number;
+/** The right-hand side getter of an operand that is not a literal. */
+function operandGetter(operand: Exclude<Operand, { kind: 'literal' }>): (table: Scope) => unknown {
+  if (operand.kind === 'param') return factGetter('$param', [operand.name]);
+  if (operand.kind === 'context') return factGetter('$context', [operand.name]);
+  return factGetter(operand.fact, operand.segments);
 }
 
 /**
- * Compiles an engine-shaped condition (references already rewritten to `{ fact, path }`) into a closure.
- * Leaves are numbered in document order; `counter` carries the next index.
+ * Compiles a condition tree of the plan into a closure. `trace`, when given, receives each evaluated leaf's
+ * record at the leaf's id.
+ *
+ * @param node - the root of a rule's condition tree
+ * @returns the rule's condition as a function of the fact table
  */
-export function compileCondition(condition: Record<string, unknown>, counter: { next: number }): Node {
-  if (Array.isArray(condition.all)) return compileGroup(condition.all as Array<Record<string, unknown>>, 'all', counter);
-  if (Array.isArray(condition.any)) return compileGroup(condition.any as Array<Record<string, unknown>>, 'any', counter);
-  if (condition.not !== undefined) {
-    const inner = compileCondition(condition.not as Record<string, unknown>, counter);
+export function compileCondition(node: PlanNode): Node {
+  if (node.kind === 'leaf') return compileLeaf(node);
+  if (node.kind === 'not') {
+    const inner = compileCondition(node.child);
     return (facts, trace) => !inner(facts, trace);
   }
-  return compileLeaf(condition as unknown as EngineLeaf, counter.next++);
+  return compileGroup(node.children, node.kind);
 }
 
-function compileLeaf(leaf: EngineLeaf, index: number): Node {
+function compileLeaf(leaf: PlanLeaf): Node {
   const operator = OPERATORS[leaf.operator];
   if (!operator) throw new Error(`Unknown operator: ${leaf.operator}`);
-  const left = factGetter(leaf.fact, leaf.path);
-  const raw = leaf.value;
+  const index = leaf.id;
+  const left = factGetter(leaf.fact, leaf.segments);
   const { cb, validate } = operator;
-  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && hasOwn.call(raw, 'fact')) {
-    const ref = raw as { fact: string; path?: string };
-    const right = factGetter(ref.fact, ref.path);
+  const operand = leaf.operand;
+  if (operand.kind !== 'literal') {
+    const right = operandGetter(operand);
     return (facts, trace) => {
       const value = right(facts);
       const factValue = left(facts);
@@ -110,6 +102,7 @@ function compileLeaf(leaf: EngineLeaf, index: number): Node {
     };
   }
   // A literal right-hand side: no getter call per evaluation.
+  const raw = operand.value;
   return (facts, trace) => {
     const factValue = left(facts);
     const result = (validate === undefined || validate(factValue)) && cb(factValue, raw);
@@ -118,11 +111,11 @@ function compileLeaf(leaf: EngineLeaf, index: number): Node {
   };
 }
 
-function compileGroup(conditions: Array<Record<string, unknown>>, operator: 'all' | 'any', counter: { next: number }): Node {
+function compileGroup(conditions: PlanNode[], operator: 'all' | 'any'): Node {
   if (conditions.length === 0) return () => true;
-  if (conditions.length === 1) return compileCondition(conditions[0]!, counter);
-  // Compile in document order (leaf numbering), then group by priority, highest first.
-  const compiled = conditions.map((c) => ({ node: compileCondition(c, counter), priority: (c.priority as number | undefined) || 1 }));
+  if (conditions.length === 1) return compileCondition(conditions[0]!);
+  // Group by priority, highest first (leaf ids are fixed by the tree, so compile order does not matter).
+  const compiled = conditions.map((c) => ({ node: compileCondition(c), priority: c.priority }));
   const priorities = [...new Set(compiled.map((c) => c.priority))].sort((a, b) => b - a);
   const sets = priorities.map((p) => compiled.filter((c) => c.priority === p).map((c) => c.node));
   if (sets.length === 1) {

@@ -1,0 +1,175 @@
+/**
+ * The checks of a pack document that its JSON Schema cannot express: time zone and dates, parameter values
+ * against their own types, fact and outcome schemas that compile, known facts, parameters and calculators,
+ * calculator arguments, duplicate names, `requires` resolved without a cycle, safe paths and operands. Every
+ * problem is collected with its JSON pointer; what the checks compile (validators, condition trees) is handed on
+ * to the plan.
+ */
+import type { ValidateFunction } from 'ajv';
+import { calculatorInfo } from './calculators.js';
+import { isKnownTimeZone, localDate } from './calendar.js';
+import { buildConditionTree, type ConditionTree } from './condition-tree.js';
+import { describeValue } from './json.js';
+import type { PackLookup, RequiredPack } from './lookup.js';
+import { parsePath, pointerToken } from './path.js';
+import { walkReferences } from './references.js';
+import { factsAjv, plainAjv, toProblems } from './schema.js';
+import type { ParameterDefinition, Problem, RulePackDocument } from './types.js';
+
+/** The time zone of a pack that names none. */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+/** What the checks compiled, for the plan. */
+export interface Checked {
+  factsValidator: ValidateFunction;
+  outcomeValidator: ValidateFunction;
+  parameterValidators: Map<string, ValidateFunction>;
+  required: Array<{ pack: RequiredPack; as: string; factsFrom?: string }>;
+  trees: ConditionTree[];
+}
+
+/** The JSON Schema that a parameter override must satisfy. */
+function parameterSchema(def: ParameterDefinition): Record<string, unknown> {
+  const schema: Record<string, unknown> = { type: def.type };
+  if (def.minimum !== undefined) schema.minimum = def.minimum;
+  if (def.maximum !== undefined) schema.maximum = def.maximum;
+  if (def.enum !== undefined) schema.enum = def.enum;
+  return schema;
+}
+
+function compileOrProblem(ajv: typeof plainAjv, schema: unknown, path: string, problems: Problem[]): ValidateFunction | undefined {
+  try {
+    // A top-level $id would clash when a pack is loaded twice (two versions, a replay): compile without it, and
+    // drop the schema from ajv's cache afterwards so that loading many packs does not grow memory.
+    const { $id: _ignored, ...rest } = schema as Record<string, unknown>;
+    void _ignored;
+    const validate = ajv.compile(rest);
+    ajv.removeSchema(rest);
+    return validate;
+  } catch (error) {
+    problems.push({ path, message: `is not a valid JSON Schema: ${(error as Error).message}`, code: 'INVALID_SCHEMA' });
+    return undefined;
+  }
+}
+
+/**
+ * Checks a schema-valid pack document for everything the schema cannot say.
+ *
+ * @param pack - the document (already valid against the pack schema)
+ * @param lookup - where required packs are found
+ * @returns every problem, and what was compiled when there is none
+ */
+export function checkDocument(pack: RulePackDocument, lookup: PackLookup | undefined): { problems: Problem[]; checked?: Checked } {
+  const problems: Problem[] = [];
+  const timeZone = pack.timeZone ?? DEFAULT_TIME_ZONE;
+  if (!isKnownTimeZone(timeZone)) problems.push({ path: '/timeZone', message: 'must be an IANA time zone name', code: 'UNKNOWN_TIME_ZONE', found: timeZone });
+  for (const key of ['from', 'to'] as const) {
+    const v = pack.effective[key];
+    if (v !== undefined && localDate(v, 'UTC') === null) problems.push({ path: `/effective/${key}`, message: 'must be a real calendar date', code: 'INVALID_DATE', found: v });
+  }
+  if (pack.effective.to !== undefined && pack.effective.to < pack.effective.from) {
+    problems.push({ path: '/effective/to', message: 'must not be before effective.from', code: 'INVALID_PERIOD', expected: `>= ${pack.effective.from}`, found: pack.effective.to });
+  }
+
+  // Parameters: each value must satisfy its own declared type.
+  const parameters = pack.parameters ?? {};
+  const parameterValidators = new Map<string, ValidateFunction>();
+  for (const [name, def] of Object.entries(parameters)) {
+    const validator = compileOrProblem(plainAjv, parameterSchema(def), `/parameters/${name}`, problems);
+    if (!validator) continue;
+    parameterValidators.set(name, validator);
+    if (!validator(def.value)) {
+      for (const p of toProblems(validator.errors, def.value, `/parameters/${name}/value`)) problems.push(p);
+    }
+  }
+
+  // Fact and outcome schemas must compile.
+  const factsValidator = compileOrProblem(factsAjv, pack.facts, '/facts', problems);
+  const outcomeValidator = compileOrProblem(plainAjv, pack.outcome, '/outcome', problems);
+
+  // Known fact names: declared facts, derived facts (in order), required packs' outcomes.
+  const known = new Set<string>(Object.keys((pack.facts.properties as Record<string, unknown>) ?? {}));
+  const required: Checked['required'] = [];
+  (pack.requires ?? []).forEach((req, i) => {
+    if (req.pack === pack.id) {
+      problems.push({ path: `/requires/${i}/pack`, message: 'a pack cannot require itself', code: 'REQUIRES_CYCLE', found: req.pack });
+      return;
+    }
+    const target = lookup?.get(req.pack);
+    if (!target) {
+      problems.push({ path: `/requires/${i}/pack`, message: `required pack "${req.pack}" is not in the registry`, code: 'REQUIRES_UNRESOLVED', found: req.pack });
+    } else if (target.requiresDeep().has(pack.id)) {
+      problems.push({ path: `/requires/${i}/pack`, message: `requiring "${req.pack}" would form a cycle back to "${pack.id}"`, code: 'REQUIRES_CYCLE', found: req.pack });
+    } else {
+      required.push({ pack: target, as: req.as, ...(req.factsFrom !== undefined ? { factsFrom: req.factsFrom } : {}) });
+    }
+    if (req.factsFrom !== undefined && !known.has(req.factsFrom)) {
+      problems.push({ path: `/requires/${i}/factsFrom`, message: `fact "${req.factsFrom}" is not declared in facts`, code: 'UNKNOWN_FACT', found: req.factsFrom });
+    }
+    if (known.has(req.as)) problems.push({ path: `/requires/${i}/as`, message: `"${req.as}" is already a fact name`, code: 'DUPLICATE_FACT', found: req.as });
+    known.add(req.as);
+  });
+
+  const pathProblem = (at: string, path: string, error: Error) => {
+    const message = (error as { problems?: Problem[] }).problems?.[0]?.message ?? 'is not a safe path';
+    problems.push({ path: at, message, code: 'UNSAFE_PATH', found: path });
+  };
+  const checkReferences = (value: unknown, pointer: string) =>
+    walkReferences(value, pointer, (ref, at) => {
+      if (ref.param !== undefined && !(ref.param in parameters)) {
+        problems.push({ path: `${at}/param`, message: `unknown parameter "${ref.param}"`, code: 'UNKNOWN_PARAMETER', found: ref.param });
+      }
+      if (ref.fact !== undefined && !known.has(ref.fact)) {
+        problems.push({ path: `${at}/fact`, message: `unknown fact "${ref.fact}"`, code: 'UNKNOWN_FACT', found: ref.fact });
+      }
+      if (ref.path !== undefined) {
+        try {
+          parsePath(ref.path);
+        } catch (error) {
+          pathProblem(`${at}/path`, ref.path, error as Error);
+        }
+      }
+    });
+
+  (pack.derived ?? []).forEach((d, i) => {
+    const info = calculatorInfo(d.calculator);
+    if (!info) {
+      problems.push({ path: `/derived/${i}/calculator`, message: `unknown calculator "${d.calculator}"`, code: 'UNKNOWN_CALCULATOR', found: d.calculator });
+    } else {
+      const names = new Set(info.args.map((a) => a.name));
+      for (const a of info.args) {
+        if (a.required && !(a.name in d.args)) problems.push({ path: `/derived/${i}/args/${a.name}`, message: `calculator "${d.calculator}" needs argument "${a.name}"`, code: 'MISSING_ARGUMENT' });
+      }
+      for (const key of Object.keys(d.args)) {
+        if (!names.has(key)) problems.push({ path: `/derived/${i}/args/${pointerToken(key)}`, message: `calculator "${d.calculator}" has no argument "${key}"`, code: 'UNKNOWN_ARGUMENT', expected: [...names] });
+      }
+    }
+    checkReferences(d.args, `/derived/${i}/args`);
+    if (known.has(d.name)) problems.push({ path: `/derived/${i}/name`, message: `"${d.name}" is already a fact name`, code: 'DUPLICATE_FACT', found: d.name });
+    known.add(d.name);
+  });
+
+  const ruleNames = new Map<string, number>();
+  const trees = pack.rules.map((rule, i) => {
+    const first = ruleNames.get(rule.name);
+    if (first !== undefined) problems.push({ path: `/rules/${i}/name`, message: `duplicate rule name "${rule.name}" (first at /rules/${first})`, code: 'DUPLICATE_RULE', found: rule.name });
+    else ruleNames.set(rule.name, i);
+    // Paths of leaves are reported here; a path inside a `{fact, path}` value by the reference check below.
+    const tree = buildConditionTree(rule.conditions, `/rules/${i}/conditions`, (at, path, error) => {
+      if (!at.endsWith('/value/path')) pathProblem(at, path, error);
+    });
+    for (const leaf of tree.leaves) {
+      if (!known.has(leaf.fact)) problems.push({ path: `${leaf.pointer}/fact`, message: `unknown fact "${leaf.fact}"`, code: 'UNKNOWN_FACT', found: leaf.fact });
+      if ((leaf.operator === 'in' || leaf.operator === 'notIn') && !Array.isArray(leaf.condition.value)) {
+        problems.push({ path: `${leaf.pointer}/value`, message: `operator "${leaf.operator}" needs a list of values`, code: 'INVALID_OPERAND', expected: 'array', found: describeValue(leaf.condition.value) });
+      }
+      checkReferences(leaf.condition.value, `${leaf.pointer}/value`);
+    }
+    checkReferences(rule.event.params ?? {}, `/rules/${i}/event/params`);
+    return tree;
+  });
+  checkReferences(pack.default, '/default');
+
+  if (problems.length > 0 || !factsValidator || !outcomeValidator) return { problems };
+  return { problems, checked: { factsValidator, outcomeValidator, parameterValidators, required, trees } };
+}

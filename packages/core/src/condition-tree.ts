@@ -1,0 +1,151 @@
+/**
+ * A rule's condition tree as the pack plan holds it: built once from the authored conditions, each node with its
+ * JSON pointer, each leaf with a stable id (its index among the rule's leaves, depth first in document order: the
+ * order of `RuleTrace.conditions`), its path parsed and its right-hand side classified. This is the only walker
+ * of authored conditions: the evaluator, json-rules-engine, explanation, coverage, lint, describe and docs read
+ * the tree it builds.
+ */
+import { isPlainObject } from './json.js';
+import { parsePath } from './path.js';
+import { compileValue, isReference, type Resolver } from './references.js';
+import type { Condition, ConditionOperator, LeafCondition } from './types.js';
+
+/** The right-hand side of a leaf: a literal, a parameter, the context, or another fact (path parsed). */
+export type Operand =
+  | { kind: 'literal'; value: unknown }
+  | { kind: 'param'; name: string }
+  | { kind: 'context'; name: string }
+  | { kind: 'fact'; fact: string; path?: string; segments: string[] };
+
+/** A leaf of a condition tree. */
+export interface PlanLeaf {
+  kind: 'leaf';
+  /** Index among the rule's leaves, depth first in document order. */
+  id: number;
+  /** JSON pointer of the leaf (from the pack root when built by the plan). */
+  pointer: string;
+  fact: string;
+  /** The property path as authored. */
+  path?: string;
+  /** The property path, parsed (empty for none). */
+  segments: string[];
+  operator: ConditionOperator;
+  operand: Operand;
+  /** The parameter named by the right-hand side, when it is `{ "param": ... }`. */
+  param?: string;
+  /** The right-hand side with its references resolved in a scope. */
+  resolveValue: Resolver;
+  /** Priority within its group (json-rules-engine's; 1 when absent). */
+  priority: number;
+  /** The condition as authored. */
+  condition: LeafCondition;
+}
+
+/** An `all` or `any` group. */
+export interface PlanGroup {
+  kind: 'all' | 'any';
+  pointer: string;
+  priority: number;
+  children: PlanNode[];
+  condition: Condition;
+}
+
+/** A `not` group. */
+export interface PlanNot {
+  kind: 'not';
+  pointer: string;
+  priority: number;
+  child: PlanNode;
+  condition: Condition;
+}
+
+/** A node of a condition tree. */
+export type PlanNode = PlanLeaf | PlanGroup | PlanNot;
+
+/** A condition tree and its leaves in id order. */
+export interface ConditionTree {
+  root: PlanNode;
+  leaves: PlanLeaf[];
+}
+
+/** Whether a condition object is a leaf (has `fact`) rather than an all/any/not group. */
+export function isLeafCondition(condition: Condition): condition is LeafCondition {
+  return typeof (condition as { fact?: unknown }).fact === 'string';
+}
+
+/** Parses a path; in a tolerant build a bad path is reported and reads as no path. */
+function segmentsOf(path: string | undefined, report: PathReport | undefined, at: string): string[] {
+  if (!path) return [];
+  if (!report) return parsePath(path);
+  try {
+    return parsePath(path);
+  } catch (error) {
+    report(at, path, error as Error);
+    return [];
+  }
+}
+
+/** Where a tolerant build reports a path it cannot parse. */
+export type PathReport = (pointer: string, path: string, error: Error) => void;
+
+function operandOf(value: unknown, report: PathReport | undefined, at: string): Operand {
+  if (isReference(value)) {
+    if (value.param !== undefined) return { kind: 'param', name: value.param };
+    if (value.context !== undefined) return { kind: 'context', name: value.context };
+  }
+  // json-rules-engine reads any object with a `fact` member as a fact reference.
+  if (isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, 'fact')) {
+    const ref = value as { fact: string; path?: string };
+    return { kind: 'fact', fact: ref.fact, ...(ref.path !== undefined ? { path: ref.path } : {}), segments: segmentsOf(ref.path, report, `${at}/path`) };
+  }
+  return { kind: 'literal', value };
+}
+
+/** A value's resolver, or nothing when a reference in it has a bad path (reported by the reference checks). */
+function tolerantValue(value: unknown): Resolver {
+  try {
+    return compileValue(value);
+  } catch {
+    return () => undefined;
+  }
+}
+
+/**
+ * Builds the tree of a condition.
+ *
+ * @param condition - the condition as authored (schema-valid)
+ * @param pointer - its JSON pointer, e.g. `/rules/0/conditions`
+ * @param report - where to report a path that cannot be parsed (it then reads as no path); without it the
+ *   path error is thrown
+ * @returns the root node and the leaves in id order
+ */
+export function buildConditionTree(condition: Condition, pointer: string, report?: PathReport): ConditionTree {
+  const leaves: PlanLeaf[] = [];
+  const build = (c: Condition, at: string): PlanNode => {
+    const priority = ((c as { priority?: number }).priority as number | undefined) || 1;
+    if (isLeafCondition(c)) {
+      const operand = operandOf(c.value, report, `${at}/value`);
+      const leaf: PlanLeaf = {
+        kind: 'leaf',
+        id: leaves.length,
+        pointer: at,
+        fact: c.fact,
+        ...(c.path !== undefined ? { path: c.path } : {}),
+        segments: segmentsOf(c.path, report, `${at}/path`),
+        operator: c.operator,
+        operand,
+        ...(operand.kind === 'param' ? { param: operand.name } : {}),
+        resolveValue: report ? tolerantValue(c.value) : compileValue(c.value),
+        priority,
+        condition: c,
+      };
+      leaves.push(leaf);
+      return leaf;
+    }
+    if ('all' in c && Array.isArray(c.all)) return { kind: 'all', pointer: at, priority, children: c.all.map((x, i) => build(x, `${at}/all/${i}`)), condition: c };
+    if ('any' in c && Array.isArray(c.any)) return { kind: 'any', pointer: at, priority, children: c.any.map((x, i) => build(x, `${at}/any/${i}`)), condition: c };
+    return { kind: 'not', pointer: at, priority, child: build((c as { not: Condition }).not, `${at}/not`), condition: c };
+  };
+  const root = build(condition, pointer);
+  return { root, leaves };
+}

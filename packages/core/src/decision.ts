@@ -1,0 +1,92 @@
+/**
+ * The decision built from a rule stage's results: fired rules ordered by priority (ties in document order), the
+ * hit policy applied (a `unique` conflict refused), the outcome checked against the pack's outcome schema, the
+ * explanation read from the plan's leaves, and the messages.
+ */
+import { OutcomeValidationError, RuleConflictError } from './errors.js';
+import type { EvaluationState } from './inputs.js';
+import { cloneJson } from './json.js';
+import { mergeOutcome, renderMessages } from './outcome.js';
+import type { PackPlan } from './plan.js';
+import type { LeafRecord } from './rule-stage.js';
+import { toProblems } from './schema.js';
+import type { ConditionTrace, Decision, FiredRule, Localized, RuleTrace } from './types.js';
+
+/** What a rule stage found for one rule: whether it fired and, when explaining, each leaf's record by id. */
+export interface RuleResultRecord {
+  fired: boolean;
+  leaves: LeafRecord[];
+}
+
+/** The explanation of one rule from its leaves' records. */
+function traceRule(plan: PackPlan, state: EvaluationState, index: number, result: RuleResultRecord): RuleTrace {
+  const rule = plan.rules[index]!;
+  const conditions: ConditionTrace[] = rule.conditions.leaves.map((leaf) => {
+    const seen = result.leaves[leaf.id];
+    const trace: ConditionTrace = { fact: leaf.fact, operator: leaf.operator, value: null, result: 'not-evaluated' };
+    if (leaf.path !== undefined) trace.path = leaf.path;
+    if (leaf.param !== undefined) trace.param = leaf.param;
+    if (seen && typeof seen.result === 'boolean') {
+      trace.result = seen.result;
+      trace.value = seen.value === undefined ? null : cloneJson(seen.value);
+      trace.factValue = seen.factValue === undefined ? null : cloneJson(seen.factValue);
+    } else {
+      const resolved = leaf.resolveValue(state);
+      trace.value = resolved === undefined ? null : cloneJson(resolved);
+    }
+    return trace;
+  });
+  return { rule: rule.name, fired: result.fired, conditions };
+}
+
+/**
+ * Builds the decision from per-rule results.
+ *
+ * @param plan - the pack plan
+ * @param state - the evaluation's state (inputs checked, derived facts computed)
+ * @param results - per rule in document order
+ * @param explain - whether to build the explanation
+ */
+export function finish(plan: PackPlan, state: EvaluationState, results: RuleResultRecord[], explain: boolean): Decision {
+  const firedIndexes: number[] = [];
+  results.forEach((r, i) => {
+    if (r.fired) firedIndexes.push(i);
+  });
+  const rules = plan.rules;
+  firedIndexes.sort((a, b) => rules[b]!.priority - rules[a]!.priority || a - b);
+  if (plan.hitPolicy === 'unique' && firedIndexes.length > 1) throw new RuleConflictError(plan.id, firedIndexes.map((i) => rules[i]!.name));
+  const fired: FiredRule[] = firedIndexes.map((i) => {
+    const rule = rules[i]!;
+    return {
+      rule: rule.name,
+      source: rule.source,
+      priority: rule.priority,
+      event: { type: rule.event.type, params: cloneJson(rule.resolveParams(state)) as Record<string, unknown> },
+    };
+  });
+  const applied = plan.hitPolicy === 'collect' ? fired : fired.slice(0, 1);
+  const outcome = mergeOutcome(plan.resolveDefault(state) as Record<string, unknown>, applied, plan.hitPolicy === 'collect' ? 'collect' : 'first');
+  // Drop undefined (absent optional facts referenced by an outcome) so the decision is plain JSON.
+  const cleanOutcome = cloneJson(outcome);
+  if (!plan.outcomeValidator(cleanOutcome)) {
+    throw new OutcomeValidationError(plan.id, toProblems(plan.outcomeValidator.errors, cleanOutcome, '/outcome'));
+  }
+  const explanation: RuleTrace[] = explain ? results.map((result, i) => traceRule(plan, state, i, result)) : [];
+  const texts: Localized[] = [];
+  for (const f of applied) {
+    const message = rules[plan.ruleIndex.get(f.rule)!]!.message;
+    if (message) texts.push(message);
+  }
+  return {
+    pack: plan.id,
+    version: plan.version,
+    packHash: plan.packHash,
+    asOf: state.asOf,
+    parameters: cloneJson(state.overrides),
+    outcome: cleanOutcome,
+    fired,
+    derived: cloneJson(state.derived),
+    explanation,
+    messages: renderMessages(texts, plan.defaultMessage, cleanOutcome),
+  };
+}
