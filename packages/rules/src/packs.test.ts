@@ -54,9 +54,9 @@ describe.each(PACK_FOLDERS)('pack %s', (id) => {
     for (const [name, parameter] of Object.entries(pack.document.parameters ?? {})) {
       if (parameter.notPublished) {
         // An unpublished figure says whose it is in both languages, so a reader never takes it for the manual's:
-        // ours, or a practice source the pack declares.
-        expect(parameter.description.en, `parameter ${name}`).toMatch(/\bours\b|our default|practice/i);
-        expect(parameter.description.zh, `parameter ${name}`).toMatch(/本库|惯例/);
+        // ours, a practice source the pack declares, or the party whose contract sets it (the carrier's terms).
+        expect(parameter.description.en, `parameter ${name}`).toMatch(/\bours\b|our default|practice|the carrier's/i);
+        expect(parameter.description.zh, `parameter ${name}`).toMatch(/本库|惯例|承运人/);
         if (parameter.source !== undefined) {
           const kind = pack.document.sources.find((s) => s.id === parameter.source)?.kind;
           expect(kind, `parameter ${name}: ${parameter.source}`).toBe('practice');
