@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
+  // import.meta.url in the CJS build (the API reference finds swagger-ui-dist through Node's resolver).
+  shims: true,
 });

@@ -14,6 +14,7 @@ import type { AppEnv, ResolvedConfig, ServerConfig, ServerContext } from './cont
 import { HttpError, toErrorResponse } from './errors.js';
 import { LogWriter } from './log-writer.js';
 import { requestId } from './middleware/request-id.js';
+import { consoleRoutes } from './console/routes.js';
 import { auditRoutes } from './routes/audit.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { healthRoutes } from './routes/health.js';
@@ -119,6 +120,8 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   app.route('/', decisionRoutes(ctx));
   app.route('/', auditRoutes(ctx));
   app.route('/', openApiRoutes(ctx));
+  // The policy console (`/` redirects to `/console`); it decides and replays through the routes above.
+  app.route('/', consoleRoutes(ctx, (request) => app.fetch(request)));
 
   app.notFound((c) => {
     const { status, body } = toErrorResponse(

@@ -52,9 +52,12 @@ async function main(): Promise<void> {
   });
 
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`;
     log({
       msg: 'listening',
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`,
+      url,
+      console: `${url}/console`,
+      docs: `${url}/docs`,
       storage: storage.kind,
       admin: Boolean(process.env.AFTERSALES_ADMIN_TOKEN),
     });

@@ -1,182 +1,208 @@
 /**
  * `GET /openapi.json`: an OpenAPI 3.1 description of the server, built from the active packs so that each pack's
- * fact schema and outcome schema appear as components and each pack has its own decision path; and `GET /docs`, a
- * self-contained HTML page (no script, no CDN) listing the operations and each pack's schemas.
+ * fact schema and outcome schema appear as components and each pack has its own decision path. Every operation has
+ * an `operationId`, a `security` requirement (`[]` on the public ones), a response schema for each 2xx and the
+ * common error body for each 4xx, and example requests; `servers` names the origin the document was asked from.
+ * `GET /docs` is the interactive reference reading it (see `console/docs-page.ts`).
  */
 import { Hono } from 'hono';
 import type { Pack } from '@aftersales/core';
+import { getSuite } from '@aftersales/rules';
 import type { AppEnv, ServerContext } from '../context.js';
+import { docsRoutes } from '../console/docs-page.js';
+import { baseSchemas, errorResponse, json, ok, pathParam, ref } from './openapi-components.js';
 
-const json = (schema: unknown): Record<string, unknown> => ({ content: { 'application/json': { schema } } });
-const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
-const errorResponse = (description: string): Record<string, unknown> => ({ description, ...json(ref('Error')) });
+// Keywords of ajv-formats that OpenAPI's schema dialect does not know; kept as `x-` extensions.
+const AJV_ONLY = new Set(['formatMaximum', 'formatMinimum', 'formatExclusiveMaximum', 'formatExclusiveMinimum']);
+
+function clean(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(clean);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[AJV_ONLY.has(k) ? `x-${k}` : k] = clean(v);
+  return out;
+}
 
 /** Embeds a pack schema: `$schema` dropped, an `$id` added so its internal `$ref`s resolve against itself. */
 function embed(schema: unknown, id: string): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = (schema ?? {}) as Record<string, unknown>;
   void _ignored;
-  return { $id: `urn:aftersales:pack:${id}`, ...rest };
+  return { $id: `urn:aftersales:pack:${id}`, ...(clean(rest) as Record<string, unknown>) };
+}
+
+const pub = { security: [] as unknown[] };
+const admin = { security: [{ admin: [] }] };
+const idParam = pathParam('id', 'quality-severity', 'pack id');
+const versionParam = pathParam('version', '1.0.0', 'pack version');
+const adminErrors = {
+  '401': errorResponse('missing token'),
+  '403': errorResponse('wrong token'),
+  '404': errorResponse('unknown version, or the admin routes are off (no token configured)'),
+};
+
+/** Example decision requests of a pack: the first cases of its bundled suite, else an empty fact set. */
+function requestExamples(pack: Pack): Record<string, { summary: string; value: unknown }> {
+  const cases = (getSuite(pack.id)?.cases ?? []).slice(0, 3);
+  if (cases.length === 0) return { defaults: { summary: 'every fact at its default', value: { facts: {} } } };
+  return Object.fromEntries(
+    cases.map((c, i) => [`case${i + 1}`, { summary: c.name, value: { facts: c.facts, ...(c.asOf ? { asOf: c.asOf } : {}), ...(c.parameters ? { parameters: c.parameters } : {}) } }]),
+  );
+}
+
+/** Options of {@link buildOpenApi}. */
+export interface OpenApiOptions {
+  /** The server URL written in `servers` (default `http://127.0.0.1:8787`). */
+  serverUrl?: string;
 }
 
 /**
  * Builds the OpenAPI document for the active packs.
  *
  * @param packs - the active packs
+ * @param options - see {@link OpenApiOptions}
  * @returns an OpenAPI 3.1 document
  * @example
  * ```ts
- * const doc = buildOpenApi(catalog.listActive());
+ * const doc = buildOpenApi(catalog.listActive(), { serverUrl: 'http://127.0.0.1:8787' });
  * ```
  */
-export function buildOpenApi(packs: Pack[]): Record<string, unknown> {
-  const schemas: Record<string, unknown> = {
-    Error: {
-      type: 'object',
-      required: ['error', 'requestId'],
-      properties: {
-        error: {
-          type: 'object',
-          required: ['code', 'message'],
-          properties: {
-            code: { type: 'string' },
-            message: ref('Localized'),
-            problems: { type: 'array', items: ref('Problem') },
-          },
-        },
-        requestId: { type: 'string' },
-      },
-    },
-    Localized: { type: 'object', required: ['zh', 'en'], properties: { zh: { type: 'string' }, en: { type: 'string' } } },
-    Problem: {
-      type: 'object',
-      required: ['path', 'message', 'code'],
-      properties: { path: { type: 'string', description: 'JSON pointer' }, message: { type: 'string' }, code: { type: 'string' }, expected: {}, found: {} },
-    },
-    Decision: {
-      type: 'object',
-      required: ['decisionId', 'pack', 'version', 'packHash', 'asOf', 'parameters', 'outcome', 'fired', 'derived', 'explanation', 'messages'],
-      properties: {
-        decisionId: { type: 'string' },
-        pack: { type: 'string' },
-        version: { type: 'string' },
-        packHash: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
-        asOf: { type: 'string', format: 'date-time' },
-        parameters: { type: 'object' },
-        outcome: { type: 'object' },
-        fired: { type: 'array', items: { type: 'object' } },
-        derived: { type: 'object' },
-        explanation: { type: 'array', items: { type: 'object' } },
-        messages: ref('Localized'),
-      },
-    },
-    DecisionRequest: {
-      type: 'object',
-      required: ['facts'],
-      additionalProperties: false,
-      properties: {
-        facts: { type: 'object' },
-        asOf: { type: 'string', format: 'date-time', description: "default: the server's clock (recorded)" },
-        parameters: { type: 'object' },
-      },
-    },
-    LogRecord: { type: 'object', description: 'A record of the hash-chained decision log' },
-  };
+export function buildOpenApi(packs: Pack[], options: OpenApiOptions = {}): Record<string, unknown> {
+  const schemas = baseSchemas();
   const paths: Record<string, unknown> = {
-    '/healthz': { get: { summary: 'Liveness / 存活', responses: { '200': { description: 'alive' } } } },
-    '/readyz': { get: { summary: 'Readiness: storage reachable / 就绪（存储可用）', responses: { '200': { description: 'ready' }, '503': errorResponse('storage unavailable') } } },
-    '/v1/packs': { get: { summary: 'Active packs / 生效的规则包', responses: { '200': { description: 'packs' } } } },
+    '/healthz': { get: { operationId: 'getHealth', tags: ['health'], summary: 'Liveness / 存活', ...pub, responses: { '200': ok('alive', ref('Health')) } } },
+    '/readyz': {
+      get: {
+        operationId: 'getReadiness',
+        tags: ['health'],
+        summary: 'Readiness: storage reachable / 就绪（存储可用）',
+        ...pub,
+        responses: { '200': ok('ready', ref('Health')), '503': errorResponse('storage unavailable') },
+      },
+    },
+    '/v1/ping': { get: { operationId: 'ping', tags: ['health'], summary: 'A constant answer touching nothing / 常量应答', ...pub, responses: { '200': ok('pong', ref('Ping')) } } },
+    '/v1/packs': { get: { operationId: 'listPacks', tags: ['packs'], summary: 'Active packs / 生效的规则包', ...pub, responses: { '200': ok('packs', ref('PackList')) } } },
     '/v1/packs/{id}': {
       get: {
+        operationId: 'getPack',
+        tags: ['packs'],
         summary: 'A pack: parameters, fact and outcome schemas, versions / 规则包详情',
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { '200': { description: 'pack' }, '404': errorResponse('unknown pack') },
+        ...pub,
+        parameters: [idParam],
+        responses: { '200': ok('pack', ref('PackDetail')), '404': errorResponse('unknown pack') },
       },
     },
     '/v1/packs/{id}/versions': {
       get: {
+        operationId: 'listPackVersions',
+        tags: ['packs'],
         summary: 'Versions of a pack / 规则包版本',
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { '200': { description: 'versions' }, '404': errorResponse('unknown pack') },
+        ...pub,
+        parameters: [idParam],
+        responses: { '200': ok('versions', ref('VersionList')), '404': errorResponse('unknown pack') },
       },
     },
     '/v1/packs/{id}/versions/{version}': {
       get: {
+        operationId: 'getPackVersion',
+        tags: ['packs'],
         summary: 'A stored pack version document / 某版本的规则包文档',
-        parameters: [
-          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
-          { name: 'version', in: 'path', required: true, schema: { type: 'string' } },
-        ],
-        responses: { '200': { description: 'document' }, '404': errorResponse('unknown version') },
+        ...pub,
+        parameters: [idParam, versionParam],
+        responses: { '200': ok('document', ref('VersionDocument')), '404': errorResponse('unknown version') },
       },
       put: {
+        operationId: 'putPackVersion',
+        tags: ['versions'],
         summary: 'Upload a version: validated, its suite run, stored as a draft (admin) / 上传草稿版本（管理）',
-        security: [{ admin: [] }],
-        parameters: [
-          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
-          { name: 'version', in: 'path', required: true, schema: { type: 'string' } },
-        ],
-        requestBody: { required: true, ...json({ type: 'object', required: ['pack', 'suite'], properties: { pack: { type: 'object' }, suite: { type: 'object' } } }) },
+        ...admin,
+        parameters: [idParam, pathParam('version', '1.0.1', 'the new version')],
+        requestBody: {
+          required: true,
+          ...json(ref('VersionUpload'), {
+            draft: { summary: 'a pack document and its suite', value: { pack: { id: 'quality-severity', version: '1.0.1', '…': '…' }, suite: { pack: 'quality-severity', cases: [] } } },
+          }),
+        },
         responses: {
-          '201': { description: 'stored as a draft' },
-          '200': { description: 'the same document was already stored' },
-          '401': errorResponse('missing token'),
-          '403': errorResponse('wrong token'),
+          '201': ok('stored as a draft', ref('VersionStored')),
+          '200': ok('the same document was already stored', ref('VersionStored')),
+          '400': errorResponse('malformed JSON'),
+          ...adminErrors,
           '409': errorResponse('version exists with another document'),
+          '413': errorResponse('body over the limit'),
           '422': errorResponse('every validation problem and failing test case'),
         },
       },
     },
     '/v1/packs/{id}/versions/{version}/impact': {
       post: {
+        operationId: 'previewImpact',
+        tags: ['versions'],
         summary: 'Replay the last N logged decisions under this version (admin) / 影响预览（管理）',
-        security: [{ admin: [] }],
-        parameters: [
-          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
-          { name: 'version', in: 'path', required: true, schema: { type: 'string' } },
-        ],
-        requestBody: { required: false, ...json({ type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 10000, default: 100 } } }) },
-        responses: { '200': { description: 'outcomes that would change' }, '404': errorResponse('unknown version') },
+        ...admin,
+        parameters: [idParam, versionParam],
+        requestBody: { required: false, ...json(ref('ImpactRequest'), { last100: { summary: 'the last 100 decisions', value: { limit: 100 } } }) },
+        responses: { '200': ok('outcomes that would change', ref('Impact')), '400': errorResponse('malformed JSON'), ...adminErrors, '422': errorResponse('limit out of range') },
       },
     },
     '/v1/packs/{id}/versions/{version}/activate': {
       post: {
+        operationId: 'activatePackVersion',
+        tags: ['versions'],
         summary: 'Activate this version; rollback = activate an older one (admin) / 启用版本（管理）',
-        security: [{ admin: [] }],
-        parameters: [
-          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
-          { name: 'version', in: 'path', required: true, schema: { type: 'string' } },
-        ],
-        responses: { '200': { description: 'activated' }, '404': errorResponse('unknown version') },
+        ...admin,
+        parameters: [idParam, versionParam],
+        responses: { '200': ok('activated', ref('Activation')), ...adminErrors, '503': errorResponse('storage unavailable: nothing switched') },
       },
     },
     '/v1/decisions': {
       get: {
+        operationId: 'listDecisions',
+        tags: ['log'],
         summary: 'The decision log, in log order, with cursor pagination / 决定日志',
+        ...pub,
         parameters: [
-          { name: 'pack', in: 'query', schema: { type: 'string' } },
-          { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'recordedAt >= from' },
-          { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'recordedAt < to' },
-          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } },
-          { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          { name: 'pack', in: 'query', schema: { type: 'string' }, example: 'quality-severity' },
+          { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'recordedAt >= from', example: '2026-01-01T00:00:00Z' },
+          { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'recordedAt < to', example: '2027-01-01T00:00:00Z' },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 }, example: 50 },
+          { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
         ],
-        responses: { '200': { description: '{ items, nextCursor }' }, '400': errorResponse('bad query') },
+        responses: { '200': ok('{ items, nextCursor }', ref('LogPage')), '400': errorResponse('bad query') },
       },
     },
     '/v1/decisions/{decisionId}': {
       get: {
+        operationId: 'getDecision',
+        tags: ['log'],
         summary: 'One logged decision / 单个决定记录',
-        parameters: [{ name: 'decisionId', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { '200': { description: 'record', ...json(ref('LogRecord')) }, '404': errorResponse('unknown decision') },
+        ...pub,
+        parameters: [pathParam('decisionId', '0b9e8f0e-7c1e-4a43-9a53-2f1d3c6c9b10')],
+        responses: { '200': ok('record', ref('LogRecord')), '404': errorResponse('unknown decision') },
       },
     },
     '/v1/decisions/{decisionId}/replay': {
       post: {
+        operationId: 'replayDecision',
+        tags: ['log'],
         summary: 'Re-evaluate under the recorded version and asOf / 重放',
-        parameters: [{ name: 'decisionId', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { '200': { description: '{ identical, differences }' }, '404': errorResponse('unknown decision') },
+        ...pub,
+        parameters: [pathParam('decisionId', '0b9e8f0e-7c1e-4a43-9a53-2f1d3c6c9b10')],
+        responses: {
+          '200': ok('{ identical, differences }', ref('Replay')),
+          '404': errorResponse('unknown decision'),
+          '409': errorResponse('the recorded pack version is not available here'),
+        },
       },
     },
-    '/v1/audit/verify': { get: { summary: 'Verify the hash chain / 校验哈希链', responses: { '200': { description: '{ ok, records, head } or { ok: false, firstBroken }' } } } },
+    '/v1/audit/verify': {
+      get: {
+        operationId: 'verifyChain',
+        tags: ['log'],
+        summary: 'Verify the hash chain / 校验哈希链',
+        ...pub,
+        responses: { '200': ok('{ ok, records, head } or { ok: false, firstBroken }', ref('Verify')), '503': errorResponse('storage unavailable') },
+      },
+    },
   };
   for (const pack of packs) {
     const d = pack.document;
@@ -191,25 +217,38 @@ export function buildOpenApi(packs: Pack[]): Record<string, unknown> {
     const decision = { allOf: [ref('Decision'), { type: 'object', properties: { outcome: ref(`${pack.id}.Outcome`) } }] };
     const common = {
       '400': errorResponse('malformed JSON'),
+      '404': errorResponse('unknown pack'),
       '413': errorResponse('body over the limit'),
       '422': errorResponse('invalid facts, parameters or asOf, with the structured list'),
       '503': errorResponse('storage unavailable: nothing recorded'),
     };
+    const examples = requestExamples(pack);
+    const camel = pack.id.replace(/-([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+    const Camel = camel.charAt(0).toUpperCase() + camel.slice(1);
     paths[`/v1/packs/${pack.id}/decisions`] = {
       post: {
+        operationId: `decide${Camel}`,
         summary: `${d.title.en} / ${d.title.zh}`,
         description: d.description.en,
         tags: [pack.id],
-        requestBody: { required: true, ...json(request) },
-        responses: { '201': { description: 'decided and durably logged', ...json(decision) }, ...common },
+        ...pub,
+        requestBody: { required: true, ...json(request, examples) },
+        responses: { '201': ok('decided and durably logged', decision), ...common },
       },
     };
+    const batchExample = { batch: { summary: 'the same cases in one batch', value: { items: Object.values(examples).map((e) => e.value) } } };
     paths[`/v1/packs/${pack.id}/decisions:batch`] = {
       post: {
+        operationId: `decide${Camel}Batch`,
         summary: `${d.title.en}: batch of up to 1,000 / 批量`,
         tags: [pack.id],
-        requestBody: { required: true, ...json({ type: 'object', required: ['items'], properties: { items: { type: 'array', maxItems: 1000, items: request } } }) },
-        responses: { '201': { description: 'per-item results; every 201 item is durably logged' }, ...common },
+        ...pub,
+        requestBody: { required: true, ...json({ type: 'object', required: ['items'], properties: { items: { type: 'array', maxItems: 1000, items: request } } }, batchExample) },
+        responses: {
+          '201': ok('per-item results; every 201 item is durably logged', ref('BatchResult')),
+          '200': ok('every item was refused; each result says why', ref('BatchResult')),
+          ...common,
+        },
       },
     };
   }
@@ -219,55 +258,24 @@ export function buildOpenApi(packs: Pack[]): Record<string, unknown> {
       title: 'aftersales reference server',
       version: '0.1.0',
       description: 'Decisions over HTTP with a hash-chained audit log. 售后政策规则包的参考服务。',
+      license: { name: 'MIT', identifier: 'MIT' },
+      contact: { name: 'aftersales maintainers' },
     },
+    servers: [{ url: options.serverUrl ?? 'http://127.0.0.1:8787', description: 'this server' }],
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
-    tags: packs.map((p) => ({ name: p.id, description: `${p.document.title.zh} / ${p.document.title.en} (v${p.version})` })),
+    tags: [
+      { name: 'health', description: 'Liveness and readiness / 存活与就绪' },
+      { name: 'packs', description: 'Rule packs and their versions / 规则包与版本' },
+      { name: 'versions', description: 'Drafts, impact and activation (admin) / 草稿、影响与启用（管理）' },
+      { name: 'log', description: 'The hash-chained decision log / 哈希链决定日志' },
+      ...packs.map((p) => ({ name: p.id, description: `${p.document.title.zh} / ${p.document.title.en} (v${p.version})` })),
+    ],
     paths,
     components: {
       schemas,
       securitySchemes: { admin: { type: 'http', scheme: 'bearer', description: 'AFTERSALES_ADMIN_TOKEN' } },
     },
   };
-}
-
-const esc = (s: unknown): string =>
-  String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-/**
- * Renders the docs page.
- *
- * @example
- * ```ts
- * const html = renderDocs(buildOpenApi(packs), packs);
- * ```
- */
-export function renderDocs(doc: Record<string, unknown>, packs: Pack[]): string {
-  const rows: string[] = [];
-  for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { summary?: string }>>)) {
-    for (const [method, op] of Object.entries(ops)) {
-      rows.push(`<tr><td><code>${esc(method.toUpperCase())}</code></td><td><code>${esc(path)}</code></td><td>${esc(op.summary ?? '')}</td></tr>`);
-    }
-  }
-  const packSections = packs
-    .map(
-      (p) => `<section><h3 id="${esc(p.id)}">${esc(p.document.title.zh)} / ${esc(p.document.title.en)} <small>${esc(p.id)}@${esc(p.version)}</small></h3>
-<p>${esc(p.document.description.zh)}</p><p>${esc(p.document.description.en)}</p>
-<details><summary>Facts schema / 事实模式</summary><pre>${esc(JSON.stringify(p.document.facts, null, 2))}</pre></details>
-<details><summary>Outcome schema / 结果模式</summary><pre>${esc(JSON.stringify(p.document.outcome, null, 2))}</pre></details>
-<details><summary>Parameters / 参数</summary><pre>${esc(JSON.stringify(p.document.parameters ?? {}, null, 2))}</pre></details></section>`,
-    )
-    .join('\n');
-  return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>aftersales API</title>
-<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td{border-bottom:1px solid #ddd;padding:.3rem .6rem;vertical-align:top}pre{background:#f6f6f6;padding:.5rem;overflow:auto}</style>
-</head><body>
-<h1>aftersales reference server / 售后规则参考服务</h1>
-<p>Machine-readable description: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
-<h2>Operations / 接口</h2>
-<table>${rows.join('\n')}</table>
-<h2>Packs / 规则包</h2>
-${packSections}
-</body></html>`;
 }
 
 /**
@@ -280,10 +288,8 @@ ${packSections}
  */
 export function openApiRoutes(ctx: ServerContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get('/openapi.json', (c) => c.json(buildOpenApi(ctx.catalog.listActive())));
-  app.get('/docs', (c) => {
-    const packs = ctx.catalog.listActive();
-    return c.html(renderDocs(buildOpenApi(packs), packs));
-  });
+  const doc = (origin: string): Record<string, unknown> => buildOpenApi(ctx.catalog.listActive(), { serverUrl: origin });
+  app.get('/openapi.json', (c) => c.json(doc(new URL(c.req.url).origin)));
+  app.route('/', docsRoutes(doc));
   return app;
 }

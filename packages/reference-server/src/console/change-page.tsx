@@ -1,0 +1,262 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * Change a policy. The page is rendered here with everything a change starts from — the active document, its test
+ * suite, a free version number, the parameters as form fields, the versions with their activate buttons — and
+ * `change.js` drives the admin API with the token from the tab's session storage: `PUT` the draft (the suite runs;
+ * failing cases are listed one by one), `POST …/impact`, `POST …/activate`. The rule-level diff of two versions is
+ * a read page of its own (`/console/packs/{id}/diff?from=&to=`), which the script shows inline.
+ */
+import { Hono } from 'hono';
+import type { FC } from 'hono/jsx';
+import { raw } from 'hono/html';
+import { canonicalJson, formatCondition, type Pack } from '@aftersales/core';
+import { getSuite } from '@aftersales/rules';
+import type { AppEnv, ServerContext } from '../context.js';
+import { notFound } from '../errors.js';
+import { WORDS, langOf, type Lang } from './i18n.js';
+import { BASE, Layout, outcomeWords, show } from './layout.js';
+import { VersionsTable } from './pack-pages.js';
+
+/** JSON for a `<script type="application/json">` block: `<` escaped so no text can close the element. */
+const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
+
+/** The next patch version not yet known: `1.0.0` → `1.0.1`. */
+function nextVersion(current: string, taken: (v: string) => boolean): string {
+  const m = /^(\d+)\.(\d+)\.(\d+)(.*)$/.exec(current);
+  if (!m) return `${current}-draft`;
+  let patch = Number(m[3]);
+  let candidate: string;
+  do candidate = `${m[1]}.${m[2]}.${++patch}`;
+  while (taken(candidate));
+  return candidate;
+}
+
+/**
+ * The rule-level diff of two versions: parameters side by side, then each rule (by name) in words on each side,
+ * marked added, removed, changed, or reading a changed parameter.
+ *
+ * @example
+ * ```tsx
+ * <RuleDiff lang="en" before={active} after={draft} />
+ * ```
+ */
+export const RuleDiff: FC<{ lang: Lang; before: Pack; after: Pack }> = ({ lang, before, after }) => {
+  const w = WORDS[lang];
+  const a = before.document;
+  const b = after.document;
+  const paramNames = [...new Set([...Object.keys(a.parameters ?? {}), ...Object.keys(b.parameters ?? {})])];
+  const changedParams = new Set(paramNames.filter((n) => canonicalJson(a.parameters?.[n] ?? null) !== canonicalJson(b.parameters?.[n] ?? null)));
+  const ruleNames = [...new Set([...a.rules.map((r) => r.name), ...b.rules.map((r) => r.name)])];
+  const side = (doc: typeof a, name: string): string => {
+    const rule = doc.rules.find((r) => r.name === name);
+    if (!rule) return '—';
+    return `${formatCondition(rule.conditions, doc, lang)} ⇒ ${outcomeWords({ ...doc.default, ...(rule.event.params ?? {}) })}`;
+  };
+  return (
+    <section id="diff" aria-labelledby="diff-heading">
+      <h2 id="diff-heading">
+        {w.diff}: {before.version} → {after.version}
+      </h2>
+      <table class="diff-params">
+        <caption>{w.parameters}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{w.parameter}</th>
+            <th scope="col">{before.version}</th>
+            <th scope="col">{after.version}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {paramNames.map((n) => (
+            <tr class={changedParams.has(n) ? 'changed' : ''} data-param={n}>
+              <td>
+                <code>{n}</code>
+              </td>
+              <td>{show(a.parameters?.[n]?.value)}</td>
+              <td>{show(b.parameters?.[n]?.value)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <table class="diff-rules">
+        <caption>{w.decisionTable}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{w.rule}</th>
+            <th scope="col">{before.version}</th>
+            <th scope="col">{after.version}</th>
+            <th scope="col">{w.status}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ruleNames.map((n) => {
+            const ra = a.rules.find((r) => r.name === n);
+            const rb = b.rules.find((r) => r.name === n);
+            const readsChanged = rb ? [...changedParams].some((p) => JSON.stringify(rb.conditions).includes(`"param":"${p}"`)) : false;
+            const status = !ra ? 'added' : !rb ? 'removed' : canonicalJson(ra) !== canonicalJson(rb) ? 'changed' : readsChanged ? 'changed' : 'same';
+            const label = !ra ? w.added : !rb ? w.removed : canonicalJson(ra) !== canonicalJson(rb) ? w.changedRule : readsChanged ? w.usesChanged : w.sameRule;
+            return (
+              <tr class={status} data-rule={n} data-status={status}>
+                <td>
+                  <code>{n}</code>
+                </td>
+                <td>{side(a, n)}</td>
+                <td>{side(b, n)}</td>
+                <td>{label}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+};
+
+interface ChangeProps {
+  lang: Lang;
+  path: string;
+  active: Pack;
+  suite: unknown;
+  draftVersion: string;
+  versions: ReturnType<ServerContext['catalog']['listVersions']>;
+}
+
+const ChangePage: FC<ChangeProps> = ({ lang, path, active, suite, draftVersion, versions }) => {
+  const w = WORDS[lang];
+  const d = active.document;
+  const words = { lang, ...Object.fromEntries(Object.entries(w).filter(([, v]) => typeof v === 'string')) };
+  return (
+    <Layout lang={lang} title={w.changeTitle(d.title[lang])} path={path} scripts={['change.js']}>
+      <h1>{w.changeTitle(d.title[lang])}</h1>
+      <p>{w.changeIntro}</p>
+      <noscript>
+        <p class="panel bad">{w.noScript}</p>
+      </noscript>
+      <script type="application/json" id="active-doc">
+        {raw(scriptJson(d))}
+      </script>
+      <script type="application/json" id="words">
+        {raw(scriptJson(words))}
+      </script>
+      <div id="change" data-pack={active.id} data-active={active.version} hidden>
+        <section class="panel" aria-labelledby="token-heading">
+          <h2 id="token-heading">{w.adminToken}</h2>
+          <form id="token-form">
+            <label for="admin-token">{w.adminToken}</label> <input id="admin-token" type="password" autocomplete="off" aria-describedby="token-hint" />{' '}
+            <button type="submit">{w.saveToken}</button>
+            <p class="muted" id="token-hint">
+              {w.adminTokenHint}
+            </p>
+          </form>
+          <p id="token-kept" hidden>
+            {w.tokenKept} <button type="button" class="secondary" id="forget-token">{w.forgetToken}</button>
+          </p>
+        </section>
+        <form id="draft-form">
+          <h2>{w.editParameters}</h2>
+          <div class="field">
+            <label for="draft-version">{w.draftVersion}</label>
+            <input id="draft-version" name="version" value={draftVersion} required />
+          </div>
+          {Object.entries(d.parameters ?? {}).map(([name, p]) => (
+            <div class="field">
+              <label for={`param-${name}`}>
+                <code>{name}</code>
+              </label>
+              {p.type === 'boolean' ? (
+                <select id={`param-${name}`} data-param={name} data-type={p.type} aria-describedby={`param-${name}-hint`}>
+                  <option value="true" selected={p.value === true}>true</option>
+                  <option value="false" selected={p.value === false}>false</option>
+                </select>
+              ) : (
+                <input
+                  id={`param-${name}`}
+                  data-param={name}
+                  data-type={p.type}
+                  type={p.type === 'number' || p.type === 'integer' ? 'number' : 'text'}
+                  step={p.type === 'integer' ? '1' : 'any'}
+                  value={String(p.value)}
+                  aria-describedby={`param-${name}-hint`}
+                />
+              )}
+              <span class="hint" id={`param-${name}-hint`}>
+                {p.description[lang]} {p.unit ? `(${p.unit})` : ''} {p.notPublished ? <span class="np">{w.notPublished}</span> : null}
+              </span>
+            </div>
+          ))}
+          <h2>{w.orUpload}</h2>
+          <div class="field">
+            <label for="pack-file">{w.packFile}</label>
+            <input id="pack-file" type="file" accept="application/json,.json" />
+          </div>
+          <div class="field">
+            <label for="suite-json">{w.suite}</label>
+            <textarea id="suite-json" rows={8}>
+              {JSON.stringify(suite, null, 2)}
+            </textarea>
+          </div>
+          <p>
+            <button type="submit">{w.makeDraft}</button>
+          </p>
+        </form>
+        <div id="suite-result" aria-live="polite"></div>
+        <section id="after-draft" hidden>
+          <h2>{w.impact}</h2>
+          <p>
+            <label for="impact-limit">{w.impactLimit}</label> <input id="impact-limit" type="number" min="1" max="10000" value="100" />{' '}
+            <button type="button" id="run-impact">{w.runImpact}</button>
+          </p>
+          <div id="impact-result" aria-live="polite"></div>
+          <div id="diff-result"></div>
+          <p>
+            <button type="button" id="activate-draft">{w.activate}</button>
+          </p>
+        </section>
+        <div id="activation-result" aria-live="polite"></div>
+        <h2>{w.versions}</h2>
+        <VersionsTable lang={lang} id={active.id} versions={versions} actions />
+      </div>
+    </Layout>
+  );
+};
+
+/**
+ * The change routes: the change page and the diff page.
+ *
+ * @example
+ * ```ts
+ * app.route('/', changeRoutes(ctx));
+ * ```
+ */
+export function changeRoutes(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const { catalog } = ctx;
+  app.get(`${BASE}/packs/:id/change`, async (c) => {
+    const id = c.req.param('id');
+    const active = catalog.active(id);
+    if (!active) throw notFound('PACK_NOT_FOUND', `没有规则包 ${id}`, `no pack ${id}`);
+    const stored = (await ctx.storage.listPackVersions()).find((v) => v.pack === id && v.version === active.version);
+    const suite = stored?.suite ?? getSuite(id) ?? { pack: id, cases: [] };
+    const draftVersion = nextVersion(active.version, (v) => catalog.get(id, v) !== undefined);
+    return c.html(<ChangePage lang={langOf(c)} path={c.req.path} active={active} suite={suite} draftVersion={draftVersion} versions={catalog.listVersions(id)} />);
+  });
+  app.get(`${BASE}/packs/:id/diff`, (c) => {
+    const id = c.req.param('id');
+    const active = catalog.active(id);
+    if (!active) throw notFound('PACK_NOT_FOUND', `没有规则包 ${id}`, `no pack ${id}`);
+    const from = catalog.get(id, c.req.query('from') ?? active.version);
+    const to = catalog.get(id, c.req.query('to') ?? active.version);
+    if (!from || !to) throw notFound('VERSION_NOT_FOUND', `没有此版本`, `no such version`);
+    const lang = langOf(c);
+    if (c.req.query('fragment') === '1') return c.html(<RuleDiff lang={lang} before={from} after={to} />);
+    return c.html(
+      <Layout lang={lang} title={WORDS[lang].diff} path={c.req.path}>
+        <h1>
+          {WORDS[lang].diff} · {id}
+        </h1>
+        <RuleDiff lang={lang} before={from} after={to} />
+      </Layout>,
+    );
+  });
+  return app;
+}

@@ -1,0 +1,161 @@
+/**
+ * The change page's script (served as `/console/assets/change.js`). It keeps the admin token in the tab's
+ * `sessionStorage` only and sends it in the `Authorization` header of the admin API calls (never in a URL); it
+ * builds the draft from the active document with the edited parameters (or an uploaded pack file), `PUT`s it with
+ * the suite, lists every failing case with a button to accept its new outcome, then shows the impact on recent
+ * logged decisions, the rule-level diff, and activates; each version row's button activates it (roll back).
+ */
+export const CHANGE_JS = String.raw`(function () {
+  'use strict';
+  var root = document.getElementById('change');
+  if (!root) return;
+  root.hidden = false;
+  var KEY = 'aftersales-admin-token';
+  var pack = root.getAttribute('data-pack');
+  var doc = JSON.parse(document.getElementById('active-doc').textContent);
+  var w = JSON.parse(document.getElementById('words').textContent);
+  var $ = function (id) { return document.getElementById(id); };
+  var draft = null;
+
+  function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; }); }
+  function show(v) { return v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v); }
+  function token() { return sessionStorage.getItem(KEY); }
+  function showToken() { $('token-form').hidden = !!token(); $('token-kept').hidden = !token(); }
+  $('token-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var value = $('admin-token').value.trim();
+    if (value) sessionStorage.setItem(KEY, value);
+    $('admin-token').value = '';
+    showToken();
+  });
+  $('forget-token').addEventListener('click', function () { sessionStorage.removeItem(KEY); showToken(); $('admin-token').focus(); });
+  showToken();
+
+  function call(method, url, body) {
+    var headers = { Authorization: 'Bearer ' + (token() || '') };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    return fetch(url, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) }).then(function (res) {
+      return res.text().then(function (text) {
+        var json = null;
+        try { json = JSON.parse(text); } catch (e) { json = null; }
+        return { status: res.status, body: json };
+      });
+    });
+  }
+  function errorHtml(r) {
+    var e = r.body && r.body.error;
+    if (!e) return '<p class="bad">HTTP ' + r.status + '</p>';
+    return '<p class="bad"><code>' + esc(e.code) + '</code> ' + esc(e.message[w.lang] || e.message.en) + '</p>';
+  }
+
+  function buildDraft() {
+    var version = $('draft-version').value.trim();
+    var file = $('pack-file').files && $('pack-file').files[0];
+    if (file) return file.text().then(function (t) { return JSON.parse(t); });
+    var next = JSON.parse(JSON.stringify(doc));
+    next.version = version;
+    var inputs = document.querySelectorAll('[data-param]');
+    for (var i = 0; i < inputs.length; i++) {
+      var el = inputs[i];
+      if (el.tagName === 'TR' || !next.parameters || !next.parameters[el.getAttribute('data-param')]) continue;
+      var type = el.getAttribute('data-type');
+      var v = el.value;
+      next.parameters[el.getAttribute('data-param')].value =
+        type === 'number' || type === 'integer' ? Number(v) : type === 'boolean' ? v === 'true' : v;
+    }
+    return Promise.resolve(next);
+  }
+
+  function renderFailures(problems) {
+    var suite = JSON.parse($('suite-json').value);
+    var html = '<div class="panel bad" role="alert"><p class="bad">' + esc(w.error) + '</p><table><thead><tr><th scope="col">' + esc(w.pointer) +
+      '</th><th scope="col">' + esc(w.message) + '</th><th scope="col">' + esc(w.expected) + '</th><th scope="col">' + esc(w.found) + '</th><th scope="col"></th></tr></thead><tbody>';
+    problems.forEach(function (p, n) {
+      var m = /^\/suite\/cases\/(\d+)$/.exec(p.path);
+      var accept = m && p.found && !p.found.error
+        ? '<button type="button" class="secondary" data-accept="' + m[1] + '" data-n="' + n + '">' + esc(w.acceptCase) + '</button>' : '';
+      html += '<tr class="failure" data-case="' + (m ? m[1] : '') + '"><td><code>' + esc(p.path) + '</code></td><td>' + esc(p.message) + '</td><td>' +
+        esc(show(p.expected)) + '</td><td>' + esc(show(p.found)) + '</td><td>' + accept + '</td></tr>';
+    });
+    $('suite-result').innerHTML = html + '</tbody></table></div>';
+    var buttons = $('suite-result').querySelectorAll('[data-accept]');
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].addEventListener('click', function (e) {
+        var b = e.currentTarget;
+        var p = problems[Number(b.getAttribute('data-n'))];
+        var c = suite.cases[Number(b.getAttribute('data-accept'))];
+        c.expect = { outcome: p.found };
+        $('suite-json').value = JSON.stringify(suite, null, 2);
+        b.disabled = true;
+        b.textContent = '✓';
+      });
+    }
+  }
+
+  $('draft-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    $('suite-result').innerHTML = '<p>…</p>';
+    var suite;
+    try { suite = JSON.parse($('suite-json').value); } catch (err) { $('suite-result').innerHTML = '<p class="bad">' + esc(w.suite) + ': ' + esc(err.message) + '</p>'; return; }
+    buildDraft().then(function (next) {
+      var url = '/v1/packs/' + encodeURIComponent(pack) + '/versions/' + encodeURIComponent(next.version);
+      return call('PUT', url, { pack: next, suite: suite }).then(function (r) {
+        if (r.status === 201 || r.status === 200) {
+          draft = next.version;
+          var s = r.body.suite || {};
+          $('suite-result').innerHTML = '<p class="panel ok" id="draft-stored">' + esc(w.draft) + ' <strong>' + esc(draft) + '</strong> · ' +
+            esc(w.suite) + ': <span class="ok">' + esc(s.passed) + ' ✓</span>, ' + esc(s.failed) + ' ✗</p>';
+          $('after-draft').hidden = false;
+          showDiff();
+        } else if (r.status === 422 && r.body && r.body.error && r.body.error.problems) {
+          renderFailures(r.body.error.problems);
+        } else {
+          $('suite-result').innerHTML = errorHtml(r);
+        }
+      });
+    }).catch(function (err) { $('suite-result').innerHTML = '<p class="bad">' + esc(err.message) + '</p>'; });
+  });
+
+  function showDiff() {
+    fetch('/console/packs/' + encodeURIComponent(pack) + '/diff?fragment=1&from=' + encodeURIComponent(root.getAttribute('data-active')) + '&to=' + encodeURIComponent(draft))
+      .then(function (res) { return res.text(); })
+      .then(function (html) { $('diff-result').innerHTML = html; });
+  }
+
+  $('run-impact').addEventListener('click', function () {
+    if (!draft) return;
+    $('impact-result').innerHTML = '<p>…</p>';
+    var url = '/v1/packs/' + encodeURIComponent(pack) + '/versions/' + encodeURIComponent(draft) + '/impact';
+    call('POST', url, { limit: Number($('impact-limit').value) || 100 }).then(function (r) {
+      if (r.status !== 200) { $('impact-result').innerHTML = errorHtml(r); return; }
+      var b = r.body;
+      var html = '<p id="impact-summary">' + esc(w.replayed) + ': ' + esc(b.evaluated) + ' · ' + esc(w.changedRule) + ': ' + esc(b.changed) + ' · ' + esc(w.sameRule) + ': ' + esc(b.unchanged) +
+        (b.failed ? ' · ' + esc(w.error) + ': ' + esc(b.failed) : '') + '</p>';
+      if (b.changes.length) {
+        html += '<table class="impact"><thead><tr><th scope="col">' + esc(w.decisionId) + '</th><th scope="col">' + esc(w.before) + '</th><th scope="col">' + esc(w.after) + '</th></tr></thead><tbody>';
+        b.changes.forEach(function (c) {
+          html += '<tr data-decision="' + esc(c.decisionId) + '"><td><a href="/console/log/' + encodeURIComponent(c.decisionId) + '">' + esc(c.decisionId) + '</a></td><td>' +
+            esc(show(c.before)) + '</td><td>' + esc(show(c.after)) + '</td></tr>';
+        });
+        html += '</tbody></table>';
+      }
+      $('impact-result').innerHTML = html;
+    });
+  });
+
+  function activate(version) {
+    var url = '/v1/packs/' + encodeURIComponent(pack) + '/versions/' + encodeURIComponent(version) + '/activate';
+    return call('POST', url).then(function (r) {
+      if (r.status !== 200) { $('activation-result').innerHTML = errorHtml(r); return; }
+      $('activation-result').innerHTML = '<p class="panel ok" id="activated">' + esc(w.active) + ': ' + esc(r.body.version) + ' (' + esc(r.body.previous) + ' → ' + esc(r.body.version) + ')</p>';
+      // Show the new state of every version.
+      setTimeout(function () { location.reload(); }, 600);
+    });
+  }
+  $('activate-draft').addEventListener('click', function () { if (draft) activate(draft); });
+  var rows = document.querySelectorAll('[data-activate]');
+  for (var i = 0; i < rows.length; i++) {
+    rows[i].addEventListener('click', function (e) { activate(e.currentTarget.getAttribute('data-activate')); });
+  }
+})();
+`;

@@ -1,0 +1,296 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The auditor's pages: the decision log filtered by pack, version, outcome and time (in log order, paged by
+ * sequence number), one record with its explanation and hashes, its replay (through the API's replay route: the
+ * identical / changed answer and each difference), and the hash chain's verify status.
+ */
+import { Hono } from 'hono';
+import type { FC } from 'hono/jsx';
+import { canonicalJson, type Decision } from '@aftersales/core';
+import { verifyChain } from '../chain.js';
+import type { AppEnv, ServerContext } from '../context.js';
+import { notFound } from '../errors.js';
+import type { DecisionRecord } from '../storage/types.js';
+import { DecisionView } from './decision-view.js';
+import { WORDS, langOf, type Lang } from './i18n.js';
+import { BASE, Json, Layout, outcomeWords, show, ShortHash } from './layout.js';
+import type { ApiFetch } from './routes.js';
+
+const PAGE = 50;
+const SCAN_BATCH = 500;
+const SCAN_LIMIT = 20_000;
+
+interface Filters {
+  pack: string;
+  version: string;
+  outcome: string;
+  from: string;
+  to: string;
+}
+
+const utc = (local: string): string | undefined => {
+  if (!local) return undefined;
+  const ms = Date.parse(/Z|[+-]\d{2}:\d{2}$/.test(local) ? local : `${local}Z`);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+};
+
+/** Reads the log from `afterSeq` until a page of matches (or the scan limit): pack and time in storage, the rest here. */
+async function filtered(ctx: ServerContext, f: Filters, afterSeq: number): Promise<{ rows: DecisionRecord[]; next: number | null }> {
+  const rows: DecisionRecord[] = [];
+  let seq = afterSeq;
+  const from = utc(f.from);
+  const to = utc(f.to);
+  const needle = f.outcome.trim().toLowerCase();
+  for (let scanned = 0; scanned < SCAN_LIMIT; ) {
+    const batch = await ctx.storage.listDecisions({ ...(f.pack ? { pack: f.pack } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), afterSeq: seq, limit: SCAN_BATCH });
+    if (batch.length === 0) return { rows, next: null };
+    for (const r of batch) {
+      seq = r.seq;
+      scanned++;
+      if (f.version && r.version !== f.version) continue;
+      if (needle && !`${canonicalJson(r.outcome)} ${outcomeWords(r.outcome)}`.toLowerCase().includes(needle)) continue;
+      rows.push(r);
+      if (rows.length === PAGE) return { rows, next: seq };
+    }
+    if (batch.length < SCAN_BATCH) return { rows, next: null };
+  }
+  return { rows, next: seq };
+}
+
+const LogPage: FC<{ lang: Lang; path: string; packs: string[]; f: Filters; rows: DecisionRecord[]; next: number | null }> = ({ lang, path, packs, f, rows, next }) => {
+  const w = WORDS[lang];
+  const query = (extra: Record<string, string>): string => new URLSearchParams({ ...(f as unknown as Record<string, string>), ...extra }).toString();
+  return (
+    <Layout lang={lang} title={w.logTitle} path={path}>
+      <h1>{w.logTitle}</h1>
+      <p>{w.logIntro}</p>
+      <form method="get" action={`${BASE}/log`} class="filters" aria-label={w.filter}>
+        <label>
+          {w.pack}
+          <select name="pack">
+            <option value="">{w.any}</option>
+            {packs.map((p) => (
+              <option value={p} selected={p === f.pack}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {w.version}
+          <input name="version" value={f.version} size={8} />
+        </label>
+        <label>
+          {w.outcomeContains}
+          <input name="outcome" value={f.outcome} size={16} />
+        </label>
+        <label>
+          {w.recordedFrom} (UTC)
+          <input name="from" type="datetime-local" value={f.from} />
+        </label>
+        <label>
+          {w.recordedTo} (UTC)
+          <input name="to" type="datetime-local" value={f.to} />
+        </label>
+        <button type="submit">{w.filter}</button>
+      </form>
+      {rows.length === 0 ? (
+        <p>{w.noRecords}</p>
+      ) : (
+        <table class="log">
+          <thead>
+            <tr>
+              <th scope="col">{w.seq}</th>
+              <th scope="col">{w.recordedAt}</th>
+              <th scope="col">{w.pack}</th>
+              <th scope="col">{w.version}</th>
+              <th scope="col">{w.outcome}</th>
+              <th scope="col">{w.decisionId}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr data-decision={r.decisionId}>
+                <td>{r.seq}</td>
+                <td>{r.recordedAt}</td>
+                <td>{r.pack}</td>
+                <td>{r.version}</td>
+                <td>{outcomeWords(r.outcome)}</td>
+                <td>
+                  <a href={`${BASE}/log/${encodeURIComponent(r.decisionId)}`}>{r.decisionId}</a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {next !== null ? (
+        <p>
+          <a href={`${BASE}/log?${query({ after: String(next) })}`}>{w.next}</a>
+        </p>
+      ) : null}
+    </Layout>
+  );
+};
+
+interface ReplayResult {
+  identical: boolean;
+  differences: Array<{ path: string; recorded?: unknown; replayed?: unknown }>;
+  error?: { code: string; message: { zh: string; en: string } };
+}
+
+const RecordPage: FC<{ lang: Lang; path: string; ctx: ServerContext; r: DecisionRecord; replay?: ReplayResult }> = ({ lang, path, ctx, r, replay }) => {
+  const w = WORDS[lang];
+  const pack = ctx.catalog.byHash(r.packHash);
+  return (
+    <Layout lang={lang} title={`${w.record} ${r.seq}`} path={path}>
+      <h1>
+        {w.record} #{r.seq}
+      </h1>
+      <dl>
+        <dt>{w.decisionId}</dt>
+        <dd>
+          <code>{r.decisionId}</code>
+        </dd>
+        <dt>{w.pack}</dt>
+        <dd>
+          <a href={`${BASE}/packs/${encodeURIComponent(r.pack)}?version=${encodeURIComponent(r.version)}`}>
+            {r.pack}@{r.version}
+          </a>{' '}
+          <ShortHash hash={r.packHash} />
+        </dd>
+        <dt>{w.recordedAt}</dt>
+        <dd>{r.recordedAt}</dd>
+        <dt>asOf</dt>
+        <dd>{r.asOf}</dd>
+        <dt>{w.hash}</dt>
+        <dd>
+          <code>{r.hash}</code>
+        </dd>
+        <dt>{w.prevHash}</dt>
+        <dd>
+          <code>{r.prevHash}</code>
+        </dd>
+      </dl>
+      <form method="post" action={`${BASE}/log/${encodeURIComponent(r.decisionId)}/replay`}>
+        <p>
+          <button type="submit">{w.replay}</button> <span class="muted">{w.replayHint}</span>
+        </p>
+      </form>
+      {replay ? (
+        <section id="replay" class={`panel ${replay.identical ? 'ok' : 'bad'}`} role="status">
+          <p class={replay.identical ? 'ok' : 'bad'}>{replay.identical ? w.identical : w.changed}</p>
+          {replay.error ? (
+            <p>
+              <code>{replay.error.code}</code> {replay.error.message[lang]}
+            </p>
+          ) : null}
+          {replay.differences.length > 0 ? (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{w.path}</th>
+                  <th scope="col">{w.recorded}</th>
+                  <th scope="col">{w.replayed}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {replay.differences.map((d) => (
+                  <tr>
+                    <td>
+                      <code>{d.path}</code>
+                    </td>
+                    <td>{show(d.recorded)}</td>
+                    <td>{show(d.replayed)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+        </section>
+      ) : null}
+      <h2>{w.facts}</h2>
+      <Json value={r.facts} label={w.facts} />
+      {Object.keys(r.parameters).length > 0 ? (
+        <>
+          <h2>{w.parameters}</h2>
+          <Json value={r.parameters} label={w.parameters} />
+        </>
+      ) : null}
+      {pack ? <DecisionView lang={lang} pack={pack} decision={r.decision as Decision} /> : <Json value={r.decision} label="decision" />}
+    </Layout>
+  );
+};
+
+/**
+ * The log routes.
+ *
+ * @example
+ * ```ts
+ * app.route('/', logRoutes(ctx, (req) => app.fetch(req)));
+ * ```
+ */
+export function logRoutes(ctx: ServerContext, api: ApiFetch): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const record = async (decisionId: string): Promise<DecisionRecord> => {
+    await ctx.writer.drain();
+    const r = await ctx.storage.getDecision(decisionId);
+    if (!r) throw notFound('DECISION_NOT_FOUND', `没有决定 ${decisionId}`, `no decision ${decisionId}`);
+    return r;
+  };
+  app.get(`${BASE}/log`, async (c) => {
+    const q = c.req.query();
+    const f: Filters = { pack: q.pack ?? '', version: q.version ?? '', outcome: q.outcome ?? '', from: q.from ?? '', to: q.to ?? '' };
+    const after = Number(q.after ?? 0);
+    await ctx.writer.drain();
+    const { rows, next } = await filtered(ctx, f, Number.isInteger(after) && after > 0 ? after : 0);
+    const packs = ctx.catalog.listActive().map((p) => p.id);
+    return c.html(<LogPage lang={langOf(c)} path={c.req.path} packs={packs} f={f} rows={rows} next={next} />);
+  });
+  app.get(`${BASE}/log/:decisionId`, async (c) => {
+    const r = await record(c.req.param('decisionId'));
+    return c.html(<RecordPage lang={langOf(c)} path={c.req.path} ctx={ctx} r={r} />);
+  });
+  app.post(`${BASE}/log/:decisionId/replay`, async (c) => {
+    const r = await record(c.req.param('decisionId'));
+    // The API's replay route itself.
+    const url = new URL(`/v1/decisions/${encodeURIComponent(r.decisionId)}/replay`, c.req.url);
+    const res = await api(new Request(url, { method: 'POST' }));
+    const body = (await res.json()) as ReplayResult & { error?: ReplayResult['error'] };
+    const replay: ReplayResult = res.ok ? body : { identical: false, differences: [], ...(body.error ? { error: body.error } : {}) };
+    return c.html(<RecordPage lang={langOf(c)} path={`${BASE}/log/${r.decisionId}`} ctx={ctx} r={r} replay={replay} />);
+  });
+  app.get(`${BASE}/audit`, async (c) => {
+    const lang = langOf(c);
+    const w = WORDS[lang];
+    await ctx.writer.drain();
+    const result = await verifyChain(ctx.storage);
+    return c.html(
+      <Layout lang={lang} title={w.auditTitle} path={c.req.path}>
+        <h1>{w.auditTitle}</h1>
+        <section class={`panel ${result.ok ? 'ok' : 'bad'}`} role="status" id="chain-status">
+          {result.ok ? (
+            <>
+              <p class="ok">{w.chainOk(result.records)}</p>
+              <p>
+                {w.head}: <code>{result.head}</code>
+              </p>
+            </>
+          ) : (
+            <>
+              <p class="bad">{w.chainBroken(result.firstBroken.seq)}</p>
+              <p>
+                <a href={`${BASE}/log/${encodeURIComponent(result.firstBroken.decisionId)}`}>{result.firstBroken.decisionId}</a> —{' '}
+                {result.firstBroken.message[lang]}
+              </p>
+            </>
+          )}
+          <p class="muted">
+            {w.checkedAt}: {ctx.clock().toISOString()}
+          </p>
+        </section>
+      </Layout>,
+    );
+  });
+  return app;
+}

@@ -1,0 +1,69 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The console's routes under `/console`: the read pages (packs, a pack, the decision log, a record, the chain),
+ * try-it (a form posted to the server, so it works without JavaScript), the change-a-policy page (which needs
+ * JavaScript: the admin token lives in the tab's session storage and goes out only in a header), the language
+ * switch, and the stylesheet and scripts, all served from here.
+ */
+import { Hono } from 'hono';
+import { setCookie } from 'hono/cookie';
+import type { AppEnv, ServerContext } from '../context.js';
+import { notFound } from '../errors.js';
+import { changeRoutes } from './change-page.js';
+import { CHANGE_JS } from './change-script.js';
+import { LANG_COOKIE, langOf } from './i18n.js';
+import { BASE } from './layout.js';
+import { logRoutes } from './log-pages.js';
+import { PackPage, PacksPage } from './pack-pages.js';
+import { CONSOLE_CSS } from './styles.js';
+import { tryRoutes } from './try-page.js';
+
+/** Calls the server's own API (the app's `fetch`), so the console decides and logs through the same routes. */
+export type ApiFetch = (request: Request) => Response | Promise<Response>;
+
+/**
+ * The console routes.
+ *
+ * @param ctx - the server context
+ * @param api - the app's own fetch, for decisions that are logged through the API route
+ * @example
+ * ```ts
+ * app.route('/', consoleRoutes(ctx, (req) => app.fetch(req)));
+ * ```
+ */
+export function consoleRoutes(ctx: ServerContext, api: ApiFetch): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const { catalog } = ctx;
+
+  app.get('/', (c) => c.redirect(BASE, 302));
+  app.get(BASE, (c) => {
+    const lang = langOf(c);
+    return c.html(<PacksPage lang={lang} path={c.req.path} packs={catalog.listActive()} versions={(id) => catalog.listVersions(id)} />);
+  });
+  app.get(`${BASE}/`, (c) => c.redirect(BASE, 301));
+
+  app.get(`${BASE}/lang/:lang{zh|en}`, (c) => {
+    setCookie(c, LANG_COOKIE, c.req.param('lang'), { path: '/', sameSite: 'Lax', maxAge: 365 * 24 * 3600 });
+    const back = c.req.query('back') ?? BASE;
+    // Only a path of this server, never another site.
+    return c.redirect(/^\/(?!\/)/.test(back) && !back.includes('\\') ? back : BASE, 303);
+  });
+
+  app.get(`${BASE}/assets/console.css`, (c) => c.body(CONSOLE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' }));
+  app.get(`${BASE}/assets/change.js`, (c) => c.body(CHANGE_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
+
+  app.get(`${BASE}/packs/:id`, (c) => {
+    const id = c.req.param('id');
+    const active = catalog.active(id);
+    if (!active) throw notFound('PACK_NOT_FOUND', `没有规则包 ${id}`, `no pack ${id}`);
+    const wanted = c.req.query('version');
+    const pack = wanted ? catalog.get(id, wanted) : active;
+    if (!pack) throw notFound('VERSION_NOT_FOUND', `没有版本 ${id}@${wanted}`, `no version ${id}@${wanted}`);
+    return c.html(<PackPage lang={langOf(c)} path={c.req.path} pack={pack} active={active} versions={catalog.listVersions(id)} />);
+  });
+
+  app.route('/', tryRoutes(ctx, api));
+  app.route("/", logRoutes(ctx, api));
+  app.route('/', changeRoutes(ctx));
+  return app;
+}

@@ -1,0 +1,246 @@
+/**
+ * The shared schemas of the OpenAPI document (the error body, decisions, log records, pack and version answers)
+ * and the small builders the paths use. Kept apart from `openapi.ts` so the paths read as a table of operations.
+ */
+
+/** A JSON media type with a schema (and examples, when given). */
+export const json = (schema: unknown, examples?: Record<string, { summary?: string; value: unknown }>): Record<string, unknown> => ({
+  content: { 'application/json': { schema, ...(examples ? { examples } : {}) } },
+});
+
+/** A reference to a component schema. */
+export const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
+
+/** A response with the common error body. */
+export const errorResponse = (description: string): Record<string, unknown> => ({ description, ...json(ref('Error')) });
+
+/** A response with a schema. */
+export const ok = (description: string, schema: unknown): Record<string, unknown> => ({ description, ...json(schema) });
+
+/** A path parameter. */
+export const pathParam = (name: string, example: string, description?: string): Record<string, unknown> => ({
+  name,
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  example,
+  ...(description ? { description } : {}),
+});
+
+const str = { type: 'string' };
+const localized = ref('Localized');
+
+const versionInfo = {
+  type: 'object',
+  required: ['version', 'packHash', 'origin', 'status', 'createdAt'],
+  properties: {
+    version: str,
+    packHash: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
+    origin: { enum: ['bundled', 'uploaded'] },
+    status: { enum: ['active', 'draft'] },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+};
+
+const packSummary = {
+  type: 'object',
+  required: ['id', 'version', 'packHash', 'title', 'description', 'effective', 'hitPolicy'],
+  properties: {
+    id: str,
+    version: str,
+    packHash: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
+    title: localized,
+    description: localized,
+    effective: { type: 'object', required: ['from'], properties: { from: str, to: str } },
+    hitPolicy: { enum: ['first', 'collect', 'unique'] },
+    timeZone: str,
+  },
+};
+
+/**
+ * The component schemas every document has (pack-specific ones are added by `buildOpenApi`).
+ *
+ * @example
+ * ```ts
+ * const schemas = { ...baseSchemas() };
+ * ```
+ */
+export function baseSchemas(): Record<string, unknown> {
+  return {
+    Error: {
+      type: 'object',
+      required: ['error', 'requestId'],
+      properties: {
+        error: {
+          type: 'object',
+          required: ['code', 'message'],
+          properties: { code: str, message: localized, problems: { type: 'array', items: ref('Problem') } },
+        },
+        requestId: str,
+      },
+    },
+    Localized: { type: 'object', required: ['zh', 'en'], properties: { zh: str, en: str } },
+    Problem: {
+      type: 'object',
+      required: ['path', 'message', 'code'],
+      properties: { path: { type: 'string', description: 'JSON pointer' }, message: str, code: str, expected: {}, found: {} },
+    },
+    Health: { type: 'object', required: ['status'], properties: { status: str, storage: { enum: ['sqlite', 'postgres'] }, packs: { type: 'integer' } } },
+    Ping: { type: 'object', required: ['pong'], properties: { pong: { type: 'boolean' } } },
+    PackSummary: packSummary,
+    PackList: { type: 'object', required: ['packs'], properties: { packs: { type: 'array', items: ref('PackSummary') } } },
+    PackDetail: {
+      allOf: [
+        ref('PackSummary'),
+        {
+          type: 'object',
+          required: ['sources', 'parameters', 'requires', 'facts', 'outcome', 'versions'],
+          properties: {
+            sources: { type: 'array', items: { type: 'object' } },
+            parameters: { type: 'object' },
+            requires: { type: 'array', items: { type: 'object' } },
+            facts: { type: 'object', description: 'the fact schema (JSON Schema 2020-12)' },
+            outcome: { type: 'object', description: 'the outcome schema (JSON Schema 2020-12)' },
+            versions: { type: 'array', items: ref('VersionInfo') },
+          },
+        },
+      ],
+    },
+    VersionInfo: versionInfo,
+    VersionList: {
+      type: 'object',
+      required: ['pack', 'active', 'versions'],
+      properties: { pack: str, active: { type: ['string', 'null'] }, versions: { type: 'array', items: ref('VersionInfo') } },
+    },
+    VersionDocument: {
+      allOf: [ref('VersionInfo'), { type: 'object', required: ['pack', 'document'], properties: { pack: str, document: { type: 'object' } } }],
+    },
+    VersionStored: {
+      allOf: [
+        ref('VersionInfo'),
+        {
+          type: 'object',
+          required: ['pack', 'suite'],
+          properties: {
+            pack: str,
+            suite: { type: 'object', required: ['passed', 'failed'], properties: { passed: { type: 'integer' }, failed: { type: 'integer' }, coverage: { type: 'object' } } },
+          },
+        },
+      ],
+    },
+    VersionUpload: {
+      type: 'object',
+      required: ['pack', 'suite'],
+      properties: { pack: { type: 'object', description: 'the pack document' }, suite: { type: 'object', description: 'its test suite: { pack, cases }' } },
+    },
+    Impact: {
+      type: 'object',
+      required: ['pack', 'version', 'packHash', 'active', 'evaluated', 'changed', 'unchanged', 'failed', 'changes', 'errors'],
+      properties: {
+        pack: str,
+        version: str,
+        packHash: str,
+        active: { type: ['string', 'null'] },
+        evaluated: { type: 'integer' },
+        changed: { type: 'integer' },
+        unchanged: { type: 'integer' },
+        failed: { type: 'integer' },
+        changes: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['decisionId', 'seq', 'asOf', 'recordedVersion', 'before', 'after'],
+            properties: { decisionId: str, seq: { type: 'integer' }, asOf: str, recordedVersion: str, before: {}, after: {} },
+          },
+        },
+        errors: { type: 'array', items: { type: 'object', properties: { decisionId: str, seq: { type: 'integer' }, error: {} } } },
+      },
+    },
+    ImpactRequest: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 10000, default: 100 } } },
+    Activation: {
+      type: 'object',
+      required: ['pack', 'version', 'packHash', 'activatedAt', 'previous'],
+      properties: { pack: str, version: str, packHash: str, activatedAt: { type: 'string', format: 'date-time' }, previous: { type: ['string', 'null'] } },
+    },
+    Decision: {
+      type: 'object',
+      required: ['decisionId', 'pack', 'version', 'packHash', 'asOf', 'parameters', 'outcome', 'fired', 'derived', 'explanation', 'messages'],
+      properties: {
+        decisionId: str,
+        pack: str,
+        version: str,
+        packHash: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
+        asOf: { type: 'string', format: 'date-time' },
+        parameters: { type: 'object' },
+        outcome: { type: 'object' },
+        fired: { type: 'array', items: { type: 'object' } },
+        derived: { type: 'object' },
+        explanation: { type: 'array', items: { type: 'object' } },
+        messages: localized,
+      },
+    },
+    BatchResult: {
+      type: 'object',
+      required: ['stored', 'failed', 'results'],
+      properties: {
+        stored: { type: 'integer' },
+        failed: { type: 'integer' },
+        results: {
+          type: 'array',
+          items: { type: 'object', required: ['index', 'status'], properties: { index: { type: 'integer' }, status: { type: 'integer' }, error: {} } },
+        },
+      },
+    },
+    LogSummary: {
+      type: 'object',
+      required: ['decisionId', 'seq', 'recordedAt', 'pack', 'version', 'packHash', 'asOf', 'outcome', 'hash'],
+      properties: {
+        decisionId: str,
+        seq: { type: 'integer' },
+        recordedAt: { type: 'string', format: 'date-time' },
+        pack: str,
+        version: str,
+        packHash: str,
+        asOf: str,
+        outcome: {},
+        hash: str,
+      },
+    },
+    LogRecord: {
+      description: 'A record of the hash-chained decision log',
+      allOf: [
+        ref('LogSummary'),
+        {
+          type: 'object',
+          required: ['parameters', 'facts', 'decision', 'prevHash'],
+          properties: { parameters: { type: 'object' }, facts: {}, decision: { type: 'object' }, prevHash: str },
+        },
+      ],
+    },
+    LogPage: {
+      type: 'object',
+      required: ['items', 'nextCursor'],
+      properties: { items: { type: 'array', items: ref('LogSummary') }, nextCursor: { type: ['string', 'null'] } },
+    },
+    Replay: {
+      type: 'object',
+      required: ['decisionId', 'pack', 'version', 'packHash', 'asOf', 'identical', 'differences'],
+      properties: {
+        decisionId: str,
+        pack: str,
+        version: str,
+        packHash: str,
+        asOf: str,
+        identical: { type: 'boolean' },
+        differences: { type: 'array', items: { type: 'object', required: ['path'], properties: { path: str, recorded: {}, replayed: {} } } },
+        outcome: {},
+        error: {},
+      },
+    },
+    Verify: {
+      type: 'object',
+      required: ['ok', 'records'],
+      properties: { ok: { type: 'boolean' }, records: { type: 'integer' }, head: str, firstBroken: { type: 'object' }, checkedAt: str },
+    },
+  };
+}
