@@ -31,8 +31,14 @@ if (!HAS_CHROMIUM) {
 /** The admin token of the test server. */
 export const ADMIN_TOKEN = 'e2e-admin-token';
 
-/** Where the screenshots go. */
-export const SCREENSHOTS = join(here, '..', '..', '..', 'docs', 'console');
+/**
+ * Where the screenshots go: docs/console/ in CI (a fresh clone) or with `CONSOLE_SCREENSHOTS=1`; elsewhere a
+ * temporary folder, so a test run in a working copy leaves its tracked images alone.
+ */
+export const SCREENSHOTS =
+  process.env.CONSOLE_SCREENSHOTS === '1' || (process.env.CI && process.env.CONSOLE_SCREENSHOTS !== '0')
+    ? join(here, '..', '..', '..', 'docs', 'console')
+    : join(tmpdir(), 'aftersales-console-screenshots');
 
 /** The running fixture. */
 export interface Fixture {
