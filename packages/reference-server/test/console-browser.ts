@@ -28,6 +28,9 @@ if (!HAS_CHROMIUM) {
   console.warn(`console e2e tests skipped: no Chromium at ${CHROMIUM} (install it: apt-get install -y chromium fonts-wqy-zenhei)`);
 }
 
+/** The prefix under which the fixture also mounts the app. */
+export const PREFIX = '/portal';
+
 /** The admin token of the test server. */
 export const ADMIN_TOKEN = 'e2e-admin-token';
 
@@ -64,8 +67,23 @@ export async function startFixture(): Promise<Fixture> {
   const storage = new SqliteStorage({ file: join(dir, 'log.db') });
   await storage.migrate();
   const app = await createApp({ packs: loadBundledPacks(), storage, config: { adminToken: ADMIN_TOKEN } });
+  // The app at the root, and the same app under /portal as a host would mount it (prefix stripped, redirects
+  // given the prefix back), to check that every console address works under a prefix.
+  const fetchApp = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    if (url.pathname !== PREFIX && !url.pathname.startsWith(`${PREFIX}/`)) return app.fetch(request);
+    url.pathname = url.pathname.slice(PREFIX.length) || '/';
+    const init: RequestInit & { duplex?: string } = { method: request.method, headers: request.headers };
+    if (request.body) Object.assign(init, { body: request.body, duplex: 'half' });
+    const response = await app.fetch(new Request(url, init));
+    const location = response.headers.get('location');
+    if (!location?.startsWith('/')) return response;
+    const headers = new Headers(response.headers);
+    headers.set('location', PREFIX + location);
+    return new Response(response.body, { status: response.status, headers });
+  };
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    const s = serve({ fetch: fetchApp, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({

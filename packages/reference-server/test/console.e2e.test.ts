@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ADMIN_TOKEN, HAS_CHROMIUM, screenshot, seriousViolations, startFixture, type Fixture } from './console-browser.js';
+import { ADMIN_TOKEN, HAS_CHROMIUM, PREFIX, screenshot, seriousViolations, startFixture, type Fixture } from './console-browser.js';
 
 const QS = 'quality-severity';
 const AS_OF = '2026-01-15T10:00:00+08:00';
@@ -245,6 +245,27 @@ describe.skipIf(!HAS_CHROMIUM)('policy console in Chromium', () => {
     await page.waitForSelector('tr[data-version="1.0.0"] td.ok');
     const after = (await api('POST', `/v1/packs/${QS}/decisions`, { facts: { claimAmountYuan: 55000 }, asOf: AS_OF })).json;
     expect([after.version, after.outcome]).toEqual(['1.0.0', { class: 'major', level: 2 }]);
+    await page.close();
+  });
+
+  it('works under a mount prefix: links, forms, the language switch and the API reference', async () => {
+    const page = await fx.page();
+    await page.goto(`${fx.base}${PREFIX}/`);
+    expect(new URL(page.url()).pathname).toBe(`${PREFIX}/console`);
+    await page.click(`a:has-text("Grading after-sales quality information")`);
+    expect(new URL(page.url()).pathname).toBe(`${PREFIX}/console/packs/${QS}`);
+    await page.click('a.button:has-text("Try it")');
+    await page.fill('[name="f/claimAmountYuan"]', '50000');
+    await page.click('button[type="submit"]');
+    expect(new URL(page.url()).pathname).toBe(`${PREFIX}/console/packs/${QS}/try`);
+    expect(JSON.parse((await page.locator('[data-outcome]').getAttribute('data-outcome')) ?? 'null')).toEqual({ class: 'major', level: 2 });
+    await page.click('a.lang');
+    expect(new URL(page.url()).pathname).toBe(`${PREFIX}/console/packs/${QS}/try`);
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('zh-CN');
+    await page.click('a.lang');
+    await page.click('a[href="docs"]');
+    expect(new URL(page.url()).pathname).toBe(`${PREFIX}/docs`);
+    await page.waitForSelector('.opblock', { timeout: 20_000 });
     await page.close();
   });
 

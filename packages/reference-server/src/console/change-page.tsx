@@ -10,11 +10,11 @@ import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { canonicalJson, formatCondition, type Pack } from '@aftersales/core';
-import { getSuite } from '@aftersales/rules';
+import { getSuite } from '@aftersales/rules/suites';
 import type { AppEnv, ServerContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { WORDS, langOf, type Lang } from './i18n.js';
-import { BASE, Layout, outcomeWords, show } from './layout.js';
+import { BASE, MOUNT, Layout, outcomeWords, show } from './layout.js';
 import { VersionsTable } from './pack-pages.js';
 
 /** JSON for a `<script type="application/json">` block: `<` escaped so no text can close the element. */
@@ -231,7 +231,7 @@ const ChangePage: FC<ChangeProps> = ({ lang, path, active, suite, draftVersion, 
 export function changeRoutes(ctx: ServerContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { catalog } = ctx;
-  app.get(`${BASE}/packs/:id/change`, async (c) => {
+  app.get(`${MOUNT}/packs/:id/change`, async (c) => {
     const id = c.req.param('id');
     const active = catalog.active(id);
     if (!active) throw notFound('PACK_NOT_FOUND', `没有规则包 ${id}`, `no pack ${id}`);
@@ -240,7 +240,7 @@ export function changeRoutes(ctx: ServerContext): Hono<AppEnv> {
     const draftVersion = nextVersion(active.version, (v) => catalog.get(id, v) !== undefined);
     return c.html(<ChangePage lang={langOf(c)} path={c.req.path} active={active} suite={suite} draftVersion={draftVersion} versions={catalog.listVersions(id)} />);
   });
-  app.get(`${BASE}/packs/:id/diff`, (c) => {
+  app.get(`${MOUNT}/packs/:id/diff`, (c) => {
     const id = c.req.param('id');
     const active = catalog.active(id);
     if (!active) throw notFound('PACK_NOT_FOUND', `没有规则包 ${id}`, `no pack ${id}`);
@@ -250,7 +250,7 @@ export function changeRoutes(ctx: ServerContext): Hono<AppEnv> {
     const lang = langOf(c);
     if (c.req.query('fragment') === '1') return c.html(<RuleDiff lang={lang} before={from} after={to} />);
     return c.html(
-      <Layout lang={lang} title={WORDS[lang].diff} path={c.req.path}>
+      <Layout lang={lang} title={WORDS[lang].diff} path={c.req.path + new URL(c.req.url).search}>
         <h1>
           {WORDS[lang].diff} · {id}
         </h1>

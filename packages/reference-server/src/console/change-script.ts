@@ -1,7 +1,8 @@
 /**
  * The change page's script (served as `/console/assets/change.js`). It keeps the admin token in the tab's
  * `sessionStorage` only and sends it in the `Authorization` header of the admin API calls (never in a URL); it
- * builds the draft from the active document with the edited parameters (or an uploaded pack file), `PUT`s it with
+ * resolves every address against the page's `<base>` (so the console works under any mount
+ * prefix), builds the draft from the active document with the edited parameters (or an uploaded pack file), `PUT`s it with
  * the suite, lists every failing case with a button to accept its new outcome, then shows the impact on recent
  * logged decisions, the rule-level diff, and activates; each version row's button activates it (roll back).
  */
@@ -98,7 +99,7 @@ export const CHANGE_JS = String.raw`(function () {
     var suite;
     try { suite = JSON.parse($('suite-json').value); } catch (err) { $('suite-result').innerHTML = '<p class="bad">' + esc(w.suite) + ': ' + esc(err.message) + '</p>'; return; }
     buildDraft().then(function (next) {
-      var url = '/v1/packs/' + encodeURIComponent(pack) + '/versions/' + encodeURIComponent(next.version);
+      var url = 'v1/packs/' + encodeURIComponent(pack) + '/versions/' + encodeURIComponent(next.version);
       return call('PUT', url, { pack: next, suite: suite }).then(function (r) {
         if (r.status === 201 || r.status === 200) {
           draft = next.version;
@@ -117,7 +118,7 @@ export const CHANGE_JS = String.raw`(function () {
   });
 
   function showDiff() {
-    fetch('/console/packs/' + encodeURIComponent(pack) + '/diff?fragment=1&from=' + encodeURIComponent(root.getAttribute('data-active')) + '&to=' + encodeURIComponent(draft))
+    fetch('console/packs/' + encodeURIComponent(pack) + '/diff?fragment=1&from=' + encodeURIComponent(root.getAttribute('data-active')) + '&to=' + encodeURIComponent(draft))
       .then(function (res) { return res.text(); })
       .then(function (html) { $('diff-result').innerHTML = html; });
   }
@@ -125,7 +126,7 @@ export const CHANGE_JS = String.raw`(function () {
   $('run-impact').addEventListener('click', function () {
     if (!draft) return;
     $('impact-result').innerHTML = '<p>…</p>';
-    var url = '/v1/packs/' + encodeURIComponent(pack) + '/versions/' + encodeURIComponent(draft) + '/impact';
+    var url = 'v1/packs/' + encodeURIComponent(pack) + '/versions/' + encodeURIComponent(draft) + '/impact';
     call('POST', url, { limit: Number($('impact-limit').value) || 100 }).then(function (r) {
       if (r.status !== 200) { $('impact-result').innerHTML = errorHtml(r); return; }
       var b = r.body;
@@ -134,7 +135,7 @@ export const CHANGE_JS = String.raw`(function () {
       if (b.changes.length) {
         html += '<table class="impact"><thead><tr><th scope="col">' + esc(w.decisionId) + '</th><th scope="col">' + esc(w.before) + '</th><th scope="col">' + esc(w.after) + '</th></tr></thead><tbody>';
         b.changes.forEach(function (c) {
-          html += '<tr data-decision="' + esc(c.decisionId) + '"><td><a href="/console/log/' + encodeURIComponent(c.decisionId) + '">' + esc(c.decisionId) + '</a></td><td>' +
+          html += '<tr data-decision="' + esc(c.decisionId) + '"><td><a href="console/log/' + encodeURIComponent(c.decisionId) + '">' + esc(c.decisionId) + '</a></td><td>' +
             esc(show(c.before)) + '</td><td>' + esc(show(c.after)) + '</td></tr>';
         });
         html += '</tbody></table>';
@@ -144,7 +145,7 @@ export const CHANGE_JS = String.raw`(function () {
   });
 
   function activate(version) {
-    var url = '/v1/packs/' + encodeURIComponent(pack) + '/versions/' + encodeURIComponent(version) + '/activate';
+    var url = 'v1/packs/' + encodeURIComponent(pack) + '/versions/' + encodeURIComponent(version) + '/activate';
     return call('POST', url).then(function (r) {
       if (r.status !== 200) { $('activation-result').innerHTML = errorHtml(r); return; }
       $('activation-result').innerHTML = '<p class="panel ok" id="activated">' + esc(w.active) + ': ' + esc(r.body.version) + ' (' + esc(r.body.previous) + ' → ' + esc(r.body.version) + ')</p>';

@@ -29,7 +29,7 @@ function distDir(): string {
 // Deep links off: Swagger UI renders them as links inside the operation's toggle button (nested controls).
 // The servers select gets the label Swagger UI leaves off.
 const INIT = `window.addEventListener('DOMContentLoaded', function () {
-  window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger', deepLinking: false, tryItOutEnabled: false,
+  window.ui = SwaggerUIBundle({ url: 'openapi.json', dom_id: '#swagger', deepLinking: false, tryItOutEnabled: false,
     displayOperationId: true, defaultModelsExpandDepth: 0, docExpansion: 'list', validatorUrl: null,
     onComplete: function () {
       var servers = document.getElementById('servers');
@@ -72,16 +72,16 @@ export function renderDocsPage(doc: Record<string, unknown>, lang: Lang): string
   return `<!doctype html>
 <html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(w.docsTitle)} · aftersales</title>
-<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
-<link rel="stylesheet" href="/console/assets/console.css">
-<link rel="stylesheet" href="/docs/assets/docs.css">
-<script src="/docs/assets/swagger-ui-bundle.js" defer></script>
-<script src="/docs/assets/init.js" defer></script>
+<link rel="stylesheet" href="docs/assets/swagger-ui.css">
+<link rel="stylesheet" href="console/assets/console.css">
+<link rel="stylesheet" href="docs/assets/docs.css">
+<script src="docs/assets/swagger-ui-bundle.js" defer></script>
+<script src="docs/assets/init.js" defer></script>
 </head><body>
 <a class="skip" href="#main">${esc(w.skip)}</a>
-<header class="top"><a class="brand" href="/console">${esc(w.consoleTitle)}</a>
-<nav aria-label="${esc(w.consoleTitle)}"><ul><li><a href="/console">${esc(w.navPacks)}</a></li><li><a href="/console/log">${esc(w.navLog)}</a></li>
-<li><a href="/openapi.json">openapi.json</a></li></ul></nav></header>
+<header class="top"><a class="brand" href="console">${esc(w.consoleTitle)}</a>
+<nav aria-label="${esc(w.consoleTitle)}"><ul><li><a href="console">${esc(w.navPacks)}</a></li><li><a href="console/log">${esc(w.navLog)}</a></li>
+<li><a href="openapi.json">openapi.json</a></li></ul></nav></header>
 <main id="main"><h1>${esc(w.docsTitle)}</h1>
 <div id="swagger"></div>
 <noscript><p>${esc(w.docsNoScript)}</p>

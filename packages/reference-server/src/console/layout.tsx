@@ -8,13 +8,34 @@ import type { Child, FC } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { WORDS, type Lang } from './i18n.js';
 
-/** Where the console is mounted. */
-export const BASE = '/console';
+/** The console's path inside the app (route patterns, redirects). */
+export const MOUNT = '/console';
+
+/**
+ * The console's address in links: relative to the page's `<base href>`, which points at the app's root from the
+ * page's own address, so every link, form and script call works when the app is mounted under a prefix.
+ */
+export const BASE = 'console';
+
+/**
+ * A request path from the console's own segment on: `/portal/console/log?x=1` → `/console/log?x=1` (a parent app
+ * that mounts this one with `route('/portal', app)` leaves its prefix in the path).
+ */
+export function consolePath(path: string): string {
+  const at = path.search(/\/console(?=\/|\?|$)/);
+  return at >= 0 ? path.slice(at) : path;
+}
+
+/** The app root relative to a console page: `/console/packs/x` → `../../`. */
+export function rootOf(path: string): string {
+  const depth = (consolePath(path).split('?')[0] ?? '').split('/').length - 2;
+  return depth <= 0 ? './' : '../'.repeat(depth);
+}
 
 interface LayoutProps {
   lang: Lang;
   title: string;
-  /** The request path, so the language switch comes back to it. */
+  /** The request path inside the app (with its query, if any): the `<base>` and the language switch's way back. */
   path: string;
   /** Scripts (under /console/assets) the page progressively adds. */
   scripts?: string[];
@@ -38,6 +59,7 @@ export const Layout: FC<LayoutProps> = ({ lang, title, path, scripts, children }
       <html lang={lang === 'zh' ? 'zh-CN' : 'en'}>
         <head>
           <meta charset="utf-8" />
+          <base href={rootOf(path)} />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{`${title} · ${w.consoleTitle}`}</title>
           <link rel="stylesheet" href={`${BASE}/assets/console.css`} />
@@ -46,7 +68,7 @@ export const Layout: FC<LayoutProps> = ({ lang, title, path, scripts, children }
           ))}
         </head>
         <body>
-          <a class="skip" href="#main">
+          <a class="skip" href={`${consolePath(path).slice(1)}#main`}>
             {w.skip}
           </a>
           <header class="top">
@@ -65,7 +87,7 @@ export const Layout: FC<LayoutProps> = ({ lang, title, path, scripts, children }
                   <a href={`${BASE}/audit`}>{w.navAudit}</a>
                 </li>
                 <li>
-                  <a href="/docs">{w.navDocs}</a>
+                  <a href="docs">{w.navDocs}</a>
                 </li>
                 <li>
                   <a

@@ -13,7 +13,7 @@ import { notFound } from '../errors.js';
 import type { DecisionRecord } from '../storage/types.js';
 import { DecisionView } from './decision-view.js';
 import { WORDS, langOf, type Lang } from './i18n.js';
-import { BASE, Json, Layout, outcomeWords, show, ShortHash } from './layout.js';
+import { BASE, MOUNT, Json, Layout, outcomeWords, show, ShortHash } from './layout.js';
 import type { ApiFetch } from './routes.js';
 
 const PAGE = 50;
@@ -238,29 +238,30 @@ export function logRoutes(ctx: ServerContext, api: ApiFetch): Hono<AppEnv> {
     if (!r) throw notFound('DECISION_NOT_FOUND', `没有决定 ${decisionId}`, `no decision ${decisionId}`);
     return r;
   };
-  app.get(`${BASE}/log`, async (c) => {
+  app.get(`${MOUNT}/log`, async (c) => {
     const q = c.req.query();
     const f: Filters = { pack: q.pack ?? '', version: q.version ?? '', outcome: q.outcome ?? '', from: q.from ?? '', to: q.to ?? '' };
     const after = Number(q.after ?? 0);
     await ctx.writer.drain();
     const { rows, next } = await filtered(ctx, f, Number.isInteger(after) && after > 0 ? after : 0);
     const packs = ctx.catalog.listActive().map((p) => p.id);
-    return c.html(<LogPage lang={langOf(c)} path={c.req.path} packs={packs} f={f} rows={rows} next={next} />);
+    const url = new URL(c.req.url);
+    return c.html(<LogPage lang={langOf(c)} path={url.pathname + url.search} packs={packs} f={f} rows={rows} next={next} />);
   });
-  app.get(`${BASE}/log/:decisionId`, async (c) => {
+  app.get(`${MOUNT}/log/:decisionId`, async (c) => {
     const r = await record(c.req.param('decisionId'));
     return c.html(<RecordPage lang={langOf(c)} path={c.req.path} ctx={ctx} r={r} />);
   });
-  app.post(`${BASE}/log/:decisionId/replay`, async (c) => {
+  app.post(`${MOUNT}/log/:decisionId/replay`, async (c) => {
     const r = await record(c.req.param('decisionId'));
     // The API's replay route itself.
     const url = new URL(`/v1/decisions/${encodeURIComponent(r.decisionId)}/replay`, c.req.url);
     const res = await api(new Request(url, { method: 'POST' }));
     const body = (await res.json()) as ReplayResult & { error?: ReplayResult['error'] };
     const replay: ReplayResult = res.ok ? body : { identical: false, differences: [], ...(body.error ? { error: body.error } : {}) };
-    return c.html(<RecordPage lang={langOf(c)} path={`${BASE}/log/${r.decisionId}`} ctx={ctx} r={r} replay={replay} />);
+    return c.html(<RecordPage lang={langOf(c)} path={c.req.path.replace(/\/replay$/, '')} ctx={ctx} r={r} replay={replay} />);
   });
-  app.get(`${BASE}/audit`, async (c) => {
+  app.get(`${MOUNT}/audit`, async (c) => {
     const lang = langOf(c);
     const w = WORDS[lang];
     await ctx.writer.drain();

@@ -29,15 +29,20 @@ const RequiresGraph: FC<{ packs: Pack[]; lang: Lang }> = ({ packs, lang }) => {
     <figure>
       <svg class="graph" role="img" aria-labelledby="graph-title" width="560" height={height} viewBox={`0 0 560 ${height}`}>
         <title id="graph-title">{w.requiresGraph}</title>
-        <defs>
-          <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto">
-            <path d="M0,0 L10,5 L0,10 z" fill="#0b5394" />
-          </marker>
-        </defs>
         {edges.map((e) => {
           const a = pos(e.from);
           const b = pos(e.to);
-          return <line x1={a.x + 210} y1={a.y + 12} x2={b.x} y2={b.y + 12} marker-end="url(#arrow)" />;
+          // The arrowhead is drawn, not a marker: a `url(#…)` reference would resolve against the page's <base>.
+          const [x1, y1, x2, y2] = [a.x + 210, a.y + 12, b.x, b.y + 12];
+          const len = Math.hypot(x2 - x1, y2 - y1) || 1;
+          const [ux, uy] = [(x2 - x1) / len, (y2 - y1) / len];
+          const head = `${x2},${y2} ${x2 - 9 * ux - 4 * uy},${y2 - 9 * uy + 4 * ux} ${x2 - 9 * ux + 4 * uy},${y2 - 9 * uy - 4 * ux}`;
+          return (
+            <g>
+              <line x1={x1} y1={y1} x2={x2} y2={y2} />
+              <polygon points={head} fill="#0b5394" />
+            </g>
+          );
         })}
         {[...left, ...right].map((id) => {
           const p = pos(id);

@@ -12,7 +12,7 @@ import { notFound } from '../errors.js';
 import { changeRoutes } from './change-page.js';
 import { CHANGE_JS } from './change-script.js';
 import { LANG_COOKIE, langOf } from './i18n.js';
-import { BASE } from './layout.js';
+import { MOUNT } from './layout.js';
 import { logRoutes } from './log-pages.js';
 import { PackPage, PacksPage } from './pack-pages.js';
 import { CONSOLE_CSS } from './styles.js';
@@ -35,31 +35,32 @@ export function consoleRoutes(ctx: ServerContext, api: ApiFetch): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { catalog } = ctx;
 
-  app.get('/', (c) => c.redirect(BASE, 302));
-  app.get(BASE, (c) => {
+  app.get('/', (c) => c.redirect(MOUNT, 302));
+  app.get(MOUNT, (c) => {
     const lang = langOf(c);
     return c.html(<PacksPage lang={lang} path={c.req.path} packs={catalog.listActive()} versions={(id) => catalog.listVersions(id)} />);
   });
-  app.get(`${BASE}/`, (c) => c.redirect(BASE, 301));
+  app.get(`${MOUNT}/`, (c) => c.redirect(MOUNT, 301));
 
-  app.get(`${BASE}/lang/:lang{zh|en}`, (c) => {
+  app.get(`${MOUNT}/lang/:lang{zh|en}`, (c) => {
     setCookie(c, LANG_COOKIE, c.req.param('lang'), { path: '/', sameSite: 'Lax', maxAge: 365 * 24 * 3600 });
-    const back = c.req.query('back') ?? BASE;
+    const back = c.req.query('back') ?? MOUNT;
     // Only a path of this server, never another site.
-    return c.redirect(/^\/(?!\/)/.test(back) && !back.includes('\\') ? back : BASE, 303);
+    return c.redirect(/^\/(?!\/)/.test(back) && !back.includes('\\') ? back : MOUNT, 303);
   });
 
-  app.get(`${BASE}/assets/console.css`, (c) => c.body(CONSOLE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' }));
-  app.get(`${BASE}/assets/change.js`, (c) => c.body(CHANGE_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
+  app.get(`${MOUNT}/assets/console.css`, (c) => c.body(CONSOLE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' }));
+  app.get(`${MOUNT}/assets/change.js`, (c) => c.body(CHANGE_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
 
-  app.get(`${BASE}/packs/:id`, (c) => {
+  app.get(`${MOUNT}/packs/:id`, (c) => {
     const id = c.req.param('id');
     const active = catalog.active(id);
     if (!active) throw notFound('PACK_NOT_FOUND', `没有规则包 ${id}`, `no pack ${id}`);
     const wanted = c.req.query('version');
     const pack = wanted ? catalog.get(id, wanted) : active;
     if (!pack) throw notFound('VERSION_NOT_FOUND', `没有版本 ${id}@${wanted}`, `no version ${id}@${wanted}`);
-    return c.html(<PackPage lang={langOf(c)} path={c.req.path} pack={pack} active={active} versions={catalog.listVersions(id)} />);
+    const url = new URL(c.req.url);
+    return c.html(<PackPage lang={langOf(c)} path={url.pathname + url.search} pack={pack} active={active} versions={catalog.listVersions(id)} />);
   });
 
   app.route('/', tryRoutes(ctx, api));

@@ -13,7 +13,7 @@ import type { AppEnv, ServerContext } from '../context.js';
 import { notFound, toErrorResponse } from '../errors.js';
 import { DecisionView, ErrorView } from './decision-view.js';
 import { WORDS, langOf, type Lang } from './i18n.js';
-import { BASE, Layout, show } from './layout.js';
+import { BASE, consolePath, MOUNT, Layout, show } from './layout.js';
 import type { ApiFetch } from './routes.js';
 import { controlName, factFields, factsFromForm, localDateTime, offsetIn, type FactField, type FormValues } from './schema-fields.js';
 
@@ -152,7 +152,7 @@ export const TryPage: FC<TryProps> = ({ lang, path, pack, values, defaultAsOf, d
       <p>
         {w.tryIntro} <a href={`${BASE}/packs/${encodeURIComponent(pack.id)}`}>{pack.id}@{pack.version}</a>
       </p>
-      <form class="facts" method="post" action={path}>
+      <form class="facts" method="post" action={consolePath(path).slice(1)}>
         <h2>{w.factSchema}</h2>
         {factFields(d.facts).map((f) => (
           <Field field={f} values={values} lang={lang} />
@@ -245,11 +245,11 @@ export function tryRoutes(ctx: ServerContext, api: ApiFetch): Hono<AppEnv> {
     if (!pack) throw notFound('PACK_NOT_FOUND', `没有规则包 ${packId}`, `no pack ${packId}`);
     return pack;
   };
-  app.get(`${BASE}/packs/:id/try`, (c) => {
+  app.get(`${MOUNT}/packs/:id/try`, (c) => {
     const pack = activePack(c.req.param('id'));
     return c.html(<TryPage lang={langOf(c)} path={c.req.path} pack={pack} defaultAsOf={localDateTime(ctx.clock(), pack.timeZone)} />);
   });
-  app.post(`${BASE}/packs/:id/try`, async (c) => {
+  app.post(`${MOUNT}/packs/:id/try`, async (c) => {
     const pack = activePack(c.req.param('id'));
     const lang = langOf(c);
     const form = (await c.req.parseBody({ all: true })) as FormValues;

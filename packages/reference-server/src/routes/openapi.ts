@@ -7,7 +7,7 @@
  */
 import { Hono } from 'hono';
 import type { Pack } from '@aftersales/core';
-import { getSuite } from '@aftersales/rules';
+import { getSuite } from '@aftersales/rules/suites';
 import type { AppEnv, ServerContext } from '../context.js';
 import { docsRoutes } from '../console/docs-page.js';
 import { baseSchemas, errorResponse, json, ok, pathParam, ref } from './openapi-components.js';
