@@ -129,6 +129,26 @@ describe('quality-severity composed into escalation', () => {
     });
   });
 
+  it('passes the important class through: confirmed and reported as major information, level still open', async () => {
+    const decision = await escalation.evaluate(
+      { kind: 'quality-information', receivedAt: '2026-03-02T08:00:00+08:00', severityFacts: { mediaExposure: 'published', involvesReputation: true } },
+      { asOf },
+    );
+    expect(decision.derived.severity).toEqual({ class: 'important', level: null });
+    expect(decision.outcome.level).toBeNull();
+    expect(decision.fired.map((f) => f.rule)).toEqual(['major-quality-information']);
+  });
+
+  it('does not make media exposure level 1 without major damage to the reputation', async () => {
+    const exposed = { kind: 'quality-information', receivedAt: '2026-03-02T08:00:00+08:00', severityFacts: { mediaExposure: 'published' } };
+    expect((await escalation.evaluate(exposed, { asOf })).fired.map((f) => f.rule)).toEqual(['general-quality-information']);
+    const damaging = { ...exposed, severityFacts: { mediaExposure: 'published', majorReputationDamage: true }, qaConfirmedAt: '2026-03-02T11:00:00+08:00' };
+    const decision = await escalation.evaluate(damaging, { asOf });
+    expect(decision.outcome.level).toBe(1);
+    const support = (decision.outcome.actions as Array<{ id: string; dueAt: string | null }>).find((a) => a.id === 'qa-technical-support');
+    expect(support?.dueAt).toBe('2026-03-02T13:00:00+08:00');
+  });
+
   it('treats severity facts that grade general as general information', async () => {
     const decision = await escalation.evaluate({ kind: 'quality-information', receivedAt: '2026-03-02T08:00:00+08:00', severityFacts: { claimAmountYuan: 9999 } }, { asOf });
     expect(decision.outcome.level).toBeNull();
