@@ -13,7 +13,7 @@ import { describeValue } from './json.js';
 import type { PackLookup, RequiredPack } from './lookup.js';
 import { parsePath, pointerToken } from './path.js';
 import { walkReferences } from './references.js';
-import { factsAjv, plainAjv, toProblems } from './schema.js';
+import { boundArrays, factsAjv, plainAjv, toProblems } from './schema.js';
 import type { ParameterDefinition, Problem, RulePackDocument } from './types.js';
 
 /** The time zone of a pack that names none. */
@@ -43,8 +43,9 @@ function compileOrProblem(ajv: typeof plainAjv, schema: unknown, path: string, p
     // drop the schema from ajv's cache afterwards so that loading many packs does not grow memory.
     const { $id: _ignored, ...rest } = schema as Record<string, unknown>;
     void _ignored;
-    const validate = ajv.compile(rest);
-    ajv.removeSchema(rest);
+    const bounded = boundArrays(rest) as Record<string, unknown>;
+    const validate = ajv.compile(bounded);
+    ajv.removeSchema(bounded);
     return validate;
   } catch (error) {
     problems.push({ path, message: `is not a valid JSON Schema: ${(error as Error).message}`, code: 'INVALID_SCHEMA' });

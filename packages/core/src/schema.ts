@@ -4,6 +4,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
+import { RE2JS } from 're2js';
 import packSchema from '../schema/rule-pack.schema.json';
 import { pointerToken } from './path.js';
 import type { Problem } from './types.js';
@@ -12,8 +13,63 @@ type AddFormats = (ajv: Ajv2020) => Ajv2020;
 const addFormats: AddFormats =
   (addFormatsImport as unknown as { default?: AddFormats }).default ?? (addFormatsImport as unknown as AddFormats);
 
+/**
+ * The regular-expression engine of every schema (`pattern`, `patternProperties`, `propertyNames`): RE2 (re2js),
+ * which matches in time linear in the input, so a pack's `^(a+)+$` cannot make validation backtrack for minutes.
+ * A pattern RE2 cannot express (backreferences, lookaround) fails to compile, so the pack is refused at load.
+ */
+const re2Engine = Object.assign(
+  (pattern: string): { test: (s: string) => boolean; toString: () => string } => {
+    const compiled = RE2JS.compile(pattern);
+    return { test: (s: string) => compiled.test(s), toString: () => `re2:${pattern}` };
+  },
+  { code: 'RE2JS.compile' },
+);
+
+/** The `maxItems` the loader gives an array schema that declares none (validation stays bounded). */
+export const DEFAULT_MAX_ITEMS = 1000;
+
+const SUBSCHEMA = ['items', 'contains', 'additionalProperties', 'propertyNames', 'not', 'if', 'then', 'else', 'unevaluatedItems', 'unevaluatedProperties', 'additionalItems'];
+const SUBSCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
+const SUBSCHEMA_MAPS = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'];
+
+/**
+ * A copy of a schema in which every array has a bound: arrays without `maxItems` get {@link DEFAULT_MAX_ITEMS},
+ * and `uniqueItems` (pairwise comparisons) is checked only once the array is within its `maxItems`, so an
+ * over-long array is refused by `maxItems` without the quadratic check running over it.
+ *
+ * @param schema - a JSON Schema
+ * @returns the bounded copy (the input is not changed)
+ * @example
+ * ```ts
+ * (boundArrays({ type: 'array', uniqueItems: true }) as { maxItems: number }).maxItems // 1000
+ * ```
+ */
+export function boundArrays(schema: unknown): unknown {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return schema;
+  const out: Record<string, unknown> = { ...(schema as Record<string, unknown>) };
+  for (const key of SUBSCHEMA) if (key in out) out[key] = boundArrays(out[key]);
+  for (const key of SUBSCHEMA_LISTS) if (Array.isArray(out[key])) out[key] = (out[key] as unknown[]).map(boundArrays);
+  for (const key of SUBSCHEMA_MAPS) {
+    const map = out[key];
+    if (map !== null && typeof map === 'object' && !Array.isArray(map)) {
+      out[key] = Object.fromEntries(Object.entries(map).map(([k, v]) => [k, boundArrays(v)]));
+    }
+  }
+  const type = out.type;
+  const isArray = type === 'array' || (Array.isArray(type) && type.includes('array')) || 'items' in out || 'prefixItems' in out || 'uniqueItems' in out;
+  if (!isArray) return out;
+  if (typeof out.maxItems !== 'number') out.maxItems = DEFAULT_MAX_ITEMS;
+  if (out.uniqueItems === true) {
+    delete out.uniqueItems;
+    const guard = { if: { maxItems: out.maxItems }, then: { uniqueItems: true } };
+    out.allOf = [...(Array.isArray(out.allOf) ? out.allOf : []), guard];
+  }
+  return out;
+}
+
 function makeAjv(useDefaults: boolean): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults, validateFormats: true });
+  const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults, validateFormats: true, code: { regExp: re2Engine } });
   addFormats(ajv);
   return ajv;
 }

@@ -11,10 +11,11 @@ import { bodyLimit } from 'hono/body-limit';
 import type { PackRegistry } from '@aftersales/core';
 import { PackCatalog, type Logger } from './catalog.js';
 import type { AppEnv, ResolvedConfig, ServerConfig, ServerContext } from './context.js';
-import { HttpError, toErrorResponse } from './errors.js';
+import { HttpError, noRoute, toErrorResponse } from './errors.js';
 import { LogWriter } from './log-writer.js';
 import { requestId } from './middleware/request-id.js';
 import { consoleRoutes } from './console/routes.js';
+import { headSigner } from './signing.js';
 import { auditRoutes } from './routes/audit.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { healthRoutes } from './routes/health.js';
@@ -65,6 +66,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     bodyLimitBytes: deps.config?.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     batchLimit: deps.config?.batchLimit ?? 1000,
     impactDefaultLimit: deps.config?.impactDefaultLimit ?? 100,
+    signer: deps.config?.signingKey ? headSigner(deps.config.signingKey) : undefined,
   };
   const catalog = await PackCatalog.open(deps.packs, deps.storage, clock, log);
   const ctx: ServerContext = {
@@ -79,6 +81,13 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
 
   const app = new Hono<AppEnv>();
   app.use('*', requestId());
+  // A NUL byte anywhere in the URL (path or query) names nothing: refused before any route or database sees it.
+  app.use('*', async (c, next) => {
+    if (/%00/i.test(c.req.url) || c.req.url.includes('\u0000')) {
+      throw new HttpError(400, 'INVALID_URL', { zh: 'URL 中含有 NUL 字节', en: 'the URL contains a NUL byte' });
+    }
+    await next();
+  });
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
@@ -124,10 +133,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   app.route('/', consoleRoutes(ctx, (request) => app.fetch(request)));
 
   app.notFound((c) => {
-    const { status, body } = toErrorResponse(
-      new HttpError(404, 'NOT_FOUND', { zh: `没有此路径：${c.req.method} ${c.req.path}`, en: `no such route: ${c.req.method} ${c.req.path}` }),
-      c.var.requestId ?? '',
-    );
+    const { status, body } = toErrorResponse(noRoute(c.req.method, c.req.path), c.var.requestId ?? '');
     return c.json(body, status as 404);
   });
   app.onError((error, c) => {

@@ -5,12 +5,19 @@
  * active `Pack` object when it starts and finishes on it, so decisions in flight finish on the old version and
  * every decision records exactly the version it used. Activations are serialised so memory and storage agree.
  *
- * A pack that `requires` another binds the required pack when it is loaded (the engine resolves `requires` at load):
- * bundled packs bind the bundled versions, uploaded packs the versions active at upload or at start-up.
+ * Composition (`requires`): a version is bound, when it is stored, to the versions of the packs it requires that
+ * were active then (bundled packs: the bundled ones), and its suite ran against exactly those. The binding is
+ * stored with the version and restored exactly after a restart, whatever is active then. A required pack getting
+ * a new active version does not re-bind its dependants: a dependant stays pinned to the versions it was tested
+ * with until a new version of it is uploaded (tested and bound against the versions active then). Every decision
+ * lists the packs it used (`packs`: id, version and pack hash of the pack and of each pack it requires, directly
+ * or not), and replay rebuilds exactly that composition.
+ *
+ * On load each stored document is hashed again: a document whose hash is not the one stored with it was edited
+ * in storage; it is refused (not served), logged, and `integrityProblems` lists it (`/readyz` then fails).
  */
-import { loadPack, PackRegistry, type Pack } from '@aftersales/core';
-import type { Storage, StoredPackVersion, Activation } from './storage/types.js';
-
+import { hashPack, loadPack, PackRegistry, type Pack } from '@aftersales/core';
+import type { Storage, StoredPackVersion, Activation, UsedPack } from './storage/types.js';
 /** A version as listed by the API. */
 export interface VersionInfo {
   version: string;
@@ -43,7 +50,13 @@ export class PackCatalog {
   private readonly versions = new Map<string, Map<string, Entry>>();
   private readonly byHashIndex = new Map<string, Pack>();
   private readonly activeById = new Map<string, Pack>();
+  /** Each loaded pack's binding (the required versions it was loaded with) and everything it uses. */
+  private readonly bound = new Map<Pack, { binding: UsedPack[]; uses: UsedPack[] }>();
+  /** Compositions rebuilt for replay, by the canonical list of packs a record used. */
+  private readonly compositions = new Map<string, Pack>();
   private activation: Promise<unknown> = Promise.resolve();
+  /** Stored documents that no longer match their stored hash (edited in storage): refused, and `/readyz` fails. */
+  readonly integrityProblems: Array<{ pack: string; version: string; storedHash: string; actualHash: string }> = [];
 
   private constructor(
     private readonly storage: Storage,
@@ -64,7 +77,8 @@ export class PackCatalog {
     const catalog = new PackCatalog(storage, clock);
     const now = clock().toISOString();
     for (const pack of bundled.list()) {
-      catalog.remember(pack, 'bundled', now);
+      const binding = bindingOf(pack, bundled);
+      catalog.remember(pack, 'bundled', now, binding);
       catalog.activeById.set(pack.id, pack);
       const result = await storage.putPackVersion({
         pack: pack.id,
@@ -73,6 +87,7 @@ export class PackCatalog {
         document: pack.document,
         origin: 'bundled',
         createdAt: now,
+        bindings: binding,
       });
       if (result === 'conflict') {
         log({
@@ -84,31 +99,143 @@ export class PackCatalog {
       }
     }
     const stored = await storage.listPackVersions();
-    // Packs that require others load after them; a few passes settle any order.
-    let pending = stored.filter((v) => !catalog.get(v.pack, v.version) || catalog.get(v.pack, v.version)?.packHash !== v.packHash);
-    for (let pass = 0; pass < 5 && pending.length > 0; pass++) {
+    const active = await storage.getActiveVersions();
+    let pending: StoredPackVersion[] = [];
+    for (const v of stored) {
+      let actual: string;
+      try {
+        actual = hashPack(v.document as never);
+      } catch {
+        actual = 'unreadable';
+      }
+      if (actual !== v.packHash) {
+        catalog.integrityProblems.push({ pack: v.pack, version: v.version, storedHash: v.packHash, actualHash: actual });
+        log({
+          level: 'error',
+          msg: `stored pack ${v.pack}@${v.version} does not match its stored hash (edited in storage): refused`,
+          pack: v.pack,
+          version: v.version,
+          storedHash: v.packHash,
+          actualHash: actual,
+        });
+        continue;
+      }
+      if (catalog.byHashIndex.has(v.packHash)) continue;
+      pending.push(v);
+    }
+    // Versions load after the versions they are bound to; a pass per level of `requires` settles any order.
+    for (let pass = 0; pass < 8 && pending.length > 0; pass++) {
       const failed: StoredPackVersion[] = [];
       for (const v of pending) {
+        const registry = v.bindings ? catalog.registryOf(v.bindings) : catalog.legacyRegistry(active);
+        if (!registry) {
+          failed.push(v);
+          continue;
+        }
         try {
-          const pack = loadPack(v.document, { registry: catalog.registry() });
-          if (catalog.get(v.pack, v.version)) catalog.byHashIndex.set(pack.packHash, pack);
-          else catalog.remember(pack, v.origin, v.createdAt);
+          const pack = loadPack(v.document, { registry });
+          const binding = bindingOf(pack, registry);
+          if (catalog.get(v.pack, v.version)) {
+            catalog.byHashIndex.set(pack.packHash, pack);
+            catalog.bind(pack, binding);
+          } else catalog.remember(pack, v.origin, v.createdAt, binding);
         } catch {
           failed.push(v);
         }
       }
+      if (failed.length === pending.length) break;
       pending = failed;
     }
     for (const v of pending) {
       log({ level: 'warn', msg: `stored pack ${v.pack}@${v.version} no longer loads; it is not available`, pack: v.pack, version: v.version });
     }
-    const active = await storage.getActiveVersions();
     for (const [id, version] of Object.entries(active)) {
       const pack = catalog.get(id, version);
       if (pack) catalog.activeById.set(id, pack);
       else log({ level: 'warn', msg: `active version ${id}@${version} is not available; keeping the bundled one`, pack: id, version });
     }
     return catalog;
+  }
+
+  /** A registry of exactly the given versions, or undefined while one of them is not loaded yet. */
+  private registryOf(bindings: UsedPack[]): PackRegistry | undefined {
+    const registry = new PackRegistry();
+    for (const b of bindings) {
+      const pack = this.byHashIndex.get(b.packHash);
+      if (!pack || pack.id !== b.pack) return undefined;
+      registry.add(pack);
+    }
+    return registry;
+  }
+
+  /** Rows stored before bindings were kept: bind to the versions stored as active (or the bundled ones). */
+  private legacyRegistry(active: Record<string, string>): PackRegistry {
+    const registry = new PackRegistry();
+    for (const [id, bundled] of this.activeById) registry.add(this.get(id, active[id] ?? '') ?? bundled);
+    return registry;
+  }
+
+  /**
+   * The packs a decision on this pack uses: the pack itself, then each pack it requires (directly or not), as
+   * `{ pack, version, packHash }`.
+   *
+   * @example
+   * ```ts
+   * catalog.uses(catalog.active('escalation')!)
+   * ```
+   */
+  uses(pack: Pack): UsedPack[] {
+    return this.bound.get(pack)?.uses ?? [{ pack: pack.id, version: pack.version, packHash: pack.packHash }];
+  }
+
+  /**
+   * The pack a logged decision was made with: the known version with that hash when it uses exactly the listed
+   * packs, otherwise that composition rebuilt from the listed versions (each must be known).
+   *
+   * @param packHash - the record's pack hash
+   * @param used - the record's `packs` list, when it has one
+   * @returns the pack, or undefined when a version it used is not available here
+   */
+  forRecord(packHash: string, used: UsedPack[] | undefined): Pack | undefined {
+    const pack = this.byHashIndex.get(packHash);
+    if (!pack || !used || sameUses(this.uses(pack), used)) return pack;
+    const key = JSON.stringify(used);
+    const cached = this.compositions.get(key);
+    if (cached) return cached;
+    // Rebuild bottom-up: a pack once every pack it requires is rebuilt; stop when a pass makes no progress.
+    const byHash = new Map<string, Pack>();
+    let remaining = [...used];
+    while (remaining.length > 0) {
+      const next: UsedPack[] = [];
+      for (const u of remaining) {
+        const known = this.byHashIndex.get(u.packHash);
+        if (!known) return undefined;
+        const requires = (known.document.requires ?? []).map((r) => r.pack);
+        const deps = requires.map((id) => [...byHash.values()].find((p) => p.id === id));
+        if (deps.some((d) => d === undefined)) {
+          next.push(u);
+          continue;
+        }
+        if (requires.length === 0) {
+          byHash.set(u.packHash, known);
+          continue;
+        }
+        const registry = new PackRegistry();
+        for (const dep of deps) registry.add(dep as Pack);
+        try {
+          const rebuilt = loadPack(known.document, { registry });
+          this.bind(rebuilt, bindingOf(rebuilt, registry));
+          byHash.set(u.packHash, rebuilt);
+        } catch {
+          return undefined;
+        }
+      }
+      if (next.length === remaining.length) return undefined;
+      remaining = next;
+    }
+    const rebuilt = byHash.get(packHash);
+    if (rebuilt) this.compositions.set(key, rebuilt);
+    return rebuilt;
   }
 
   /** The active version of a pack. */
@@ -161,7 +288,8 @@ export class PackCatalog {
    * @returns `created`, `exists` (same document already stored) or `conflict` (same version, other document)
    * @throws StorageUnavailableError
    */
-  async addDraft(pack: Pack, suite: unknown): Promise<'created' | 'exists' | 'conflict'> {
+  async addDraft(pack: Pack, suite: unknown, registry: PackRegistry = this.registry()): Promise<'created' | 'exists' | 'conflict'> {
+    const binding = bindingOf(pack, registry);
     const known = this.get(pack.id, pack.version);
     if (known) return known.packHash === pack.packHash ? 'exists' : 'conflict';
     const createdAt = this.clock().toISOString();
@@ -173,8 +301,9 @@ export class PackCatalog {
       origin: 'uploaded',
       createdAt,
       suite,
+      bindings: binding,
     });
-    if (result !== 'conflict' && !this.get(pack.id, pack.version)) this.remember(pack, 'uploaded', createdAt);
+    if (result !== 'conflict' && !this.get(pack.id, pack.version)) this.remember(pack, 'uploaded', createdAt, binding);
     return result;
   }
 
@@ -198,10 +327,32 @@ export class PackCatalog {
     return run;
   }
 
-  private remember(pack: Pack, origin: 'bundled' | 'uploaded', createdAt: string): void {
+  private remember(pack: Pack, origin: 'bundled' | 'uploaded', createdAt: string, binding: UsedPack[]): void {
     let versions = this.versions.get(pack.id);
     if (!versions) this.versions.set(pack.id, (versions = new Map()));
     versions.set(pack.version, { pack, origin, createdAt });
     this.byHashIndex.set(pack.packHash, pack);
+    this.bind(pack, binding);
   }
+
+  private bind(pack: Pack, binding: UsedPack[]): void {
+    const uses: UsedPack[] = [{ pack: pack.id, version: pack.version, packHash: pack.packHash }];
+    for (const b of binding) {
+      const dep = this.byHashIndex.get(b.packHash);
+      for (const u of dep ? this.uses(dep) : [b]) if (!uses.some((x) => x.packHash === u.packHash)) uses.push(u);
+    }
+    this.bound.set(pack, { binding, uses });
+  }
+}
+
+/** The versions of its required packs a pack was loaded against (the registry it was loaded with). */
+function bindingOf(pack: Pack, registry: PackRegistry): UsedPack[] {
+  return (pack.document.requires ?? []).flatMap((r) => {
+    const dep = registry.get(r.pack);
+    return dep ? [{ pack: dep.id, version: dep.version, packHash: dep.packHash }] : [];
+  });
+}
+
+function sameUses(a: UsedPack[], b: UsedPack[]): boolean {
+  return a.length === b.length && a.every((u, i) => u.packHash === b[i]?.packHash);
 }

@@ -6,6 +6,7 @@
  * first record and reports the first one that does not match.
  */
 import { createHash } from 'node:crypto';
+import { storedColumnTexts } from './storage/rows.js';
 import type { DecisionRecord, NewDecisionRecord, Storage } from './storage/types.js';
 
 /** The `prevHash` of the first record. */
@@ -168,6 +169,22 @@ export function linkRecords(
   });
 }
 
+/** Why verification stopped at a record. */
+export type BrokenReason =
+  | 'hash-mismatch'
+  | 'prev-hash-mismatch'
+  | 'sequence-gap'
+  | 'unreadable'
+  | 'not-canonical'
+  | 'truncated'
+  | 'head-mismatch';
+
+/** A chain head an auditor recorded earlier (`GET /v1/audit/head`), checked against the log as it is now. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
 /** The result of walking the chain. */
 export type VerifyResult =
   | { ok: true; records: number; head: string }
@@ -178,7 +195,7 @@ export type VerifyResult =
       firstBroken: {
         seq: number;
         decisionId: string;
-        reason: 'hash-mismatch' | 'prev-hash-mismatch' | 'sequence-gap' | 'unreadable';
+        reason: BrokenReason;
         message: { zh: string; en: string };
         expected?: string;
         found?: string;
@@ -186,25 +203,50 @@ export type VerifyResult =
     };
 
 /**
- * Walks the whole log in pages and checks each record's sequence, link and hash.
+ * Walks the whole log in pages and checks each record's sequence, link and hash, that each stored JSON column is
+ * its own canonical text (another spacing or a duplicate key breaks it even when the parsed value hashes the
+ * same), and, when heads are given, that the log still reaches each of them with the same hash (a log cut below
+ * a recorded head, or rewritten under it, is reported).
  *
  * @param storage - the log to check
- * @param pageSize - records read per query (default 1000)
+ * @param options - `pageSize` (default 1000); `heads`: recorded heads the log must still hold
  * @returns `{ ok: true, records, head }` or the first broken record
  * @throws StorageUnavailableError when the database cannot be read
  * @example
  * ```ts
- * const result = await verifyChain(storage);
+ * const result = await verifyChain(storage, { heads: [{ seq: 42, hash: 'sha256:…' }] });
  * if (!result.ok) console.error(result.firstBroken);
  * ```
  */
-export async function verifyChain(storage: Storage, pageSize = 1000): Promise<VerifyResult> {
+export async function verifyChain(storage: Storage, options: { pageSize?: number; heads?: ChainHead[] } | number = {}): Promise<VerifyResult> {
+  const { pageSize = 1000, heads = [] } = typeof options === 'number' ? { pageSize: options } : options;
+  const wanted = new Map(heads.map((h) => [h.seq, h.hash]));
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let checked = 0;
   for (;;) {
     const page = await storage.scanChain(expectedSeq - 1, pageSize);
-    if (page.length === 0) return { ok: true, records: checked, head: prevHash };
+    if (page.length === 0) {
+      const beyond = heads.filter((h) => h.seq > checked).sort((a, b) => a.seq - b.seq)[0];
+      if (beyond) {
+        return {
+          ok: false,
+          records: checked,
+          firstBroken: {
+            seq: beyond.seq,
+            decisionId: '',
+            reason: 'truncated',
+            message: {
+              zh: `日志只有 ${checked} 条记录，短于已记录的链头（序号 ${beyond.seq}）：末尾的记录已被删除`,
+              en: `the log holds ${checked} records, fewer than a recorded head (seq ${beyond.seq}): records at its end were removed`,
+            },
+            expected: `${beyond.seq}:${beyond.hash}`,
+            found: `${checked}:${prevHash}`,
+          },
+        };
+      }
+      return { ok: true, records: checked, head: prevHash };
+    }
     for (const record of page) {
       if (record.seq !== expectedSeq) {
         return broken(checked, record, 'sequence-gap', {
@@ -219,8 +261,10 @@ export async function verifyChain(storage: Storage, pageSize = 1000): Promise<Ve
         }, prevHash, record.prevHash);
       }
       let actual: string;
+      let columns: RecordColumns;
       try {
-        actual = computeRecordHash(record.seq, record.prevHash, record);
+        columns = recordColumns(record);
+        actual = computeRecordHash(record.seq, record.prevHash, record, columns);
       } catch {
         return broken(checked, record, 'unreadable', { zh: '记录无法读取', en: 'the record cannot be read' });
       }
@@ -229,6 +273,25 @@ export async function verifyChain(storage: Storage, pageSize = 1000): Promise<Ve
           zh: '记录内容与其哈希不一致：记录已被修改',
           en: 'the record does not match its hash: it was modified',
         }, record.hash, actual);
+      }
+      const texts = storedColumnTexts(record);
+      if (texts) {
+        const canonical = [columns.parametersJson, columns.factsJson, columns.outcomeJson, columns.decisionJson];
+        const names = ['parameters', 'facts', 'outcome', 'decision'];
+        const at = texts.findIndex((t, i) => t !== canonical[i]);
+        if (at >= 0) {
+          return broken(checked, record, 'not-canonical', {
+            zh: `记录的 ${names[at]} 字段不是其规范 JSON 文本：存储的文本已被改写`,
+            en: `the record's ${names[at]} column is not its own canonical JSON text: the stored text was rewritten`,
+          }, canonical[at]?.slice(0, 200), texts[at]?.slice(0, 200));
+        }
+      }
+      const recordedHead = wanted.get(record.seq);
+      if (recordedHead !== undefined && recordedHead !== record.hash) {
+        return broken(checked, record, 'head-mismatch', {
+          zh: '此序号的记录与已记录的链头哈希不同：该位置以下的日志已被改写',
+          en: 'the record at this seq differs from a recorded head: the log up to here was rewritten',
+        }, recordedHead, record.hash);
       }
       prevHash = record.hash;
       expectedSeq += 1;
@@ -240,7 +303,7 @@ export async function verifyChain(storage: Storage, pageSize = 1000): Promise<Ve
 function broken(
   records: number,
   record: DecisionRecord,
-  reason: 'hash-mismatch' | 'prev-hash-mismatch' | 'sequence-gap' | 'unreadable',
+  reason: BrokenReason,
   message: { zh: string; en: string },
   expected?: string,
   found?: string,

@@ -8,6 +8,8 @@ import type { PackCatalog, Logger } from './catalog.js';
 import type { LogWriter } from './log-writer.js';
 import type { Storage } from './storage/types.js';
 import { HttpError } from './errors.js';
+import type { HeadSigner } from './signing.js';
+import { checkJsonValue } from './strict.js';
 
 /** Settings of a server instance; every field has a default. */
 export interface ServerConfig {
@@ -21,6 +23,8 @@ export interface ServerConfig {
   batchLimit?: number;
   /** Logged decisions an impact preview replays when the request does not say (default 100; at most 10,000). */
   impactDefaultLimit?: number;
+  /** Ed25519 key signing the audit head (`AFTERSALES_SIGNING_KEY`: PEM, or a 32-byte seed as hex or base64). */
+  signingKey?: string;
 }
 
 /** The resolved configuration. */
@@ -30,6 +34,7 @@ export interface ResolvedConfig {
   bodyLimitBytes: number;
   batchLimit: number;
   impactDefaultLimit: number;
+  signer: HeadSigner | undefined;
 }
 
 /** Shared by every route. */
@@ -49,10 +54,11 @@ export interface AppEnv {
 }
 
 /**
- * Reads the request body as JSON.
+ * Reads the request body as JSON: well-formed, no deeper than 128 levels, every number finite.
  *
  * @returns the parsed value
- * @throws HttpError 400 `MALFORMED_JSON` when the body is empty or not JSON
+ * @throws HttpError 400 `MALFORMED_JSON` when the body is empty or not JSON; 422 `INVALID_REQUEST` when it nests
+ * too deep or holds a number out of range (`1e400`)
  * @example
  * ```ts
  * const body = await readJson(c);
@@ -60,15 +66,21 @@ export interface AppEnv {
  */
 export async function readJson(c: Context<AppEnv>): Promise<unknown> {
   const text = await c.req.text();
+  let value: unknown;
   try {
     if (text.trim() === '') throw new SyntaxError('empty body');
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new HttpError(400, 'MALFORMED_JSON', {
       zh: `请求体不是有效的 JSON：${(error as Error).message}`,
       en: `the request body is not valid JSON: ${(error as Error).message}`,
     });
   }
+  const problem = checkJsonValue(value);
+  if (problem) {
+    throw new HttpError(422, 'INVALID_REQUEST', { zh: '请求体含有超出范围的数值或嵌套过深', en: 'the request body holds a number out of range or nests too deep' }, [problem]);
+  }
+  return value;
 }
 
 /**

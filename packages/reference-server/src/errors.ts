@@ -113,3 +113,15 @@ export function toErrorResponse(
 export function notFound(code: string, zh: string, en: string): HttpError {
   return new HttpError(404, code, { zh, en });
 }
+
+/**
+ * The 404 of a path no route serves.
+ *
+ * @example
+ * ```ts
+ * throw noRoute('POST', '/v1/packs/x/decisions.json');
+ * ```
+ */
+export function noRoute(method: string, path: string): HttpError {
+  return new HttpError(404, 'NOT_FOUND', { zh: `没有此路径：${method} ${path}`, en: `no such route: ${method} ${path}` });
+}

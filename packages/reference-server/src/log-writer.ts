@@ -27,6 +27,8 @@ export class LogWriter {
   private queue: Waiting[] = [];
   private scheduled = false;
   private flushing: Promise<void> = Promise.resolve();
+  /** The highest record this writer saw committed: the log may not end below it while the process lives. */
+  acknowledged: { seq: number; hash: string } | undefined;
 
   /**
    * @param storage - where records go
@@ -81,6 +83,8 @@ export class LogWriter {
       }
       const send = this.storage.appendDecisions(group.flatMap((w) => w.records)).then(
         (stored) => {
+          const last = stored[stored.length - 1];
+          if (last && (!this.acknowledged || last.seq > this.acknowledged.seq)) this.acknowledged = { seq: last.seq, hash: last.hash };
           let offset = 0;
           for (const w of group) {
             w.resolve(stored.slice(offset, offset + w.records.length));

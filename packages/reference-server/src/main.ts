@@ -8,7 +8,7 @@
  *
  * Environment: `PORT`, `HOST`, `DATABASE_URL`, `AFTERSALES_DB_FILE` (SQLite file, default `./data/aftersales.db`),
  * `AFTERSALES_ADMIN_TOKEN` (admin routes off without it), `AFTERSALES_MASK_FIELDS` (comma list of fact paths),
- * `AFTERSALES_BODY_LIMIT` (bytes, default 1 MiB).
+ * `AFTERSALES_BODY_LIMIT` (bytes, default 1 MiB), `AFTERSALES_SIGNING_KEY` (Ed25519 key signing `GET /v1/audit/head`).
  */
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
       adminToken: process.env.AFTERSALES_ADMIN_TOKEN || undefined,
       maskFields: parseMaskFields(process.env.AFTERSALES_MASK_FIELDS),
       bodyLimitBytes: intFromEnv('AFTERSALES_BODY_LIMIT', 1024 * 1024),
+      ...(process.env.AFTERSALES_SIGNING_KEY ? { signingKey: process.env.AFTERSALES_SIGNING_KEY } : {}),
     },
   });
 

@@ -56,18 +56,51 @@ function maskAt(value: unknown, segments: string[]): unknown {
   return obj;
 }
 
+/** The scalar values (strings, finite numbers) found at the masked paths of the facts. */
+function maskedValues(facts: unknown, paths: string[]): Set<string | number> {
+  const out = new Set<string | number>();
+  const collect = (value: unknown): void => {
+    const stack = [value];
+    while (stack.length > 0) {
+      const v = stack.pop();
+      if (typeof v === 'string' && v !== '' && v !== MASKED) out.add(v);
+      else if (typeof v === 'number' && Number.isFinite(v)) out.add(v);
+      else if (v !== null && typeof v === 'object') stack.push(...Object.values(v as Record<string, unknown>));
+    }
+  };
+  const visit = (value: unknown, segments: string[]): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item, segments);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const [head, ...rest] = segments;
+    if (head === undefined || !Object.prototype.hasOwnProperty.call(value, head)) return;
+    const child = (value as Record<string, unknown>)[head];
+    if (rest.length === 0) collect(child);
+    else visit(child, rest);
+  };
+  for (const path of paths) visit(facts, path.split('.'));
+  return out;
+}
+
 /**
- * Returns a copy of a decision whose explanation no longer quotes the values of masked fact paths.
+ * Returns a copy of a decision with nothing left of a masked fact: the explanation's fact values for masked paths,
+ * and every value equal to a masked fact's value wherever it went — the outcome, fired rules' params, derived
+ * values, the values conditions compared against — plus its text inside messages. The replacement is by value
+ * (a value that merely equals a masked one is masked too): over-masking is preferred to a leak.
  *
  * @param decision - as returned by the engine
  * @param paths - dotted fact paths
+ * @param facts - the facts as received (unmasked), where the masked values are read; without them only the
+ * explanation's fact values of masked paths are masked
  * @returns masked copy (the same object when nothing is listed)
  * @example
  * ```ts
- * const stored = maskDecision(decision, ['vin']);
+ * const stored = maskDecision(decision, ['vin'], facts);
  * ```
  */
-export function maskDecision(decision: Decision, paths: string[]): Decision {
+export function maskDecision(decision: Decision, paths: string[], facts?: unknown): Decision {
   if (paths.length === 0) return decision;
   const masked = new Set(paths);
   const covers = (fact: string, path?: string): boolean => {
@@ -75,13 +108,35 @@ export function maskDecision(decision: Decision, paths: string[]): Decision {
     for (const p of masked) if (full === p || full.startsWith(`${p}.`) || p.startsWith(`${full}.`)) return true;
     return false;
   };
+  const values = facts === undefined ? new Set<string | number>() : maskedValues(facts, paths);
+  const texts = [...values].filter((v): v is string => typeof v === 'string' && v.length >= 3).sort((a, b) => b.length - a.length);
+  const scrub = (value: unknown): unknown => {
+    if (values.size === 0) return value;
+    if (typeof value === 'string' || typeof value === 'number') return values.has(value) ? MASKED : value;
+    if (Array.isArray(value)) return value.map(scrub);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, scrub(v)]));
+    }
+    return value;
+  };
+  const scrubText = (text: string): string => {
+    let out = text;
+    for (const t of texts) out = out.split(t).join(MASKED);
+    return out;
+  };
   return {
     ...decision,
-    explanation: decision.explanation.map((rule) => ({
+    outcome: scrub(decision.outcome) as Decision['outcome'],
+    fired: (decision.fired ?? []).map((f) => ({ ...f, event: { ...f.event, params: scrub(f.event.params) as Record<string, unknown> } })),
+    derived: scrub(decision.derived) as Record<string, unknown>,
+    explanation: (decision.explanation ?? []).map((rule) => ({
       ...rule,
-      conditions: rule.conditions.map((c) =>
-        c.factValue !== undefined && covers(c.fact, c.path) ? { ...c, factValue: MASKED } : c,
-      ),
+      conditions: rule.conditions.map((c) => {
+        const out = { ...c, value: scrub(c.value) };
+        if (c.factValue !== undefined) out.factValue = covers(c.fact, c.path) ? MASKED : scrub(c.factValue);
+        return out;
+      }),
     })),
+    ...(decision.messages ? { messages: { ...decision.messages, zh: scrubText(decision.messages.zh), en: scrubText(decision.messages.en) } } : {}),
   };
 }

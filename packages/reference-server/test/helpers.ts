@@ -27,6 +27,11 @@ export function qualitySeverity(): { doc: RulePackDocument; suite: TestSuite } {
   };
 }
 
+/** Any bundled pack's document, read from the rules package's data. */
+export function bundledDoc(id: string): RulePackDocument {
+  return JSON.parse(readFileSync(join(packsDir, id, 'pack.json'), 'utf8')) as RulePackDocument;
+}
+
 /** A small pack with personal fields (VIN, customer name and phone): mileage within a limit is covered. */
 export const WARRANTY_DOC = {
   id: 'mini-warranty',
@@ -104,6 +109,8 @@ export interface Backend {
   reopen(): Promise<Storage>;
   /** Edits a stored record's outcome behind the server's back (dropping the append-only guard first). */
   tamper(seq: number, outcomeJson: string): Promise<void>;
+  /** Runs SQL on the database behind the server's back (unqualified table names; `?` placeholders). */
+  sql(statement: string, args?: unknown[]): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -131,6 +138,15 @@ export function sqliteBackend(): Backend {
       db.exec('DROP TRIGGER IF EXISTS decisions_no_update');
       db.prepare('UPDATE decisions SET outcome_json = ? WHERE seq = ?').run(outcomeJson, seq);
       db.close();
+    },
+    async sql(statement, args = []) {
+      const Database = (await import('better-sqlite3')).default;
+      const db = new Database(file);
+      try {
+        db.prepare(statement).run(...(args as never[]));
+      } finally {
+        db.close();
+      }
     },
     async cleanup() {
       if (dir) rmSync(dir, { recursive: true, force: true });
@@ -176,6 +192,17 @@ export function postgresBackend(url = TEST_DATABASE_URL): Backend {
       await client.query(`DROP TRIGGER IF EXISTS decisions_no_change ON "${schema}".decisions`);
       await client.query(`UPDATE "${schema}".decisions SET outcome_json = $1 WHERE seq = $2`, [outcomeJson, seq]);
       await client.end();
+    },
+    async sql(statement, args = []) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`SET search_path TO "${schema}"`);
+        let n = 0;
+        await client.query(statement.replace(/\?/g, () => `$${++n}`), args);
+      } finally {
+        await client.end();
+      }
     },
     async cleanup() {
       const client = new pg.Client({ connectionString: url });

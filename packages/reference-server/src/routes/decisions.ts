@@ -9,10 +9,11 @@ import { Hono } from 'hono';
 import { canonicalJson, type Decision, type Pack, type Problem } from '@aftersales/core';
 import { isObject, readJson, type AppEnv, type ServerContext } from '../context.js';
 import { jsonDiff } from '../diff.js';
-import { HttpError, notFound, toErrorResponse } from '../errors.js';
+import { HttpError, notFound, noRoute, toErrorResponse } from '../errors.js';
 import { maskDecision, maskFacts } from '../masking.js';
 import { withRecordJson } from '../storage/record-json.js';
-import type { DecisionRecord, NewDecisionRecord } from '../storage/types.js';
+import type { DecisionRecord, NewDecisionRecord, UsedPack } from '../storage/types.js';
+import { isRfc3339Date, isRfc3339DateTime, plainInteger } from '../strict.js';
 
 /** A decision request: facts, an optional `asOf` and optional parameter overrides. */
 export interface DecisionRequest {
@@ -42,6 +43,9 @@ export function parseDecisionRequest(body: unknown, at = ''): { request: Decisio
   }
   if (!('facts' in body)) problems.push({ path: at || '', message: "must have required property 'facts'", code: 'schema.required' });
   if ('asOf' in body && typeof body.asOf !== 'string') problems.push({ path: `${at}/asOf`, message: 'must be a string (ISO 8601 date-time)', code: 'schema.type' });
+  else if (typeof body.asOf === 'string' && !isRfc3339DateTime(body.asOf)) {
+    problems.push({ path: `${at}/asOf`, message: 'must be an RFC 3339 date-time with an offset that exists on the calendar', code: 'schema.format', expected: 'date-time', found: body.asOf });
+  }
   if ('parameters' in body && !isObject(body.parameters)) problems.push({ path: `${at}/parameters`, message: 'must be an object', code: 'schema.type' });
   if (problems.length > 0) return { problems };
   const request: DecisionRequest = { facts: body.facts };
@@ -102,7 +106,7 @@ function decodeCursor(cursor: string): number {
 function parseInstant(name: string, value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
   const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) {
+  if (!(isRfc3339Date(value) || isRfc3339DateTime(value)) || Number.isNaN(ms)) {
     throw new HttpError(400, 'INVALID_QUERY', { zh: `查询参数 ${name} 不是有效的时间`, en: `query parameter ${name} is not a valid date-time` }, [
       { path: `/${name}`, message: 'must be an ISO 8601 date or date-time', code: 'schema.format', found: value },
     ]);
@@ -127,6 +131,9 @@ function decide(
     asOf,
     ...(request.parameters ? { parameters: request.parameters } : {}),
   });
+  // Every pack the decision used (the pack and each it requires): replay rebuilds exactly this composition.
+  (decision as Decision & { packs: UsedPack[] }).packs = ctx.catalog.uses(pack);
+  const masked = maskDecision(decision, ctx.config.maskFields, request.facts);
   const head = {
     decisionId: ctx.newId(),
     recordedAt: ctx.clock().toISOString(),
@@ -136,9 +143,8 @@ function decide(
     asOf: decision.asOf,
     parameters: decision.parameters,
     facts: maskFacts(request.facts, ctx.config.maskFields),
-    outcome: decision.outcome,
+    outcome: masked.outcome,
   };
-  const masked = maskDecision(decision, ctx.config.maskFields);
   const record: NewDecisionRecord = { ...head, decision: masked };
   // Serialise the decision once: the response reuses this text and, when nothing is masked, so does the record
   // posted to the log writer (`decision` is the record's last key).
@@ -166,6 +172,9 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
   };
 
   app.post('/v1/packs/:id/decisions:batch', async (c) => {
+    // Hono reads `decisions:batch` as `decisions` and a parameter: anything else after `decisions` is no route.
+    const last = c.req.path.slice(c.req.path.lastIndexOf('/') + 1);
+    if (last !== 'decisions:batch' && last.toLowerCase() !== 'decisions%3abatch') throw noRoute(c.req.method, c.req.path);
     // Take the active version once: every item of the batch uses the same version.
     const pack = activePack(c.req.param('id'));
     const body = await readJson(c);
@@ -227,8 +236,8 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
     const q = c.req.query();
     let limit = 50;
     if (q.limit !== undefined) {
-      limit = Number(q.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      limit = plainInteger(q.limit) ?? 0;
+      if (limit < 1 || limit > 1000) {
         throw new HttpError(400, 'INVALID_QUERY', { zh: 'limit 须为 1 到 1000 的整数', en: 'limit must be an integer from 1 to 1000' }, [
           { path: '/limit', message: 'must be an integer from 1 to 1000', code: 'schema.range', found: q.limit },
         ]);
@@ -252,7 +261,8 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
   app.post('/v1/decisions/:decisionId/replay', async (c) => {
     const record = await ctx.storage.getDecision(c.req.param('decisionId'));
     if (!record) throw notFound('DECISION_NOT_FOUND', `没有决定 ${c.req.param('decisionId')}`, `no decision ${c.req.param('decisionId')}`);
-    const pack = ctx.catalog.byHash(record.packHash);
+    const used = (record.decision as { packs?: UsedPack[] }).packs;
+    const pack = ctx.catalog.forRecord(record.packHash, Array.isArray(used) ? used : undefined);
     if (!pack) {
       throw new HttpError(409, 'VERSION_UNAVAILABLE', {
         zh: `记录所用的规则包版本 ${record.pack}@${record.version}（${record.packHash}）在本服务器上不可用`,
@@ -268,6 +278,7 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
       if (status >= 500) throw error;
       return c.json({ ...base, identical: false, differences: [], error: body.error });
     }
+    if (Array.isArray(used)) (replayed as Decision & { packs: UsedPack[] }).packs = ctx.catalog.uses(pack);
     const masked = maskDecision(replayed, ctx.config.maskFields);
     // Compare through canonical JSON so that the stored (round-tripped) and the fresh decision compare as JSON.
     const recordedJson = JSON.parse(canonicalJson(record.decision)) as unknown;

@@ -1,11 +1,13 @@
 /**
  * Liveness and readiness: `GET /healthz` answers while the process runs; `GET /readyz` answers `200` only when
- * storage answers a query, `503` otherwise, so a load balancer stops sending decisions that could not be stored.
+ * storage answers a query and holds the server's schema at its latest migration, and every stored pack document
+ * matched its hash at start-up; `503` otherwise, so a load balancer stops sending decisions that could not be stored.
  * `GET /v1/ping` is a constant answer that touches nothing (no storage, no pack): the floor the benchmark
  * compares the decisions endpoint with (same app, same middleware).
  */
 import { Hono } from 'hono';
 import type { AppEnv, ServerContext } from '../context.js';
+import { HttpError } from '../errors.js';
 
 /**
  * The health routes.
@@ -21,6 +23,13 @@ export function healthRoutes(ctx: ServerContext): Hono<AppEnv> {
   app.get('/v1/ping', (c) => c.json({ pong: true }));
   app.get('/readyz', async (c) => {
     await ctx.storage.ping();
+    const integrity = ctx.catalog.integrityProblems;
+    if (integrity.length > 0) {
+      throw new HttpError(503, 'PACK_INTEGRITY', {
+        zh: `存储中的规则包文档与其哈希不一致（${integrity.map((p) => `${p.pack}@${p.version}`).join(', ')}）：已拒绝加载`,
+        en: `stored pack documents do not match their hashes (${integrity.map((p) => `${p.pack}@${p.version}`).join(', ')}): refused`,
+      });
+    }
     return c.json({ status: 'ready', storage: ctx.storage.kind, packs: ctx.catalog.listActive().length });
   });
   return app;

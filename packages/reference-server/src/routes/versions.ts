@@ -24,6 +24,61 @@ function unprocessable(problems: Problem[]): HttpError {
   );
 }
 
+/** Most cases one uploaded suite may hold. */
+const MAX_SUITE_CASES = 10_000;
+
+/**
+ * Checks the shape of an uploaded test suite before it is run: `{ pack?, asOf?, cases: [{ name, facts, asOf?,
+ * parameters?, expect: { outcome?, fired?, error? } }] }`, every problem at its JSON pointer.
+ */
+function suiteProblems(suite: unknown, id: string): Problem[] {
+  const at = '/suite';
+  if (!isObject(suite)) return [{ path: at, message: 'must be a test suite with at least one case ({ pack, cases: [...] })', code: 'SUITE_REQUIRED' }];
+  const problems: Problem[] = [];
+  for (const key of Object.keys(suite)) {
+    if (!['pack', 'asOf', 'cases'].includes(key)) problems.push({ path: `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: 'is not allowed', code: 'schema.additionalProperties' });
+  }
+  if (suite.pack !== undefined && suite.pack !== id) problems.push({ path: `${at}/pack`, message: `must equal the pack id (${id})`, code: 'ID_MISMATCH', expected: id, found: suite.pack });
+  if (suite.asOf !== undefined && typeof suite.asOf !== 'string') problems.push({ path: `${at}/asOf`, message: 'must be a string', code: 'schema.type', expected: 'string' });
+  const cases = suite.cases;
+  if (!Array.isArray(cases) || cases.length === 0) {
+    problems.push({ path: `${at}/cases`, message: 'must be an array with at least one case', code: 'SUITE_REQUIRED' });
+    return problems;
+  }
+  if (cases.length > MAX_SUITE_CASES) {
+    problems.push({ path: `${at}/cases`, message: `must have at most ${MAX_SUITE_CASES} cases`, code: 'schema.maxItems', expected: MAX_SUITE_CASES, found: cases.length });
+    return problems;
+  }
+  cases.forEach((item: unknown, i) => {
+    const p = `${at}/cases/${i}`;
+    if (!isObject(item)) {
+      problems.push({ path: p, message: 'must be an object { name, facts, expect }', code: 'schema.type', expected: 'object', found: item === null ? null : Array.isArray(item) ? 'array' : typeof item });
+      return;
+    }
+    for (const key of Object.keys(item)) {
+      if (!['name', 'facts', 'asOf', 'parameters', 'expect'].includes(key)) problems.push({ path: `${p}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: 'is not allowed', code: 'schema.additionalProperties' });
+    }
+    if (typeof item.name !== 'string') problems.push({ path: `${p}/name`, message: 'must be a string', code: 'schema.type', expected: 'string' });
+    if (!isObject(item.facts)) problems.push({ path: `${p}/facts`, message: 'must be an object', code: 'schema.type', expected: 'object' });
+    if (item.asOf !== undefined && typeof item.asOf !== 'string') problems.push({ path: `${p}/asOf`, message: 'must be a string', code: 'schema.type', expected: 'string' });
+    if (item.parameters !== undefined && !isObject(item.parameters)) problems.push({ path: `${p}/parameters`, message: 'must be an object', code: 'schema.type', expected: 'object' });
+    const expect = item.expect;
+    if (!isObject(expect)) {
+      problems.push({ path: `${p}/expect`, message: 'must be an object { outcome?, fired?, error? }', code: 'schema.type', expected: 'object' });
+      return;
+    }
+    for (const key of Object.keys(expect)) {
+      if (!['outcome', 'fired', 'error'].includes(key)) problems.push({ path: `${p}/expect/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: 'is not allowed', code: 'schema.additionalProperties' });
+    }
+    if (expect.outcome !== undefined && !isObject(expect.outcome)) problems.push({ path: `${p}/expect/outcome`, message: 'must be an object', code: 'schema.type', expected: 'object' });
+    if (expect.fired !== undefined && !(Array.isArray(expect.fired) && expect.fired.every((f) => typeof f === 'string'))) {
+      problems.push({ path: `${p}/expect/fired`, message: 'must be an array of rule names', code: 'schema.type', expected: 'array' });
+    }
+    if (expect.error !== undefined && typeof expect.error !== 'string') problems.push({ path: `${p}/expect/error`, message: 'must be a string', code: 'schema.type', expected: 'string' });
+  });
+  return problems;
+}
+
 /**
  * The admin version routes.
  *
@@ -50,14 +105,11 @@ export function versionRoutes(ctx: ServerContext): Hono<AppEnv> {
       problems.push({ path: '/pack/version', message: `must equal the version in the URL (${version})`, code: 'VERSION_MISMATCH', expected: version, found: body.pack.version });
     }
     const suite = body.suite;
-    if (!isObject(suite) || !Array.isArray(suite.cases) || suite.cases.length === 0) {
-      problems.push({ path: '/suite', message: 'must be a test suite with at least one case ({ pack, cases: [...] })', code: 'SUITE_REQUIRED' });
-    } else if (suite.pack !== undefined && suite.pack !== id) {
-      problems.push({ path: '/suite/pack', message: `must equal the pack id (${id})`, code: 'ID_MISMATCH', expected: id, found: suite.pack });
-    }
+    problems.push(...suiteProblems(suite, id));
     let pack: Pack | undefined;
+    const registry = ctx.catalog.registry();
     try {
-      pack = loadPack(body.pack, { registry: ctx.catalog.registry() });
+      pack = loadPack(body.pack, { registry });
     } catch (error) {
       if (error instanceof PackValidationError) problems.push(...prefix('/pack', error.problems));
       else throw error;
@@ -77,7 +129,7 @@ export function versionRoutes(ctx: ServerContext): Hono<AppEnv> {
       }
     });
     if (failures.length > 0) throw unprocessable(failures);
-    const result = await ctx.catalog.addDraft(pack, suite);
+    const result = await ctx.catalog.addDraft(pack, suite, registry);
     if (result === 'conflict') {
       throw new HttpError(409, 'VERSION_EXISTS', {
         zh: `版本 ${id}@${version} 已存在且内容不同；请使用新的版本号`,

@@ -82,11 +82,16 @@ function migrations(s: string): Array<{ version: number; sql: string }> {
         );
       `,
     },
+    { version: 2, sql: `ALTER TABLE ${s}.pack_versions ADD COLUMN bindings_json TEXT` },
   ];
 }
 
-/** SQLSTATE classes meaning "cannot serve now": connection (08), resources (53), operator intervention (57), read-only (25006). */
-const UNAVAILABLE_SQLSTATE = /^(08|53|57|58)|^25006$/;
+/**
+ * SQLSTATEs meaning "cannot serve now": connection (08), resources (53), operator intervention (57), system (58),
+ * read-only (25006), authorisation (28), a missing database (3D000) or one being dropped (55000), and a missing
+ * schema or table (3F000, 42P01: the database was dropped and recreated under the server).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57|58|28)|^(25006|3D000|55000|3F000|42P01)$/;
 const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
 
 /** Options of {@link PostgresStorage}. */
@@ -150,8 +155,11 @@ export class PostgresStorage implements Storage {
     });
   }
 
+  /** Resolves when the database answers and holds this server's schema at its latest migration. */
   async ping(): Promise<void> {
-    await this.query('SELECT 1');
+    const { rows } = await this.query<{ v: number | null }>(`SELECT MAX(version) AS v FROM ${this.s}.schema_migrations`);
+    const latest = migrations(this.s).length;
+    if ((rows[0]?.v ?? 0) < latest) throw new StorageUnavailableError(`PostgreSQL: the schema is not migrated (found ${String(rows[0]?.v ?? 0)}, need ${latest})`);
   }
 
   appendDecisions(records: NewDecisionRecord[]): Promise<DecisionRecord[]> {
@@ -213,6 +221,11 @@ export class PostgresStorage implements Storage {
     return rows.map(rowToRecord);
   }
 
+  async chainHead(): Promise<{ seq: number; hash: string } | undefined> {
+    const { rows } = await this.query<{ seq: string; hash: string }>(`SELECT seq, hash FROM ${this.s}.decisions ORDER BY seq DESC LIMIT 1`);
+    return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : undefined;
+  }
+
   async scanChain(afterSeq: number, limit: number): Promise<DecisionRecord[]> {
     const { rows } = await this.query<DecisionRow>(
       `SELECT * FROM ${this.s}.decisions WHERE seq > $1 ORDER BY seq LIMIT $2`,
@@ -224,8 +237,8 @@ export class PostgresStorage implements Storage {
   async putPackVersion(v: StoredPackVersion): Promise<PutVersionResult> {
     return this.tx(async (client) => {
       const inserted = await client.query(
-        `INSERT INTO ${this.s}.pack_versions (pack, version, pack_hash, document_json, origin, created_at, suite_json)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (pack, version) DO NOTHING`,
+        `INSERT INTO ${this.s}.pack_versions (pack, version, pack_hash, document_json, origin, created_at, suite_json, bindings_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (pack, version) DO NOTHING`,
         [
           v.pack,
           v.version,
@@ -234,6 +247,7 @@ export class PostgresStorage implements Storage {
           v.origin,
           v.createdAt,
           v.suite === undefined ? null : canonicalJson(v.suite),
+          v.bindings === undefined ? null : canonicalJson(v.bindings),
         ],
       );
       if (inserted.rowCount === 1) return 'created';

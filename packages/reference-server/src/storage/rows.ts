@@ -4,7 +4,7 @@
  * longer parses (a tampered row) is read as a marker object so that verification reports it instead of crashing.
  */
 import { canonicalJson, type Decision } from '@aftersales/core';
-import type { DecisionRecord, NewDecisionRecord, StoredPackVersion } from './types.js';
+import type { DecisionRecord, NewDecisionRecord, StoredPackVersion, UsedPack } from './types.js';
 
 /** A decision row as both databases return it. */
 export interface DecisionRow {
@@ -32,6 +32,7 @@ export interface VersionRow {
   origin: string;
   created_at: string;
   suite_json: string | null;
+  bindings_json?: string | null;
 }
 
 /**
@@ -93,6 +94,21 @@ export const DECISION_COLUMNS = [
   'hash',
 ] as const;
 
+const storedTexts = new WeakMap<DecisionRecord, [string, string, string, string]>();
+
+/**
+ * The JSON column texts a record was read from (parameters, facts, outcome, decision), exactly as stored, so
+ * verification can check that each is its own canonical JSON; `undefined` for a record not read from a row.
+ *
+ * @example
+ * ```ts
+ * const texts = storedColumnTexts(record);
+ * ```
+ */
+export function storedColumnTexts(record: DecisionRecord): [string, string, string, string] | undefined {
+  return storedTexts.get(record);
+}
+
 /**
  * Reads a decision row back into a record.
  *
@@ -114,7 +130,9 @@ export function rowToRecord(row: DecisionRow): DecisionRecord {
     outcome: parseColumn(row.outcome_json),
     decision: parseColumn(row.decision_json) as Decision,
   };
-  return { ...record, seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash };
+  const stored: DecisionRecord = { ...record, seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash };
+  storedTexts.set(stored, [row.parameters_json, row.facts_json, row.outcome_json, row.decision_json]);
+  return stored;
 }
 
 /**
@@ -134,5 +152,6 @@ export function rowToVersion(row: VersionRow): StoredPackVersion {
     origin: row.origin === 'uploaded' ? 'uploaded' : 'bundled',
     createdAt: row.created_at,
     ...(row.suite_json !== null ? { suite: parseColumn(row.suite_json) } : {}),
+    ...(typeof row.bindings_json === 'string' ? { bindings: parseColumn(row.bindings_json) as UsedPack[] } : {}),
   };
 }

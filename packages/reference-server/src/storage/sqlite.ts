@@ -81,6 +81,10 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: 'ALTER TABLE pack_versions ADD COLUMN bindings_json TEXT',
+  },
 ];
 
 /** SQLite error codes that mean "cannot serve now", answered with 503. */
@@ -149,8 +153,18 @@ export class SqliteStorage implements Storage {
     });
   }
 
+  /** Resolves when the file answers and holds this server's schema at its latest migration. */
   async ping(): Promise<void> {
-    this.run(() => this.db.prepare('SELECT 1').get());
+    const found = this.run(() => {
+      try {
+        return (this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+      } catch (error) {
+        if (/no such table/.test((error as Error).message)) return 0;
+        throw error;
+      }
+    });
+    const latest = MIGRATIONS.length;
+    if (found < latest) throw new StorageUnavailableError(`SQLite: the schema is not migrated (found ${found}, need ${latest})`);
   }
 
   async appendDecisions(records: NewDecisionRecord[]): Promise<DecisionRecord[]> {
@@ -252,6 +266,10 @@ export class SqliteStorage implements Storage {
     );
   }
 
+  async chainHead(): Promise<{ seq: number; hash: string } | undefined> {
+    return this.run(() => this.db.prepare('SELECT seq, hash FROM decisions ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined);
+  }
+
   async scanChain(afterSeq: number, limit: number): Promise<DecisionRecord[]> {
     return this.run(() =>
       (this.db.prepare('SELECT * FROM decisions WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as DecisionRow[]).map(
@@ -269,7 +287,7 @@ export class SqliteStorage implements Storage {
         if (existing) return existing.pack_hash === v.packHash ? 'exists' : 'conflict';
         this.db
           .prepare(
-            'INSERT INTO pack_versions (pack, version, pack_hash, document_json, origin, created_at, suite_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
+            'INSERT INTO pack_versions (pack, version, pack_hash, document_json, origin, created_at, suite_json, bindings_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
           )
           .run(
             v.pack,
@@ -279,6 +297,7 @@ export class SqliteStorage implements Storage {
             v.origin,
             v.createdAt,
             v.suite === undefined ? null : canonicalJson(v.suite),
+            v.bindings === undefined ? null : canonicalJson(v.bindings),
           );
         return 'created';
       });

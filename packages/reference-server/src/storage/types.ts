@@ -53,6 +53,18 @@ export interface StoredPackVersion {
   createdAt: string;
   /** The test suite run at upload (uploaded versions), kept for auditors. */
   suite?: unknown;
+  /**
+   * The versions of the packs it `requires` that this version was bound to when it was stored (its suite ran
+   * against them); restored exactly after a restart. Absent for rows stored before bindings were kept.
+   */
+  bindings?: UsedPack[];
+}
+
+/** A pack version a decision used: the pack itself or one it requires (directly or not). */
+export interface UsedPack {
+  pack: string;
+  version: string;
+  packHash: string;
 }
 
 /** A row of the activation history: which version of a pack became active, and when. */
@@ -99,6 +111,8 @@ export interface Storage {
   listDecisions(query: DecisionQuery): Promise<DecisionRecord[]>;
   /** The last `limit` records of a pack, newest first. */
   recentDecisions(pack: string, limit: number): Promise<DecisionRecord[]>;
+  /** The last record's seq and hash (the chain head); undefined for an empty log. */
+  chainHead(): Promise<{ seq: number; hash: string } | undefined>;
   /** Records with `seq > afterSeq`, ascending, at most `limit`: the chain walk of the verifier. */
   scanChain(afterSeq: number, limit: number): Promise<DecisionRecord[]>;
   /** Stores a version unless (pack, version) exists: `exists` when the stored hash is the same, `conflict` otherwise. */

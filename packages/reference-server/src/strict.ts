@@ -1,0 +1,98 @@
+/**
+ * Strict reading of request values: JSON no deeper than a bound, numbers that are finite, RFC 3339 date-times
+ * that exist on the calendar, integers written as plain digits. Each check is iterative and linear in the size of
+ * the value, so a hostile body cannot overflow the stack or take super-linear time here.
+ */
+import type { Problem } from '@aftersales/core';
+
+/** Deepest JSON nesting a request body may have (objects and arrays). */
+export const MAX_JSON_DEPTH = 128;
+
+const token = (key: string | number): string => String(key).replace(/~/g, '~0').replace(/\//g, '~1');
+
+/**
+ * The first place where a JSON value nests deeper than `limit`, or where a number is not finite (JSON text such
+ * as `1e400` parses to Infinity), as a problem; `undefined` when the value is fine.
+ *
+ * @param value - a parsed JSON value
+ * @param at - JSON pointer prefix
+ * @param limit - deepest nesting allowed
+ * @example
+ * ```ts
+ * checkJsonValue({ a: 1e400 })?.path // '/a'
+ * ```
+ */
+export function checkJsonValue(value: unknown, at = '', limit = MAX_JSON_DEPTH): Problem | undefined {
+  const stack: Array<{ v: unknown; path: string; depth: number }> = [{ v: value, path: at, depth: 0 }];
+  while (stack.length > 0) {
+    const { v, path, depth } = stack.pop() as { v: unknown; path: string; depth: number };
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return { path, message: 'must be a finite number', code: 'schema.finite', found: String(v) };
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= limit) return { path, message: `must not nest deeper than ${limit} levels`, code: 'schema.maxDepth', expected: limit };
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: `${path}/${i}`, depth: depth + 1 });
+    } else {
+      for (const [k, child] of Object.entries(v as Record<string, unknown>)) stack.push({ v: child, path: `${path}/${token(k)}`, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|([+-])(\d{2}):(\d{2}))$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function dayExists(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1] as number;
+  return d <= days;
+}
+
+/**
+ * Whether a string is an RFC 3339 date-time (with `Z` or an offset) naming an instant that exists: month 1–12, a
+ * day the month has, hour 0–23, minute and second 0–59, offset within ±23:59. `2026-02-31T10:00:00+08:00` and
+ * `…T24:00:00…` are refused (JavaScript's `Date` would read them as other days).
+ *
+ * @example
+ * ```ts
+ * isRfc3339DateTime('2026-02-28T10:00:00+08:00') // true
+ * isRfc3339DateTime('2026-02-31T10:00:00+08:00') // false
+ * ```
+ */
+export function isRfc3339DateTime(text: string): boolean {
+  const m = DATE_TIME.exec(text);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
+  if (!dayExists(y, mo, d) || h > 23 || mi > 59 || s > 59) return false;
+  if (m[9] !== undefined && (Number(m[10]) > 23 || Number(m[11]) > 59)) return false;
+  return true;
+}
+
+/**
+ * Whether a string is an RFC 3339 full date (`YYYY-MM-DD`) that exists.
+ *
+ * @example
+ * ```ts
+ * isRfc3339Date('2024-02-29') // true
+ * ```
+ */
+export function isRfc3339Date(text: string): boolean {
+  const m = DATE.exec(text);
+  return m !== null && dayExists(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+/**
+ * Reads a positive integer written as plain decimal digits (no sign, exponent, hex, blanks or leading zero).
+ *
+ * @returns the number, or `undefined` when the text is not such an integer
+ * @example
+ * ```ts
+ * plainInteger('50') // 50
+ * plainInteger('1e3') // undefined
+ * ```
+ */
+export function plainInteger(text: string): number | undefined {
+  return /^[1-9]\d{0,14}$/.test(text) ? Number(text) : undefined;
+}
