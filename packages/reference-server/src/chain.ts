@@ -220,7 +220,8 @@ export type VerifyResult =
  */
 export async function verifyChain(storage: Storage, options: { pageSize?: number; heads?: ChainHead[] } | number = {}): Promise<VerifyResult> {
   const { pageSize = 1000, heads = [] } = typeof options === 'number' ? { pageSize: options } : options;
-  const wanted = new Map(heads.map((h) => [h.seq, h.hash]));
+  const wanted = new Map<number, string[]>();
+  for (const h of heads) wanted.set(h.seq, [...(wanted.get(h.seq) ?? []), h.hash]);
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let checked = 0;
@@ -286,8 +287,8 @@ export async function verifyChain(storage: Storage, options: { pageSize?: number
           }, canonical[at]?.slice(0, 200), texts[at]?.slice(0, 200));
         }
       }
-      const recordedHead = wanted.get(record.seq);
-      if (recordedHead !== undefined && recordedHead !== record.hash) {
+      const recordedHead = wanted.get(record.seq)?.find((h) => h !== record.hash);
+      if (recordedHead !== undefined) {
         return broken(checked, record, 'head-mismatch', {
           zh: '此序号的记录与已记录的链头哈希不同：该位置以下的日志已被改写',
           en: 'the record at this seq differs from a recorded head: the log up to here was rewritten',

@@ -59,7 +59,7 @@ for (const b of backends) {
 
     it('answers a hostile string at once under an uploaded catastrophic pattern, and refuses a backreference at upload', { timeout: 20_000 }, async () => {
       const { call } = await testApp(storage, { config });
-      const doc = structuredClone(WARRANTY_DOC) as typeof WARRANTY_DOC & { facts: { properties: Record<string, unknown> } };
+      const doc = structuredClone(WARRANTY_DOC) as unknown as { version: string; facts: { properties: Record<string, unknown> } };
       doc.version = '1.1.0';
       doc.facts.properties.vin = { type: 'string', pattern: '^(a+)+$' };
       const suite = { pack: 'mini-warranty', asOf: '2026-01-15T10:00:00+08:00', cases: [{ name: 'a', facts: { vin: 'aaa', mileageKm: 1 }, expect: { outcome: { covered: true } } }] };

@@ -200,7 +200,28 @@ export function buildOpenApi(packs: Pack[], options: OpenApiOptions = {}): Recor
         tags: ['log'],
         summary: 'Verify the hash chain / 校验哈希链',
         ...pub,
+        parameters: [
+          { name: 'head', in: 'query', schema: { type: 'string' }, description: 'a head recorded earlier, seq:sha256:<hex> (repeatable)', example: `1:sha256:${'0'.repeat(64)}` },
+        ],
         responses: { '200': ok('{ ok, records, head } or { ok: false, firstBroken }', ref('Verify')), '503': errorResponse('storage unavailable') },
+      },
+    },
+    '/v1/audit/head': {
+      get: {
+        operationId: 'auditHead',
+        tags: ['log'],
+        summary: 'The chain head, signed with Ed25519 when a key is set / 链头（配置密钥时签名）',
+        ...pub,
+        responses: { '200': ok('{ seq, hash, at, signature? }', { type: 'object' }), '503': errorResponse('storage unavailable') },
+      },
+    },
+    '/v1/audit/key': {
+      get: {
+        operationId: 'auditKey',
+        tags: ['log'],
+        summary: 'The public key of head signatures / 链头签名公钥',
+        ...pub,
+        responses: { '200': ok('{ algorithm, keyId, publicKey }', { type: 'object' }), '404': errorResponse('no signing key configured') },
       },
     },
   };
