@@ -12,7 +12,8 @@
  * start another line, but every other line counts, blank ones included: a line that is empty or holds only spaces
  * and tabs gets an `EMPTY_LINE` error record, so output line n always answers input line n.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, openSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { Decision, EvaluateOptions, Pack } from '@aftersales/core';
@@ -679,3 +680,88 @@ export function formatSummary(summary: BatchSummary): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** A batch's output cannot be opened, or is its own input: nothing was read or written (exit 2). */
+export class BatchOutputError extends Error {
+  readonly code: 'SAME_FILE' | 'OUTPUT_UNWRITABLE';
+  readonly problems: Array<{ path: string; message: string; code: string; found?: string }>;
+  constructor(code: 'SAME_FILE' | 'OUTPUT_UNWRITABLE', message: string, found: string) {
+    super(message);
+    this.name = 'BatchOutputError';
+    this.code = code;
+    this.problems = [{ path: '/output', message, code, found }];
+  }
+}
+
+/**
+ * Opens a batch's output file before anything is read: refuses an output that is the input itself (the same
+ * file, through any path or link — truncating it would destroy the claims before they are read), and turns an
+ * output that cannot be opened (a missing folder, a directory, no permission) into a typed error instead of a
+ * stream error after the run has started.
+ *
+ * @param inputPath - the input file (undefined for stdin)
+ * @param outputPath - the output file
+ * @returns a write stream on the opened file
+ * @throws BatchOutputError `SAME_FILE` or `OUTPUT_UNWRITABLE`; the input is untouched either way
+ * @example
+ * ```ts
+ * const output = openBatchOutput('claims.jsonl', 'decisions.jsonl');
+ * ```
+ */
+export function openBatchOutput(inputPath: string | undefined, outputPath: string): Writable {
+  if (inputPath !== undefined) {
+    let same = resolve(inputPath) === resolve(outputPath);
+    try {
+      const a = statSync(inputPath);
+      const b = statSync(outputPath);
+      same ||= a.dev === b.dev && a.ino === b.ino;
+    } catch {
+      // The output does not exist yet (or the input cannot be read: the run reports that itself).
+    }
+    if (same) {
+      throw new BatchOutputError(
+        'SAME_FILE',
+        `--output ${outputPath} is the input file: writing it would erase the claims before they are read / 输出文件与输入文件相同，写入会清空输入`,
+        outputPath,
+      );
+    }
+  }
+  let fd: number;
+  try {
+    fd = openSync(outputPath, 'w');
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    throw new BatchOutputError('OUTPUT_UNWRITABLE', `--output ${outputPath}: cannot be written (${e.code ?? e.message ?? 'error'}) / 无法写入输出文件`, outputPath);
+  }
+  return createWriteStream(outputPath, { fd });
+}
+
+/**
+ * Whether a JSON text nests objects and arrays deeper than `limit`, found by one linear scan (strings skipped)
+ * without recursion, so a file nested 500,000 deep is refused as input instead of overflowing a parser's stack.
+ *
+ * @example
+ * ```ts
+ * nestsDeeperThan('[[[1]]]', 2) // true
+ * ```
+ */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // Skip a string, honouring backslash escapes.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 123 || c === 91) {
+      if (++depth > limit) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
+/** Deepest nesting of a facts file the CLI reads. */
+export const MAX_INPUT_DEPTH = 1000;

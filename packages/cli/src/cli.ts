@@ -4,7 +4,7 @@
  * given, so the bin stays a two-line adapter. Exit codes: 0 success; 1 a test, a lint or a batch line failed;
  * 2 invalid input (a pack, facts, parameters or the command line itself).
  */
-import { createWriteStream, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -18,7 +18,7 @@ import {
   type SuiteReport,
   type TestSuite,
 } from '@aftersales/core';
-import { formatSummary, runBatch } from './batch.js';
+import { BatchOutputError, formatSummary, MAX_INPUT_DEPTH, nestsDeeperThan, openBatchOutput, runBatch } from './batch.js';
 import { IMPORT_USAGE, importCommand } from './commands/import-jre.js';
 import { locateJson, JsonSyntaxError } from './json-locator.js';
 import { renderJunit } from './junit.js';
@@ -68,6 +68,10 @@ async function readJsonInput(path: string, io: CliIo): Promise<unknown> {
     for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
     text = Buffer.concat(chunks).toString('utf8');
   } else text = readFileSync(path, 'utf8');
+  if (nestsDeeperThan(text, MAX_INPUT_DEPTH)) {
+    const message = `${path === '-' ? 'stdin' : path}: nests deeper than ${MAX_INPUT_DEPTH} levels / 嵌套超过 ${MAX_INPUT_DEPTH} 层`;
+    throw new InputError({ code: 'INPUT_TOO_DEEP', message, problems: [{ path: '', message, code: 'INPUT_TOO_DEEP' }] });
+  }
   try {
     locateJson(text);
   } catch (error) {
@@ -97,6 +101,7 @@ function parseParams(values: string[] | undefined): Record<string, unknown> | un
   for (const item of values) {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new UsageError(`--param ${item}: expected name=value / 应为 名称=取值`);
+    if (item.slice(0, eq) in Object.prototype) throw new UsageError(`--param ${item.slice(0, eq)}: not a parameter name / 不是参数名`);
     const raw = item.slice(eq + 1);
     let value: unknown = raw;
     try {
@@ -293,8 +298,14 @@ async function evalCommand(args: string[], io: CliIo): Promise<number> {
   if (values.input !== undefined) {
     if (values.facts !== undefined) throw new UsageError('--facts and --input exclude each other / 不能同时使用');
     const outputPath = values.output as string | undefined;
-    const output = outputPath && outputPath !== '-' ? createWriteStream(outputPath) : io.stdout;
     const input = values.input === '-' ? io.stdin : (values.input as string);
+    let output: Writable;
+    try {
+      output = outputPath && outputPath !== '-' ? openBatchOutput(typeof input === 'string' ? input : undefined, outputPath) : io.stdout;
+    } catch (error) {
+      if (error instanceof BatchOutputError) throw new InputError({ code: error.code, message: error.message, problems: error.problems });
+      throw error;
+    }
     const summary = await runBatch({
       workers: workers ?? autoWorkers(input),
       documents: await packDocuments(target.pack),
