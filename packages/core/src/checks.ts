@@ -123,7 +123,11 @@ export function checkDocument(pack: RulePackDocument, lookup: PackLookup | undef
       if (ref.fact !== undefined && !known.has(ref.fact)) {
         problems.push({ path: `${at}/fact`, message: `unknown fact "${ref.fact}"`, code: 'UNKNOWN_FACT', found: ref.fact });
       }
-      if (ref.path !== undefined) {
+      if (ref.path === '') {
+        // The format's propertyPath refuses an empty path where the schema reaches (conditions, derived args);
+        // event params are free-form to the schema, so the same rule is applied here.
+        problems.push({ path: `${at}/path`, message: 'must not be empty (omit path to read the whole fact)', code: 'UNSAFE_PATH', found: ref.path });
+      } else if (ref.path !== undefined) {
         try {
           parsePath(ref.path);
         } catch (error) {

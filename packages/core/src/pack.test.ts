@@ -213,6 +213,19 @@ describe('loading', () => {
     );
   });
 
+  it('refuses an empty reference path in an event param, as the format refuses it in conditions', () => {
+    const doc = severity() as unknown as Record<string, any>;
+    doc.rules[0].event.params.level = { fact: 'claimAmountYuan', path: '' };
+    let error: PackValidationError | undefined;
+    try {
+      loadPack(doc);
+    } catch (e) {
+      error = e as PackValidationError;
+    }
+    expect(error).toBeInstanceOf(PackValidationError);
+    expect(error!.problems).toContainEqual(expect.objectContaining({ path: '/rules/0/event/params/level/path', code: 'UNSAFE_PATH', found: '' }));
+  });
+
   it('schema errors say where and what was expected', () => {
     const doc = severity() as unknown as Record<string, any>;
     doc.hitPolicy = 'random';

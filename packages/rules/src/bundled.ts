@@ -10,6 +10,7 @@ import networkApplicationPack from '../packs/network-application/pack.json' with
 import partsStockPack from '../packs/parts-stock/pack.json' with { type: 'json' };
 import providerChangesPack from '../packs/provider-changes/pack.json' with { type: 'json' };
 import qualitySeverityPack from '../packs/quality-severity/pack.json' with { type: 'json' };
+import repairDispatchPack from '../packs/repair-dispatch/pack.json' with { type: 'json' };
 import repairSettlementPack from '../packs/repair-settlement/pack.json' with { type: 'json' };
 import serviceRatingPack from '../packs/service-rating/pack.json' with { type: 'json' };
 import warrantyCarPack from '../packs/warranty-car/pack.json' with { type: 'json' };
@@ -24,6 +25,7 @@ export const BUNDLED: ReadonlyArray<{ id: string; pack: RulePackDocument }> = [
   { id: 'parts-stock', pack: partsStockPack as unknown as RulePackDocument },
   { id: 'provider-changes', pack: providerChangesPack as unknown as RulePackDocument },
   { id: 'quality-severity', pack: qualitySeverityPack as unknown as RulePackDocument },
+  { id: 'repair-dispatch', pack: repairDispatchPack as unknown as RulePackDocument },
   { id: 'repair-settlement', pack: repairSettlementPack as unknown as RulePackDocument },
   { id: 'service-rating', pack: serviceRatingPack as unknown as RulePackDocument },
   { id: 'warranty-car', pack: warrantyCarPack as unknown as RulePackDocument },

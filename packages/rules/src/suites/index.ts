@@ -12,6 +12,7 @@ import networkApplication from './network-application.js';
 import partsStock from './parts-stock.js';
 import providerChanges from './provider-changes.js';
 import qualitySeverity from './quality-severity.js';
+import repairDispatch from './repair-dispatch.js';
 import repairSettlement from './repair-settlement.js';
 import serviceRating from './service-rating.js';
 import warrantyCar from './warranty-car.js';
@@ -26,6 +27,7 @@ export const bundledSuites: Readonly<Record<string, TestSuite>> = Object.freeze(
   'parts-stock': partsStock,
   'provider-changes': providerChanges,
   'quality-severity': qualitySeverity,
+  'repair-dispatch': repairDispatch,
   'repair-settlement': repairSettlement,
   'service-rating': serviceRating,
   'warranty-car': warrantyCar,
