@@ -69,6 +69,14 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     signer: deps.config?.signingKey ? headSigner(deps.config.signingKey) : undefined,
   };
   const catalog = await PackCatalog.open(deps.packs, deps.storage, clock, log);
+  // Replicas agree: an activation stored by another process reaches this one within the sync interval.
+  const syncIntervalMs = deps.config?.syncIntervalMs ?? 250;
+  if (syncIntervalMs > 0 && deps.storage.watchChanges) {
+    deps.storage.watchChanges(async () => {
+      const changed = await catalog.refresh(log);
+      for (const id of changed) log({ time: new Date().toISOString(), level: 'info', msg: 'active version changed by another replica', pack: id, version: catalog.active(id)?.version });
+    }, syncIntervalMs);
+  }
   const ctx: ServerContext = {
     catalog,
     storage: deps.storage,

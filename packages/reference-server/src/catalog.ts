@@ -55,6 +55,7 @@ export class PackCatalog {
   /** Compositions rebuilt for replay, by the canonical list of packs a record used. */
   private readonly compositions = new Map<string, Pack>();
   private activation: Promise<unknown> = Promise.resolve();
+  private readonly unloadable = new Set<string>();
   /** Stored documents that no longer match their stored hash (edited in storage): refused, and `/readyz` fails. */
   readonly integrityProblems: Array<{ pack: string; version: string; storedHash: string; actualHash: string }> = [];
 
@@ -98,10 +99,35 @@ export class PackCatalog {
         });
       }
     }
-    const stored = await storage.listPackVersions();
-    const active = await storage.getActiveVersions();
+    await catalog.absorb(log);
+    return catalog;
+  }
+
+  /**
+   * Reads storage again and takes in what another replica stored: new versions (loaded with their stored
+   * bindings) and the active version of each pack. Serialised with local activations, so a refresh never puts
+   * back a version that a later local activation replaced.
+   *
+   * @param log - where warnings go
+   * @returns the packs whose active version changed
+   * @throws StorageUnavailableError when storage cannot be read (nothing changes then)
+   * @example
+   * ```ts
+   * await catalog.refresh();
+   * ```
+   */
+  refresh(log: Logger = () => undefined): Promise<string[]> {
+    const run = this.activation.then(() => this.absorb(log));
+    this.activation = run.catch(() => undefined);
+    return run;
+  }
+
+  private async absorb(log: Logger): Promise<string[]> {
+    const stored = await this.storage.listPackVersions();
+    const active = await this.storage.getActiveVersions();
     let pending: StoredPackVersion[] = [];
     for (const v of stored) {
+      if (this.integrityProblems.some((p) => p.pack === v.pack && p.version === v.version)) continue;
       let actual: string;
       try {
         actual = hashPack(v.document as never);
@@ -109,7 +135,7 @@ export class PackCatalog {
         actual = 'unreadable';
       }
       if (actual !== v.packHash) {
-        catalog.integrityProblems.push({ pack: v.pack, version: v.version, storedHash: v.packHash, actualHash: actual });
+        this.integrityProblems.push({ pack: v.pack, version: v.version, storedHash: v.packHash, actualHash: actual });
         log({
           level: 'error',
           msg: `stored pack ${v.pack}@${v.version} does not match its stored hash (edited in storage): refused`,
@@ -120,14 +146,13 @@ export class PackCatalog {
         });
         continue;
       }
-      if (catalog.byHashIndex.has(v.packHash)) continue;
-      pending.push(v);
+      if (!this.byHashIndex.has(v.packHash)) pending.push(v);
     }
     // Versions load after the versions they are bound to; a pass per level of `requires` settles any order.
     for (let pass = 0; pass < 8 && pending.length > 0; pass++) {
       const failed: StoredPackVersion[] = [];
       for (const v of pending) {
-        const registry = v.bindings ? catalog.registryOf(v.bindings) : catalog.legacyRegistry(active);
+        const registry = v.bindings ? this.registryOf(v.bindings) : this.legacyRegistry(active);
         if (!registry) {
           failed.push(v);
           continue;
@@ -135,10 +160,10 @@ export class PackCatalog {
         try {
           const pack = loadPack(v.document, { registry });
           const binding = bindingOf(pack, registry);
-          if (catalog.get(v.pack, v.version)) {
-            catalog.byHashIndex.set(pack.packHash, pack);
-            catalog.bind(pack, binding);
-          } else catalog.remember(pack, v.origin, v.createdAt, binding);
+          if (this.get(v.pack, v.version)) {
+            this.byHashIndex.set(pack.packHash, pack);
+            this.bind(pack, binding);
+          } else this.remember(pack, v.origin, v.createdAt, binding);
         } catch {
           failed.push(v);
         }
@@ -147,14 +172,23 @@ export class PackCatalog {
       pending = failed;
     }
     for (const v of pending) {
+      if (this.unloadable.has(`${v.pack}@${v.version}`)) continue;
+      this.unloadable.add(`${v.pack}@${v.version}`);
       log({ level: 'warn', msg: `stored pack ${v.pack}@${v.version} no longer loads; it is not available`, pack: v.pack, version: v.version });
     }
+    const changed: string[] = [];
     for (const [id, version] of Object.entries(active)) {
-      const pack = catalog.get(id, version);
-      if (pack) catalog.activeById.set(id, pack);
-      else log({ level: 'warn', msg: `active version ${id}@${version} is not available; keeping the bundled one`, pack: id, version });
+      const pack = this.get(id, version);
+      if (!pack) {
+        log({ level: 'warn', msg: `active version ${id}@${version} is not available; keeping the current one`, pack: id, version });
+        continue;
+      }
+      if (this.activeById.get(id) !== pack) {
+        this.activeById.set(id, pack);
+        changed.push(id);
+      }
     }
-    return catalog;
+    return changed;
   }
 
   /** A registry of exactly the given versions, or undefined while one of them is not loaded yet. */

@@ -23,6 +23,11 @@ export interface ServerConfig {
   batchLimit?: number;
   /** Logged decisions an impact preview replays when the request does not say (default 100; at most 10,000). */
   impactDefaultLimit?: number;
+  /**
+   * How often (ms) to look for versions and activations stored by another replica (default 250; PostgreSQL also
+   * hears them at once through NOTIFY); 0 turns the watch off.
+   */
+  syncIntervalMs?: number;
   /** Ed25519 key signing the audit head (`AFTERSALES_SIGNING_KEY`: PEM, or a 32-byte seed as hex or base64). */
   signingKey?: string;
 }

@@ -121,11 +121,13 @@ export class PostgresStorage implements Storage {
   private readonly schema: string;
   private readonly s: string;
   private appendQueue: Promise<unknown> = Promise.resolve();
+  private readonly connectionString: string;
 
   constructor(options: PostgresStorageOptions) {
     this.schema = options.schema ?? 'public';
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.schema)) throw new Error(`invalid schema name: ${this.schema}`);
     this.s = `"${this.schema}"`;
+    this.connectionString = options.connectionString;
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.max ?? 10,
@@ -250,7 +252,10 @@ export class PostgresStorage implements Storage {
           v.bindings === undefined ? null : canonicalJson(v.bindings),
         ],
       );
-      if (inserted.rowCount === 1) return 'created';
+      if (inserted.rowCount === 1) {
+        await client.query('SELECT pg_notify($1, $2)', [this.channel, `${v.pack}@${v.version}`]);
+        return 'created';
+      }
       const { rows } = await client.query<{ pack_hash: string }>(
         `SELECT pack_hash FROM ${this.s}.pack_versions WHERE pack = $1 AND version = $2`,
         [v.pack, v.version],
@@ -281,6 +286,8 @@ export class PostgresStorage implements Storage {
         a.version,
         a.activatedAt,
       ]);
+      // Delivered to every listening replica when the transaction commits.
+      await client.query('SELECT pg_notify($1, $2)', [this.channel, `${a.pack}@${a.version}`]);
     });
   }
 
@@ -292,7 +299,86 @@ export class PostgresStorage implements Storage {
     return rows;
   }
 
+  private watchers = new Set<() => void>();
+
+  /** The NOTIFY channel of this schema's version and activation changes. */
+  private get channel(): string {
+    return `aftersales_${this.schema}`.slice(0, 63);
+  }
+
+  watchChanges(onChange: () => Promise<void>, intervalMs = 250): () => void {
+    // LISTEN on a dedicated connection for at-once delivery; a poll of a small marker (max activation id, count of
+    // versions) as the fallback when the connection is lost or a notification is missed. The listener reconnects
+    // on the next poll after an error.
+    let marker = '';
+    let running = false;
+    let again = false;
+    let stopped = false;
+    let listener: pg.Client | undefined;
+    const fire = async (): Promise<void> => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      try {
+        do {
+          again = false;
+          await onChange();
+        } while (again && !stopped);
+      } catch {
+        // The next notification or poll retries.
+      } finally {
+        running = false;
+      }
+    };
+    const listen = async (): Promise<void> => {
+      if (listener || stopped) return;
+      const client = new pg.Client({ connectionString: this.connectionString, connectionTimeoutMillis: 5000 });
+      listener = client;
+      client.on('error', () => {
+        if (listener === client) listener = undefined;
+        void client.end().catch(() => undefined);
+      });
+      client.on('notification', () => void fire());
+      try {
+        await client.connect();
+        await client.query(`LISTEN "${this.channel}"`);
+        if (stopped) await client.end();
+      } catch {
+        if (listener === client) listener = undefined;
+        await client.end().catch(() => undefined);
+      }
+    };
+    const poll = async (): Promise<void> => {
+      void listen();
+      try {
+        const { rows } = await this.pool.query<{ a: string; v: string }>(
+          `SELECT (SELECT COALESCE(MAX(id), 0) FROM ${this.s}.activations) AS a, (SELECT COUNT(*) FROM ${this.s}.pack_versions) AS v`,
+        );
+        const next = `${rows[0]?.a}:${rows[0]?.v}`;
+        if (marker !== '' && next !== marker) await fire();
+        marker = next;
+      } catch {
+        // Unreachable now: the next poll retries.
+      }
+    };
+    void poll();
+    const timer = setInterval(() => void poll(), intervalMs);
+    timer.unref();
+    const stop = (): void => {
+      stopped = true;
+      clearInterval(timer);
+      void listener?.end().catch(() => undefined);
+      listener = undefined;
+      this.watchers.delete(stop);
+    };
+    this.watchers.add(stop);
+    return stop;
+  }
+
   async close(): Promise<void> {
+    for (const stop of [...this.watchers]) stop();
     await this.pool.end();
   }
 

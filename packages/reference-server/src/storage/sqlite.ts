@@ -342,7 +342,46 @@ export class SqliteStorage implements Storage {
     );
   }
 
+  private watchers = new Set<() => void>();
+
+  watchChanges(onChange: () => Promise<void>, intervalMs = 250): () => void {
+    // data_version changes when another connection commits (the writer thread's appends too): only then is the
+    // small marker of versions and activations read, and `onChange` runs only when that marker moved.
+    let version: unknown;
+    let marker = '';
+    let busy = false;
+    const tick = async (): Promise<void> => {
+      if (busy || !this.db.open) return;
+      busy = true;
+      try {
+        const now = this.db.pragma('data_version', { simple: true });
+        if (now === version) return;
+        version = now;
+        const row = this.db
+          .prepare('SELECT (SELECT COALESCE(MAX(id), 0) FROM activations) AS a, (SELECT COUNT(*) FROM pack_versions) AS v')
+          .get() as { a: number; v: number };
+        const next = `${row.a}:${row.v}`;
+        if (marker !== '' && next !== marker) await onChange();
+        marker = next;
+      } catch {
+        // A failing read is retried on the next tick (the storage answers 503 elsewhere meanwhile).
+      } finally {
+        busy = false;
+      }
+    };
+    void tick();
+    const timer = setInterval(() => void tick(), intervalMs);
+    timer.unref();
+    const stop = (): void => {
+      clearInterval(timer);
+      this.watchers.delete(stop);
+    };
+    this.watchers.add(stop);
+    return stop;
+  }
+
   async close(): Promise<void> {
+    for (const stop of [...this.watchers]) stop();
     await this.writer?.close();
     if (this.db.open) this.db.close();
   }

@@ -123,6 +123,15 @@ export interface Storage {
   /** Records an activation (and makes it the active version) in one transaction. */
   activateVersion(activation: Activation): Promise<void>;
   listActivations(pack: string): Promise<Activation[]>;
+  /**
+   * Calls `onChange` soon after another process (a replica) stores a pack version or an activation: PostgreSQL
+   * through `LISTEN/NOTIFY` with a poll as fallback, SQLite by polling `PRAGMA data_version`. Stops on `close()`.
+   *
+   * @param onChange - called (at most one call in flight) when versions or activations may have changed
+   * @param intervalMs - poll period (default 250)
+   * @returns a function that stops watching
+   */
+  watchChanges?(onChange: () => Promise<void>, intervalMs?: number): () => void;
   close(): Promise<void>;
 }
 
