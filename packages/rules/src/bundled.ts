@@ -3,6 +3,7 @@
  * One JSON import of every bundled pack; the build keeps them as imports of the files in packs/ (shipped once).
  */
 import type { RulePackDocument } from '@aftersales/core';
+import careLabelPack from '../packs/care-label/pack.json' with { type: 'json' };
 import complaintHandlingPack from '../packs/complaint-handling/pack.json' with { type: 'json' };
 import escalationPack from '../packs/escalation/pack.json' with { type: 'json' };
 import expressClaimsPack from '../packs/express-claims/pack.json' with { type: 'json' };
@@ -18,6 +19,7 @@ import warrantyGoodsPack from '../packs/warranty-goods/pack.json' with { type: '
 
 /** Every bundled pack document, by pack id (sorted). */
 export const BUNDLED: ReadonlyArray<{ id: string; pack: RulePackDocument }> = [
+  { id: 'care-label', pack: careLabelPack as unknown as RulePackDocument },
   { id: 'complaint-handling', pack: complaintHandlingPack as unknown as RulePackDocument },
   { id: 'escalation', pack: escalationPack as unknown as RulePackDocument },
   { id: 'express-claims', pack: expressClaimsPack as unknown as RulePackDocument },

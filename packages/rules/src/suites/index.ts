@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { TestSuite } from '@aftersales/core';
+import careLabel from './care-label.js';
 import complaintHandling from './complaint-handling.js';
 import escalation from './escalation.js';
 import expressClaims from './express-claims.js';
@@ -20,6 +21,7 @@ import warrantyGoods from './warranty-goods.js';
 
 /** Every bundled pack's test suite by pack id (treat as read-only). */
 export const bundledSuites: Readonly<Record<string, TestSuite>> = Object.freeze({
+  'care-label': careLabel,
   'complaint-handling': complaintHandling,
   'escalation': escalation,
   'express-claims': expressClaims,
