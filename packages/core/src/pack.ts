@@ -22,8 +22,15 @@ type RuleNode = (facts: Scope, trace: LeafRecord[] | null) => boolean;
 
 /**
  * A validated, compiled rule pack. Create it with {@link loadPack}; evaluate facts with {@link Pack.evaluate}.
+ * The type parameters are for typed packs (e.g. `@aftersales/rules`' generated types): the facts `F` it takes,
+ * the outcome `O` its decisions carry and its parameter overrides `P`. They only describe; facts are validated
+ * against the pack's schema at run time whatever they say.
+ *
+ * @typeParam F - the facts (default `unknown`: anything, validated at run time)
+ * @typeParam O - the outcome of a decision
+ * @typeParam P - the parameter overrides
  */
-export class Pack {
+export class Pack<F = unknown, O = Record<string, unknown>, P = Record<string, unknown>> {
   /** The pack id, e.g. `quality-severity`. */
   readonly id: string;
   /** The pack version (semver). */
@@ -114,7 +121,7 @@ export class Pack {
    * decision.outcome // { class: 'major', level: 2 }
    * ```
    */
-  async evaluate(facts: unknown, options: EvaluateOptions): Promise<Decision> {
+  async evaluate(facts: F, options: EvaluateOptions & { parameters?: Partial<P> }): Promise<Decision<O>> {
     if (options?.engine !== 'reference' && options?.engine !== 'json-rules-engine') return this.evaluateSync(facts, options);
     const state = begin(this.plan, facts, options);
     for (const req of this.plan.required) {
@@ -130,7 +137,8 @@ export class Pack {
     derive(this.plan, state);
     this.#reference ??= referenceEngine(this.plan.rules.map((r) => ({ name: r.name, priority: r.priority, conditions: r.conditions.root, event: r.event })));
     const results = await this.#reference(state.values, state.params, state.context);
-    return finish(this.plan, state, results, options.explain !== false);
+    // The outcome was validated against the pack's outcome schema, which `O` describes.
+    return finish(this.plan, state, results, options.explain !== false) as Decision<O>;
   }
 
   /**
@@ -145,7 +153,7 @@ export class Pack {
    * const decision = pack.evaluateSync({ claimAmountYuan: 50000 }, { asOf: '2026-03-01T09:00:00+08:00', explain: false });
    * ```
    */
-  evaluateSync(facts: unknown, options: EvaluateOptions): Decision {
+  evaluateSync(facts: F, options: EvaluateOptions & { parameters?: Partial<P> }): Decision<O> {
     const state = begin(this.plan, facts, options);
     for (const req of this.plan.required) {
       const input = req.factsFrom === undefined ? state.values : state.values[req.factsFrom];
@@ -165,7 +173,7 @@ export class Pack {
       const leaves: LeafRecord[] | null = explain ? new Array<LeafRecord>(this.#leafCounts[i]!) : null;
       results[i] = { fired: nodes[i]!(table, leaves), leaves: leaves ?? [] };
     }
-    return finish(this.plan, state, results, explain);
+    return finish(this.plan, state, results, explain) as Decision<O>;
   }
 
   /**

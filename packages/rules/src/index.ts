@@ -11,6 +11,22 @@
 import { loadPacks, PackRegistry } from '@aftersales/core';
 import type { Pack, RulePackDocument } from '@aftersales/core';
 import { BUNDLED } from './bundled.js';
+import type { BundledPackId, BundledPackTypes } from './pack-types.js';
+
+// The facts, outcome and parameters of every bundled pack, generated from the packs' schemas
+export type * from './pack-types.js';
+
+/** The typed pack of a bundled pack id: `Pack<QualitySeverityFacts, QualitySeverityOutcome, …>`. */
+export type BundledPack<K extends BundledPackId> = Pack<BundledPackTypes[K]['facts'], BundledPackTypes[K]['outcome'], BundledPackTypes[K]['parameters']>;
+
+/**
+ * A registry of the bundled packs: `get` with a bundled pack id gives that pack with its facts, outcome and
+ * parameters typed (it is always present); with another id, an untyped pack or `undefined`.
+ */
+export interface BundledPackRegistry extends PackRegistry {
+  get<K extends BundledPackId>(id: K): BundledPack<K>;
+  get(id: string): Pack | undefined;
+}
 
 /** The ids of every bundled pack, sorted. */
 export const bundledPackIds: readonly string[] = Object.freeze(BUNDLED.map((b) => b.id));
@@ -27,25 +43,26 @@ let loaded: Pack[] | undefined;
  * and shared between the registries this returns (a {@link Pack} is immutable); each call gives a fresh
  * registry, so adding to it does not affect other callers.
  *
- * @returns a registry holding every bundled pack
+ * @returns a registry holding every bundled pack; `get('quality-severity')` is typed
+ *   `Pack<QualitySeverityFacts, QualitySeverityOutcome, QualitySeverityParameters>`
  * @throws `PackValidationError` (`INVALID_PACK`) when a bundled pack is invalid — a defect of this package
  * @example
  * ```ts
  * import { loadBundledPacks } from '@aftersales/rules';
  *
  * const registry = loadBundledPacks();
- * const decision = await registry.get('quality-severity')!.evaluate(
+ * const decision = await registry.get('quality-severity').evaluate(
  *   { claimAmountYuan: 50000 },
  *   { asOf: '2026-03-01T09:00:00+08:00' },
  * );
  * decision.outcome; // { class: 'major', level: 2 }
  * ```
  */
-export function loadBundledPacks(): PackRegistry {
+export function loadBundledPacks(): BundledPackRegistry {
   if (!loaded) loaded = loadPacks(BUNDLED.map((b) => b.pack)).list();
   const registry = new PackRegistry();
   for (const pack of loaded) registry.add(pack);
-  return registry;
+  return registry as BundledPackRegistry;
 }
 
 /**
