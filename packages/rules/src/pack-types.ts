@@ -211,7 +211,7 @@ export type EscalationParameters = {
 // express-claims
 
 /**
- * The facts of express-claims 1.0.0.
+ * The facts of express-claims 2.0.0.
  */
 export type ExpressClaimsFacts = {
   [k: string]: unknown;
@@ -220,6 +220,10 @@ export type ExpressClaimsFacts = {
    * 误派 / 破损 / 丢失 / 延误
    */
   issue: "misdelivery" | "damage" | "loss" | "delay";
+  /**
+   * express: 快递企业的快件（快递暂行条例）；postal: 邮政企业的给据邮件（邮政法第四十七条）/ express: an express company's parcel; postal: a postal enterprise's registered item
+   */
+  carrierKind?: "express" | "postal";
   /**
    * The sender paid for insurance (保价).
    */
@@ -245,7 +249,15 @@ export type ExpressClaimsFacts = {
    */
   postageYuan?: number;
   /**
-   * Days the parcel is late against the promised time.
+   * 损失因承运人故意或者重大过失造成 / the loss was caused by the carrier's intent or gross negligence
+   */
+  intentOrGrossNegligence?: boolean;
+  /**
+   * 限额未以足以引起用户注意的方式载明或提示 / the cap was not brought to the sender's attention
+   */
+  capNotDisclosed?: boolean;
+  /**
+   * Days the parcel is late against the promised time (recorded; EXP 5.3 sets no threshold, so no rule turns on it).
    */
   delayDays?: number;
   /**
@@ -259,24 +271,31 @@ export type ExpressClaimsFacts = {
 };
 
 /**
- * The outcome of express-claims 1.0.0.
+ * The outcome of express-claims 2.0.0.
  */
 export type ExpressClaimsOutcome = {
-  remedy: "redeliver" | "compensate" | "expedite-or-compensate" | "refund-fee" | null;
+  remedy: "redeliver" | "compensate" | "expedite-or-compensate" | null;
   evidenceRequired: ("correct-address" | "damage-photos" | "goods-value")[];
   compensationCapYuan: number | null;
-  compensationBasis: "insured-value" | "insured-pro-rata" | "actual-loss-capped" | "postage-refund" | null;
+  compensationBasis:
+    | "insured-value"
+    | "insured-pro-rata"
+    | "actual-loss"
+    | "actual-loss-capped"
+    | "carrier-terms-cap"
+    | "actual-loss-cap-lifted"
+    | null;
   complaintDueAt: string | null;
   complaintHandledLate: boolean;
   complaintDaysLate?: number;
 };
 
 /**
- * Parameter overrides of express-claims 1.0.0.
+ * Parameter overrides of express-claims 2.0.0.
  */
 export type ExpressClaimsParameters = {
   /**
-   * An uninsured item's compensation is capped at this multiple of the postage paid (× postage). Default 3.
+   * A postal enterprise's uninsured registered item is capped at this multiple of the postage (postal enterprises only, not express parcels) (× postage). Default 3.
    */
   uninsuredPostageMultiple?: number;
   /**
@@ -284,9 +303,13 @@ export type ExpressClaimsParameters = {
    */
   complaintHandlingDays?: number;
   /**
-   * A delay of more than this many days refunds the postage (the manual gives no figure; the default of 3 days is ours) (days). Default 3 (not published by the source).
+   * Whether the express company's own terms cap uninsured parcels. This is the carrier's contract, not a law; off by default (the actual loss under civil law). Default false (not published by the source).
    */
-  delayRefundDays?: number;
+  carrierTermsCap?: boolean;
+  /**
+   * The cap in the carrier's terms, as a multiple of the postage, used only when carrierTermsCap is on; the default of 3 mirrors the Postal Law's multiple and is the carrier's to set (× postage). Default 3 (not published by the source).
+   */
+  carrierTermsCapPostageMultiple?: number;
 };
 
 // network-application
@@ -976,7 +999,7 @@ export type ServiceRatingParameters = {
 // warranty-car
 
 /**
- * The facts of warranty-car 1.0.0.
+ * The facts of warranty-car 1.1.0.
  */
 export type WarrantyCarFacts = {
   /**
@@ -1040,6 +1063,10 @@ export type WarrantyCarFacts = {
    */
   mainPartReplacements?: number;
   /**
+   * 更换后仍不能正常使用（第二十四条第（二）（三）项）/ after those replacements the car still cannot be used normally (Art. 24 (2), (3))
+   */
+  stillNotUsable?: boolean;
+  /**
    * 同一质量问题累计修理次数 / repairs of the same fault
    */
   sameFaultRepairs?: number;
@@ -1055,6 +1082,10 @@ export type WarrantyCarFacts = {
    * 销售时已书面告知瑕疵 / the defect was disclosed in writing at sale
    */
   defectDisclosedInWriting?: boolean;
+  /**
+   * 用于出租或者其他营运目的 / used for hire or other commercial transport
+   */
+  commercialUse?: boolean;
   /**
    * 未按说明书使用、维护、保养 / use or upkeep against the manual
    */
@@ -1072,6 +1103,18 @@ export type WarrantyCarFacts = {
    */
   forceMajeure?: boolean;
   /**
+   * 易损耗零部件超出生产者明示的质量保证期 / a wear part past the quality period its maker states
+   */
+  wearPartPastStatedPeriod?: boolean;
+  /**
+   * 无有效购车发票 / no valid purchase invoice
+   */
+  invoiceMissing?: boolean;
+  /**
+   * 无三包凭证 / no 三包 certificate
+   */
+  warrantyCertificateMissing?: boolean;
+  /**
    * 曾在非授权维修企业保养维修（不得据此拒绝三包）/ serviced at an independent shop (never a reason to refuse)
    */
   serviceAtIndependentShop?: boolean;
@@ -1082,22 +1125,31 @@ export type WarrantyCarFacts = {
 };
 
 /**
- * The outcome of warranty-car 1.0.0.
+ * The outcome of warranty-car 1.1.0.
  */
 export type WarrantyCarOutcome = {
   remedy: "none" | "repair" | "assembly-replacement" | "replacement-or-refund";
   freeRepair: boolean;
   loanerCar: boolean;
-  excludedBy: ("defectDisclosedInWriting" | "misuse" | "forbiddenModification" | "improperHandling" | "forceMajeure")[];
+  excludedBy: (
+    | "defectDisclosedInWriting"
+    | "commercialUse"
+    | "misuse"
+    | "forbiddenModification"
+    | "improperHandling"
+    | "forceMajeure"
+    | "wearPartPastStatedPeriod"
+    | "invoiceAndCertificateMissing"
+  )[];
   articles: string[];
   /**
-   * 合理使用补偿（元），车价未知时为 null / usage compensation in yuan, null when the price is unknown
+   * 合理使用补偿（元）：依第二十二、二十三条免费更换、退货的为0；车价未知时为 null / usage compensation in yuan: 0 where Art. 22 or 23 makes replacement or refund free; null when the price is unknown
    */
   usageCompensationYuan?: number | null;
 };
 
 /**
- * Parameter overrides of warranty-car 1.0.0.
+ * Parameter overrides of warranty-car 1.1.0.
  */
 export type WarrantyCarParameters = {
   /**
@@ -1161,13 +1213,19 @@ export type WarrantyCarParameters = {
 // warranty-goods
 
 /**
- * The facts of warranty-goods 1.0.0.
+ * The facts of warranty-goods 2.0.0.
  */
 export type WarrantyGoodsFacts = {
+  [k: string]: unknown;
+} & {
   /**
    * 售出日期 / date of sale
    */
   saleDate: string;
+  /**
+   * goods-catalogue: 属《部分商品修理更换退货责任规定》目录的商品（家用电器、自行车、钟表、摩托车、移动电话、微型计算机等）；other: 其他商品（如服装、鞋），适用《消费者权益保护法》第二十四条 / goods-catalogue: a product in the catalogue of the rules on certain goods (appliances, bicycles, watches, motorcycles, phones, computers …); other: any other goods (clothing, shoes …), under Art. 24 of the Consumer Rights Protection Law
+   */
+  productScope: "goods-catalogue" | "other";
   /**
    * 收到商品日期（远程购物），缺省为售出日期 / date the goods were received (distance sale), default the sale date
    */
@@ -1177,7 +1235,7 @@ export type WarrantyGoodsFacts = {
    */
   claimDate?: string;
   /**
-   * 出现性能故障 / a performance fault
+   * 出现性能故障或不符合质量要求 / a performance fault, or the goods do not meet quality requirements
    */
   performanceFault?: boolean;
   /**
@@ -1185,25 +1243,51 @@ export type WarrantyGoodsFacts = {
    */
   sameFaultRepairs?: number;
   /**
-   * 违反洗水唛洗涤保养 / washed or kept against the care label
+   * 本次送修至今未修好的天数 / days since the product was brought in for the current repair, still unrepaired
+   */
+  repairDays?: number;
+  /**
+   * 修理延误原因：修理者自身原因 / 生产者未供应零配件 / cause of the repair's delay: the repairer's own fault, or the maker supplied no parts
+   */
+  repairDelayCause?: "none" | "repairer" | "parts-not-supplied";
+  /**
+   * 符合法定解除合同条件（目录外商品收货7日后退货的前提）/ the contract may be rescinded by law (needed for a return of non-catalogue goods after 7 days)
+   */
+  statutoryRescission?: boolean;
+  /**
+   * 使用、维护、保管不当造成损坏，含违反洗水唛洗涤保养 / damage from improper use, upkeep or storage, washing against the care label included
    */
   careMisuse?: boolean;
   /**
    * 网络、电视、电话、邮购等远程购物 / a distance sale (online, TV, phone, mail order)
    */
   distanceSale?: boolean;
+  /**
+   * 退回的商品完好（远程购物时必填）/ the goods to be returned are intact (required for a distance sale)
+   */
+  goodsIntact?: boolean;
+  /**
+   * 第二十五条除外的商品：定作、鲜活易腐、在线下载或拆封的数字化商品、交付的报纸期刊 / goods Art. 25 excludes
+   */
+  excludedCategory?: "none" | "made-to-order" | "fresh-perishable" | "unsealed-digital" | "newspaper-periodical";
+  /**
+   * 根据商品性质并经消费者在购买时确认不宜退货 / confirmed by the buyer at purchase as not returnable, by the nature of the goods
+   */
+  confirmedNotReturnable?: boolean;
 };
 
 /**
- * The outcome of warranty-goods 1.0.0.
+ * The outcome of warranty-goods 2.0.0.
  */
 export type WarrantyGoodsOutcome = {
-  remedy: "return-exchange-or-repair" | "exchange-or-repair" | "exchange-or-return" | "repair" | "none";
+  remedy: "return-exchange-or-repair" | "exchange-or-repair" | "exchange-or-return" | "exchange" | "repair" | "none";
   noReasonReturn: boolean;
+  exchangePaidBy?: "repairer" | "seller";
+  refundWithinDays?: number;
 };
 
 /**
- * Parameter overrides of warranty-goods 1.0.0.
+ * Parameter overrides of warranty-goods 2.0.0.
  */
 export type WarrantyGoodsParameters = {
   /**
@@ -1226,6 +1310,22 @@ export type WarrantyGoodsParameters = {
    * Days from receipt in which a distance sale may be returned without a reason (days). Default 7.
    */
   noReasonReturnDays?: number;
+  /**
+   * A repair the repairer's own fault makes last longer than this gives a free exchange for the same model, paid by the repairer (days). Default 30.
+   */
+  repairerOverrunDays?: number;
+  /**
+   * Unrepaired this many days after it was brought in because the maker supplied no parts: the seller exchanges it free for the same model (days). Default 90.
+   */
+  partsOverrunDays?: number;
+  /**
+   * Days from receipt in which goods outside the catalogue that do not meet quality requirements may be returned, where no national rule or agreement applies (days). Default 7.
+   */
+  cplReturnDays?: number;
+  /**
+   * No-reason return: days from receiving the returned goods in which the trader refunds the price. Never longer than the statutory 7 days (days). Default 7.
+   */
+  refundDays?: number;
 };
 
 /** The facts, outcome and parameter overrides of every bundled pack, by pack id. */
