@@ -20,6 +20,7 @@ import {
 } from '@aftersales/core';
 import { BatchOutputError, formatSummary, MAX_INPUT_DEPTH, nestsDeeperThan, openBatchOutput, runBatch } from './batch.js';
 import { IMPORT_USAGE, importCommand } from './commands/import-jre.js';
+import { TYPES_USAGE, typesCommand } from './commands/types.js';
 import { locateJson, JsonSyntaxError } from './json-locator.js';
 import { renderJunit } from './junit.js';
 import {
@@ -50,6 +51,7 @@ Commands / 命令:
   docs <pack> [--lang zh|en|both] [--output <file>]   (both: the pack README, English then Chinese)
   lint [pack|dir]... [--lang zh|en]
 ${IMPORT_USAGE}
+${TYPES_USAGE}
 
 <pack> is a bundled pack id or a path to a pack.json (its suite is <dir>/<id>.test.json).
 Exit codes: 0 ok; 1 test/lint/batch-line failure; 2 invalid pack, facts, parameters or usage.
@@ -400,6 +402,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   docs: docsCommand,
   lint: lintCommand,
   import: (args, io) => importCommand(args, io, new Date().toISOString().slice(0, 10)),
+  types: typesCommand,
 };
 
 /**
