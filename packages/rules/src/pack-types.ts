@@ -640,7 +640,7 @@ export type QualitySeverityParameters = {
 // repair-settlement
 
 /**
- * The facts of repair-settlement 1.0.0.
+ * The facts of repair-settlement 1.1.0.
  */
 export type RepairSettlementFacts = {
   /**
@@ -691,10 +691,14 @@ export type RepairSettlementFacts = {
    * When the repair was completed; absent while in progress.
    */
   completedAt?: string;
+  /**
+   * 验收无异议后已在售后服务单上签字确认 / accepted without objection and confirmed by signature on the service sheet
+   */
+  serviceSheetSigned?: boolean;
 };
 
 /**
- * The outcome of repair-settlement 1.0.0.
+ * The outcome of repair-settlement 1.1.0.
  */
 export type RepairSettlementOutcome = {
   grossYuan: number;
@@ -706,13 +710,13 @@ export type RepairSettlementOutcome = {
   warrantyArticles: string[];
   loanerCar: boolean;
   consentRequired: boolean;
-  status: "settle" | "await-consent" | "recheck";
+  status: "settle" | "await-consent" | "recheck" | "await-acceptance";
   followUpRequired: boolean;
   followUpDueAt: string | null;
 };
 
 /**
- * Parameter overrides of repair-settlement 1.0.0.
+ * Parameter overrides of repair-settlement 1.1.0.
  */
 export type RepairSettlementParameters = {
   /**
