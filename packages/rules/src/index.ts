@@ -11,10 +11,10 @@
 import { loadPacks, PackRegistry } from '@aftersales/core';
 import type { Pack, RulePackDocument } from '@aftersales/core';
 import { BUNDLED } from './bundled.js';
-import type { BundledPackId, BundledPackTypes } from './pack-types.js';
+import type { BundledPackId, BundledPackTypes } from './pack-types/index.js';
 
 // The facts, outcome and parameters of every bundled pack, generated from the packs' schemas
-export type * from './pack-types.js';
+export type * from './pack-types/index.js';
 
 /** The typed pack of a bundled pack id: `Pack<QualitySeverityFacts, QualitySeverityOutcome, …>`. */
 export type BundledPack<K extends BundledPackId> = Pack<BundledPackTypes[K]['facts'], BundledPackTypes[K]['outcome'], BundledPackTypes[K]['parameters']>;

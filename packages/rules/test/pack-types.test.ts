@@ -1,11 +1,11 @@
 /**
- * The generated pack types: `src/pack-types.ts` is what `scripts/gen-types.mjs` makes of the packs' schemas today
+ * The generated pack types: `src/pack-types/` is what `scripts/gen-types.mjs` makes of the packs' schemas today
  * (the package build regenerates it; after changing a schema without building, run
  * `node packages/rules/scripts/gen-types.mjs`), it declares the three types of every pack, and
  * `test/types/typed-packs.ts` compiles with no error: the typed `get`, the misspelt fact and the wrong types it
  * expects to be refused (`@ts-expect-error`), the outcome types (`expectTypeOf`).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
@@ -34,18 +34,21 @@ const TYPED = join(ROOT, 'test', 'types', 'typed-packs.ts');
 
 describe('generated pack types', () => {
   it('are up to date with the packs\' schemas (run: node packages/rules/scripts/gen-types.mjs)', async () => {
-    const { renderTypesFile } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-types.mjs')).href)) as {
-      renderTypesFile: (ids: readonly string[]) => Promise<string>;
+    const { renderTypesFiles } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-types.mjs')).href)) as {
+      renderTypesFiles: (ids: readonly string[]) => Promise<Record<string, string>>;
     };
-    expect(readFileSync(join(ROOT, 'src', 'pack-types.ts'), 'utf8')).toBe(await renderTypesFile(bundledPackIds));
+    const files = await renderTypesFiles(bundledPackIds);
+    expect(Object.keys(files).sort()).toEqual(readdirSync(join(ROOT, 'src', 'pack-types')).map((f) => `src/pack-types/${f}`).sort());
+    for (const [path, text] of Object.entries(files)) expect(readFileSync(join(ROOT, path), 'utf8'), path).toBe(text);
   }, 60_000);
 
   it('declare facts, outcome and parameters for every bundled pack', () => {
-    const text = readFileSync(join(ROOT, 'src', 'pack-types.ts'), 'utf8');
+    const index = readFileSync(join(ROOT, 'src', 'pack-types', 'index.ts'), 'utf8');
     for (const id of bundledPackIds) {
+      const text = readFileSync(join(ROOT, 'src', 'pack-types', `${id}.ts`), 'utf8');
       const name = id.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
       for (const part of ['Facts', 'Outcome', 'Parameters']) expect(text, id).toContain(`export type ${name}${part} = `);
-      expect(text).toContain(`'${id}': { facts: ${name}Facts; outcome: ${name}Outcome; parameters: ${name}Parameters };`);
+      expect(index).toContain(`'${id}': { facts: ${name}Facts; outcome: ${name}Outcome; parameters: ${name}Parameters };`);
     }
   });
 
