@@ -27,6 +27,10 @@ export type EscalationFacts = {
    */
   receivedAt: string;
   /**
+   * 质量保证部确认1级重大质量信息的时间（带时区偏移），未确认时缺省 / when QA confirmed level-1 information, with offset; absent until it has
+   */
+  qaConfirmedAt?: string;
+  /**
    * 接报单位 / who received it
    */
   receivedBy?: "service-center" | "call-center" | "after-sales";
@@ -106,11 +110,47 @@ export type EscalationParameters = {
    */
   generalReportHours?: number;
   /**
-   * The time allowed for 'promptly' (the major quality report, forwarding after confirmation). The manual gives no figure; 24 hours is our default (hours). Default 24 (not published by the source).
+   * The time allowed for 'promptly' (sending the major quality report to management and QA). The manual gives no figure; 24 hours is our default (hours). Default 24 (not published by the source).
    */
   promptReportHours?: number;
   /**
-   * The time allowed for 'immediately' (QA technical support, filing the major complaint report). The manual gives no figure; 2 hours is our default (hours). Default 2 (not published by the source).
+   * The time allowed for 'immediately' (QA support after its confirmation, filing the major complaint report, forwarding a complaint made directly to the after-sales department). The manual gives no figure; 2 hours is our default (hours). Default 2 (not published by the source).
    */
   immediateHours?: number;
+  /**
+   * Whether quality assurance sends someone to the major-complaint team at level 1. The manual says only 'according to severity' and publishes no make-up; yes is our default. Default true (not published by the source).
+   */
+  teamLevel1QualityAssurance?: boolean;
+  /**
+   * Whether Brilliance public relations sends someone to the major-complaint team at level 1. The manual says only 'according to severity' and publishes no make-up; yes is our default. Default true (not published by the source).
+   */
+  teamLevel1PublicRelations?: boolean;
+  /**
+   * Whether sales finance sends someone to the major-complaint team at level 1. The manual says only 'according to severity' and publishes no make-up; yes is our default. Default true (not published by the source).
+   */
+  teamLevel1SalesFinance?: boolean;
+  /**
+   * Whether quality assurance sends someone to the major-complaint team at level 2. The manual says only 'according to severity' and publishes no make-up; yes is our default. Default true (not published by the source).
+   */
+  teamLevel2QualityAssurance?: boolean;
+  /**
+   * Whether Brilliance public relations sends someone to the major-complaint team at level 2. The manual says only 'according to severity' and publishes no make-up; no is our default. Default false (not published by the source).
+   */
+  teamLevel2PublicRelations?: boolean;
+  /**
+   * Whether sales finance sends someone to the major-complaint team at level 2. The manual says only 'according to severity' and publishes no make-up; yes is our default. Default true (not published by the source).
+   */
+  teamLevel2SalesFinance?: boolean;
+  /**
+   * Whether quality assurance sends someone to the major-complaint team at level 3 or ungraded. The manual says only 'according to severity' and publishes no make-up; yes is our default. Default true (not published by the source).
+   */
+  teamOtherQualityAssurance?: boolean;
+  /**
+   * Whether Brilliance public relations sends someone to the major-complaint team at level 3 or ungraded. The manual says only 'according to severity' and publishes no make-up; no is our default. Default false (not published by the source).
+   */
+  teamOtherPublicRelations?: boolean;
+  /**
+   * Whether sales finance sends someone to the major-complaint team at level 3 or ungraded. The manual says only 'according to severity' and publishes no make-up; no is our default. Default false (not published by the source).
+   */
+  teamOtherSalesFinance?: boolean;
 };

@@ -21,6 +21,10 @@ export type QualitySeverityFacts = {
    */
   mediaExposure?: "none" | "imminent" | "published";
   /**
+   * 对公司声誉会造成重大损失 / it will cause major damage to the company's reputation
+   */
+  majorReputationDamage?: boolean;
+  /**
    * 由制造失误造成 / caused by a manufacturing error
    */
   manufacturingFault?: boolean;
@@ -60,13 +64,25 @@ export type QualitySeverityFacts = {
    * 顾客索赔金额（元）/ the customer's claim in yuan
    */
   claimAmountYuan?: number;
+  /**
+   * 影响整车性能及人身安全 / affects the vehicle's performance and personal safety
+   */
+  affectsPerformanceAndSafety?: boolean;
+  /**
+   * 涉及公司声誉 / involves the company's reputation
+   */
+  involvesReputation?: boolean;
+  /**
+   * 批量大，经济损失严重 / a large batch with serious economic loss
+   */
+  largeBatchSeriousLoss?: boolean;
 };
 
 /**
  * The outcome of quality-severity 1.0.0.
  */
 export type QualitySeverityOutcome = {
-  class: "general" | "major";
+  class: "general" | "important" | "major";
   level: 1 | 2 | 3 | null;
 };
 
