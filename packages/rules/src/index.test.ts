@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPack, validatePack } from '@aftersales/core';
 import * as main from './index.js';
 import { bundledPackDocuments, bundledPackIds, getPackDocument, loadBundledPacks } from './index.js';
+import type { EscalationFacts } from './index.js';
 import { bundledSuites, getSuite } from './suites/index.js';
 import escalationSuite from './suites/escalation.js';
 
@@ -140,9 +141,9 @@ describe('quality-severity composed into escalation', () => {
   });
 
   it('does not make media exposure level 1 without major damage to the reputation', async () => {
-    const exposed = { kind: 'quality-information', receivedAt: '2026-03-02T08:00:00+08:00', severityFacts: { mediaExposure: 'published' } };
+    const exposed: EscalationFacts = { kind: 'quality-information', receivedAt: '2026-03-02T08:00:00+08:00', severityFacts: { mediaExposure: 'published' } };
     expect((await escalation.evaluate(exposed, { asOf })).fired.map((f) => f.rule)).toEqual(['general-quality-information']);
-    const damaging = { ...exposed, severityFacts: { mediaExposure: 'published', majorReputationDamage: true }, qaConfirmedAt: '2026-03-02T11:00:00+08:00' };
+    const damaging: EscalationFacts = { ...exposed, severityFacts: { mediaExposure: 'published', majorReputationDamage: true }, qaConfirmedAt: '2026-03-02T11:00:00+08:00' };
     const decision = await escalation.evaluate(damaging, { asOf });
     expect(decision.outcome.level).toBe(1);
     const support = (decision.outcome.actions as Array<{ id: string; dueAt: string | null }>).find((a) => a.id === 'qa-technical-support');

@@ -28,8 +28,12 @@ expectTypeOf<'claim-grade'>().not.toExtend<BundledPackId>();
 export async function typed(): Promise<void> {
   const decision = await severity.evaluate({ claimAmountYuan: 50000 }, { asOf });
   expectTypeOf(decision).toEqualTypeOf<Decision<QualitySeverityOutcome>>();
-  expectTypeOf(decision.outcome.class).toEqualTypeOf<'general' | 'major'>();
-  expectTypeOf(decision.outcome.level).toEqualTypeOf<1 | 2 | 3 | null>();
+  // The outcome's fields are the schema's enums: unions of literals, not plain strings and numbers.
+  expectTypeOf(decision.outcome.class).toExtend<string>();
+  expectTypeOf<string>().not.toExtend<typeof decision.outcome.class>();
+  expectTypeOf<'major'>().toExtend<typeof decision.outcome.class>();
+  expectTypeOf(decision.outcome.level).toExtend<number | null>();
+  expectTypeOf<number>().not.toExtend<typeof decision.outcome.level>();
 
   // @ts-expect-error a misspelt fact (claimAmountYaun) is not a fact of quality-severity
   await severity.evaluate({ claimAmountYaun: '50000' }, { asOf });
