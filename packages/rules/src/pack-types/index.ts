@@ -10,6 +10,7 @@ import type { NetworkApplicationFacts, NetworkApplicationOutcome, NetworkApplica
 import type { PartsStockFacts, PartsStockOutcome, PartsStockParameters } from './parts-stock.js';
 import type { ProviderChangesFacts, ProviderChangesOutcome, ProviderChangesParameters } from './provider-changes.js';
 import type { QualitySeverityFacts, QualitySeverityOutcome, QualitySeverityParameters } from './quality-severity.js';
+import type { RepairDispatchFacts, RepairDispatchOutcome, RepairDispatchParameters } from './repair-dispatch.js';
 import type { RepairSettlementFacts, RepairSettlementOutcome, RepairSettlementParameters } from './repair-settlement.js';
 import type { ServiceRatingFacts, ServiceRatingOutcome, ServiceRatingParameters } from './service-rating.js';
 import type { WarrantyCarFacts, WarrantyCarOutcome, WarrantyCarParameters } from './warranty-car.js';
@@ -22,6 +23,7 @@ export type * from './network-application.js';
 export type * from './parts-stock.js';
 export type * from './provider-changes.js';
 export type * from './quality-severity.js';
+export type * from './repair-dispatch.js';
 export type * from './repair-settlement.js';
 export type * from './service-rating.js';
 export type * from './warranty-car.js';
@@ -36,6 +38,7 @@ export interface BundledPackTypes {
   'parts-stock': { facts: PartsStockFacts; outcome: PartsStockOutcome; parameters: PartsStockParameters };
   'provider-changes': { facts: ProviderChangesFacts; outcome: ProviderChangesOutcome; parameters: ProviderChangesParameters };
   'quality-severity': { facts: QualitySeverityFacts; outcome: QualitySeverityOutcome; parameters: QualitySeverityParameters };
+  'repair-dispatch': { facts: RepairDispatchFacts; outcome: RepairDispatchOutcome; parameters: RepairDispatchParameters };
   'repair-settlement': { facts: RepairSettlementFacts; outcome: RepairSettlementOutcome; parameters: RepairSettlementParameters };
   'service-rating': { facts: ServiceRatingFacts; outcome: ServiceRatingOutcome; parameters: ServiceRatingParameters };
   'warranty-car': { facts: WarrantyCarFacts; outcome: WarrantyCarOutcome; parameters: WarrantyCarParameters };
