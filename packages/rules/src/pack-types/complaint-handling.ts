@@ -9,7 +9,7 @@
  */
 export type ComplaintHandlingFacts = {
   /**
-   * 投诉渠道; `regulator`: forwarded by a market-regulation authority (消保法 Art. 46).
+   * 投诉渠道；regulator：经行政部门转来（消保法第四十六条）/ the channel; regulator: made through the administrative authority (Consumer Protection Law Art. 46)
    */
   channel?: "hotline" | "online" | "wechat" | "email" | "letter" | "in-person" | "regulator";
   category?: "product-quality" | "repair" | "delivery" | "service-attitude" | "billing" | "other";
@@ -26,6 +26,10 @@ export type ComplaintHandlingFacts = {
    * Public holidays (local dates) skipped by working-day clocks.
    */
   holidays?: string[];
+  /**
+   * 被投诉的经营者是经营快递业务的企业（快递暂行条例第二十八条）/ the company complained of operates express delivery (Express Delivery Art. 28)
+   */
+  expressCompany?: boolean;
 };
 
 /**
@@ -41,6 +45,10 @@ export type ComplaintHandlingOutcome = {
     amount: number;
     unit: "calendar-days" | "working-days";
   };
+  /**
+   * 行政部门处理并告知消费者的期限（消保法第四十六条；约束行政部门）/ when the authority must have handled it and informed the consumer (binds the authority)
+   */
+  authorityDueAt: string | null;
   warnings: {
     clock: "response" | "resolution";
     percent: number;
@@ -71,11 +79,11 @@ export type ComplaintHandlingParameters = {
    */
   majorResolutionDays?: number;
   /**
-   * Calendar days to handle an express complaint and inform the customer (days). Default 7.
+   * Calendar days within which an express business handles a complaint and informs the customer (days). Default 7.
    */
   expressResolutionDays?: number;
   /**
-   * Working days to handle a complaint made through the authority (working days). Default 7.
+   * Working days within which the administrative authority handles a complaint and informs the consumer (binds the authority, not the company) (working days). Default 7.
    */
   regulatorResolutionWorkingDays?: number;
   /**

@@ -38,6 +38,10 @@ export type EscalationFacts = {
    * 故障车辆退回 / the faulty vehicle is returned
    */
   vehicleReturned?: boolean;
+  /**
+   * 客服中心能否协调解决（receivedBy = call-center 的质量信息）/ whether the call centre can settle it (quality information received by the call centre)
+   */
+  callCenterResolved?: boolean;
 };
 
 /**

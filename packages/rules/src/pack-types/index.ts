@@ -3,6 +3,7 @@
  * `node packages/rules/scripts/gen-types.mjs` (the package build does) after changing a pack's schemas.
  * The facts, outcome and parameter overrides of every bundled pack, as TypeScript types.
  */
+import type { CareLabelFacts, CareLabelOutcome, CareLabelParameters } from './care-label.js';
 import type { ComplaintHandlingFacts, ComplaintHandlingOutcome, ComplaintHandlingParameters } from './complaint-handling.js';
 import type { EscalationFacts, EscalationOutcome, EscalationParameters } from './escalation.js';
 import type { ExpressClaimsFacts, ExpressClaimsOutcome, ExpressClaimsParameters } from './express-claims.js';
@@ -16,6 +17,7 @@ import type { ServiceRatingFacts, ServiceRatingOutcome, ServiceRatingParameters 
 import type { WarrantyCarFacts, WarrantyCarOutcome, WarrantyCarParameters } from './warranty-car.js';
 import type { WarrantyGoodsFacts, WarrantyGoodsOutcome, WarrantyGoodsParameters } from './warranty-goods.js';
 
+export type * from './care-label.js';
 export type * from './complaint-handling.js';
 export type * from './escalation.js';
 export type * from './express-claims.js';
@@ -31,6 +33,7 @@ export type * from './warranty-goods.js';
 
 /** The facts, outcome and parameter overrides of every bundled pack, by pack id. */
 export interface BundledPackTypes {
+  'care-label': { facts: CareLabelFacts; outcome: CareLabelOutcome; parameters: CareLabelParameters };
   'complaint-handling': { facts: ComplaintHandlingFacts; outcome: ComplaintHandlingOutcome; parameters: ComplaintHandlingParameters };
   'escalation': { facts: EscalationFacts; outcome: EscalationOutcome; parameters: EscalationParameters };
   'express-claims': { facts: ExpressClaimsFacts; outcome: ExpressClaimsOutcome; parameters: ExpressClaimsParameters };

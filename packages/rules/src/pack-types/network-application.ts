@@ -11,24 +11,17 @@ export type NetworkApplicationFacts = {
   [k: string]: unknown;
 } & {
   /**
-   * 所处阶段 / the stage reached
+   * 服务网络：hc 华晨金杯特约服务中心，pv 光伏售后服务商 / the network: hc Brilliance Jinbei service centres, pv the solar group's service providers
    */
-  stage: "application" | "site-visit" | "acceptance";
+  network?: "hc" | "pv";
+  /**
+   * 所处阶段（hc：application、site-visit、acceptance；pv：inspection、approval、agreement、dispatch）/ the stage reached (hc: application, site-visit, acceptance; pv: inspection, approval, agreement, dispatch)
+   */
+  stage: "application" | "site-visit" | "acceptance" | "inspection" | "approval" | "agreement" | "dispatch";
   /**
    * 《特约服务中心申请评分表》得分 / the application score
    */
   applicationScore?: number;
-  /**
-   * 考查六项得分（无 applicationScore 时按权重合成）/ the six inspection dimensions, combined by weight when applicationScore is absent
-   */
-  criteria?: {
-    businessCondition: number;
-    technicalStrength: number;
-    instruments: number;
-    equipment: number;
-    repairSite: number;
-    strengths: number;
-  };
   /**
    * 服务网络发展委员会批准 / approved by the network development committee
    */
@@ -49,6 +42,47 @@ export type NetworkApplicationFacts = {
    * 第几次验收 / which acceptance inspection this is
    */
   acceptanceAttempt?: number;
+  /**
+   * 《公司售后服务商考查表》记录了哪些内容（光伏）/ which items the solar inspection sheet records
+   */
+  inspectionSheet?: {
+    /**
+     * 经营状况 / business condition
+     */
+    businessCondition?: boolean;
+    /**
+     * 技术力量 / technical strength
+     */
+    technicalStrength?: boolean;
+    /**
+     * 仪器仪表 / instruments
+     */
+    instruments?: boolean;
+    /**
+     * 设备 / equipment
+     */
+    equipment?: boolean;
+    /**
+     * 维修场地 / repair site
+     */
+    repairSite?: boolean;
+    /**
+     * 优势简述 / strengths
+     */
+    strengths?: boolean;
+  };
+  /**
+   * 总部安装服务部主管领导审批合格（光伏）/ approved by the head of the installation department (pv)
+   */
+  headApproved?: boolean;
+  /**
+   * 已签订合作协议（光伏）/ the cooperation agreement is signed (pv)
+   */
+  agreementSigned?: boolean;
+  /**
+   * 通过安装服务部的培训考核（光伏）/ passed the installation department's training assessment (pv)
+   */
+  assessmentPassed?: boolean;
 };
 
 /**
@@ -62,8 +96,21 @@ export type NetworkApplicationOutcome = {
     | "await-startup-orders"
     | "sign-contract"
     | "rectify-and-reinspect"
-    | "cancel-cooperation";
+    | "cancel-cooperation"
+    | "complete-inspection-sheet"
+    | "submit-for-approval"
+    | "sign-cooperation-agreement"
+    | "not-approved"
+    | "enter-provider-archive"
+    | "await-agreement"
+    | "may-take-dispatches"
+    | "no-dispatch";
   score?: number;
+  orderOwners?: {
+    tools: "after-sales" | "parts-supply" | "marketing";
+    parts: "after-sales" | "parts-supply" | "marketing";
+    vi: "after-sales" | "parts-supply" | "marketing";
+  };
 };
 
 /**
@@ -78,28 +125,4 @@ export type NetworkApplicationParameters = {
    * Acceptance inspections allowed: a first failure is rectified and re-inspected; failing again cancels the cooperation. Default 2.
    */
   maxAcceptanceAttempts?: number;
-  /**
-   * Weight of the inspection dimension 'business condition'. The manuals publish neither the score sheet nor its weights; by default the six dimensions weigh the same (our default). Default 1 (not published by the source).
-   */
-  weightBusinessCondition?: number;
-  /**
-   * Weight of 'technical strength'. Not published by the manuals; equal weights by default (ours). Default 1 (not published by the source).
-   */
-  weightTechnicalStrength?: number;
-  /**
-   * Weight of 'instruments'. Not published by the manuals; equal weights by default (ours). Default 1 (not published by the source).
-   */
-  weightInstruments?: number;
-  /**
-   * Weight of 'equipment'. Not published by the manuals; equal weights by default (ours). Default 1 (not published by the source).
-   */
-  weightEquipment?: number;
-  /**
-   * Weight of 'repair site'. Not published by the manuals; equal weights by default (ours). Default 1 (not published by the source).
-   */
-  weightRepairSite?: number;
-  /**
-   * Weight of 'strengths'. Not published by the manuals; equal weights by default (ours). Default 1 (not published by the source).
-   */
-  weightStrengths?: number;
 };

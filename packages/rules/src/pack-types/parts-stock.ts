@@ -50,6 +50,18 @@ export type PartsStockFacts = {
    * 客户车辆待料 / a customer's car waits for this part
    */
   vehicleOffRoad?: boolean;
+  /**
+   * 已列入备件供应部核定的储备定额 / on the stock quota set by the parts department
+   */
+  onStockQuota?: boolean;
+  /**
+   * 备件供应部审核后的最低储备量，未审核时缺省 / the minimum stock as approved by the parts department; absent until approved
+   */
+  approvedMinimumStock?: number;
+  /**
+   * 本批发运中短缺或损坏的件数 / parts short or damaged in this shipment
+   */
+  shortOrDamagedInTransit?: number;
 };
 
 /**
@@ -59,9 +71,17 @@ export type PartsStockOutcome = {
   stocked: boolean;
   safetyStock: number;
   minimumStock: number;
+  /**
+   * 起草值须经备件供应部审核 / a draft needs the parts department's approval
+   */
+  minimumStockStatus: "draft-needs-parts-approval" | "approved";
   belowMinimum: boolean;
   orderQuantity: number;
   urgent: boolean;
+  transitClaim: null | {
+    owner: "parts-supply";
+    replenish: number;
+  };
 };
 
 /**

@@ -252,27 +252,27 @@ export type ServiceRatingOutcome = {
  */
 export type ServiceRatingParameters = {
   /**
-   * The qualifying line (points). Default 70.
+   * The qualifying line. A figure from certification consultancies' public material (consultancy); neither GEN nor EVAL gives it (points). Default 70.
    */
   qualifiedScore?: number;
   /**
-   * The three-star line (points). Default 80.
+   * The three-star line. A figure from certification consultancies' public material (consultancy); neither GEN nor EVAL gives it (points). Default 80.
    */
   threeStarScore?: number;
   /**
-   * The four-star line (points). Default 90.
+   * The four-star line. A figure from certification consultancies' public material (consultancy); neither GEN nor EVAL gives it (points). Default 90.
    */
   fourStarScore?: number;
   /**
-   * The five-star line (points). Default 95.
+   * The five-star line. A figure from certification consultancies' public material (consultancy); neither GEN nor EVAL gives it (points). Default 95.
    */
   fiveStarScore?: number;
   /**
-   * Points taken off the score for each special deduction (points). Default 1.
+   * Points taken off the score for each special deduction. A figure from certification consultancies' public material (consultancy); neither GEN nor EVAL gives it (points). Default 1.
    */
   specialDeductionPoints?: number;
   /**
-   * Points added for the special bonus (at most one) (points). Default 1.
+   * Points added for the special bonus (at most one). A figure from certification consultancies' public material (consultancy); neither GEN nor EVAL gives it (points). Default 1.
    */
   specialBonusPoints?: number;
 };
