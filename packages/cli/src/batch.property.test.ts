@@ -7,7 +7,7 @@
  * them, joined with LF or CRLF, with or without a byte-order mark and a final line break, decided by one of four
  * packs (a fixture, quality-severity, escalation which requires it, warranty-car with dates and calculators).
  * Property: one record per line in order; each the very decision `pack.evaluateSync` gives for that line alone,
- * or an error record `{line, error: {code, message, problems[{path}]}}` with the line's number and a typed code
+ * or an error record `{line, error: {code, message: {zh, en}, problems[{path}]}}` with the line's number and a typed code
  * (never `INTERNAL`); the summary agrees; the batch ends (vitest's timeout is the hang guard); `Object.prototype`
  * is unchanged. Fixed seed; `FC_RUNS` cases (default 10,000, which CI runs).
  */
@@ -138,12 +138,14 @@ async function check(c: Case): Promise<void> {
       return;
     }
     errorLines.push(i + 1);
-    const parsed = JSON.parse(record) as { line: number; error: { code: string; message: string; problems: Array<{ path: unknown }> } };
+    const parsed = JSON.parse(record) as { line: number; error: { code: string; message: { zh: string; en: string }; problems: Array<{ path: unknown }> } };
     expect(Object.keys(parsed)).toEqual(['line', 'error']);
     expect(parsed.line).toBe(i + 1);
     expect(parsed.error.code).toBe(want.code);
     expect(parsed.error.code).not.toBe('INTERNAL');
-    expect(typeof parsed.error.message).toBe('string');
+    // Core's one error body: the message in Chinese and English.
+    expect(parsed.error.message.zh).toMatch(/[\u4e00-\u9fff]/);
+    expect(typeof parsed.error.message.en).toBe('string');
     expect(parsed.error.problems.length).toBeGreaterThan(0);
     for (const p of parsed.error.problems) expect(typeof p.path).toBe('string');
   });

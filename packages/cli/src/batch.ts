@@ -16,7 +16,7 @@ import { createReadStream, createWriteStream, openSync, statSync } from 'node:fs
 import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import type { Decision, EvaluateOptions, Pack } from '@aftersales/core';
+import { ERROR_MESSAGES, toErrorBody, type Decision, type ErrorBody, type ErrorCode, type EvaluateOptions, type Pack } from '@aftersales/core';
 
 /** Options of a batch run. */
 export interface BatchOptions {
@@ -62,7 +62,8 @@ export interface BatchSummary {
 /** The error record of a line that was not decided. */
 export interface BatchErrorRecord {
   line: number;
-  error: { code: string; message: string; problems: unknown[] };
+  /** Core's one error body: code, message in Chinese and English, problems. */
+  error: ErrorBody;
 }
 
 /** What one line gave: the JSON record to write (without its line break), and the decision's outcome if decided. */
@@ -115,26 +116,18 @@ export function outcomeKey(outcome: unknown): string {
   return parts.length > 0 ? parts.join(' ') : JSON.stringify(outcome).slice(0, 80);
 }
 
-/** A plain-object error record body from anything thrown. */
-function errorBody(error: unknown): BatchErrorRecord['error'] {
-  const e = error as { code?: unknown; message?: unknown; problems?: unknown } | null | undefined;
-  return {
-    code: typeof e?.code === 'string' ? e.code : 'INTERNAL',
-    message: typeof e?.message === 'string' ? e.message : String(error),
-    problems: Array.isArray(e?.problems) ? e.problems : [],
-  };
-}
-
-function lineError(code: string, message: string): BatchErrorRecord['error'] {
-  return { code, message, problems: [{ path: '', message, code }] };
+/** A line's own error (not the pack's): the catalogue's Chinese, the particular English, one problem. */
+function lineError(code: ErrorCode, zh: string, en: string): ErrorBody {
+  return { code, message: { zh: `${ERROR_MESSAGES[code].zh}${zh}`, en }, problems: [{ path: '', message: en, code }] };
 }
 
 /** The error record of a line, as JSON; never throws (a body that does not serialise is replaced). */
-function errorRecord(lineNo: number, body: BatchErrorRecord['error']): string {
+function errorRecord(lineNo: number, body: ErrorBody): string {
   try {
     return JSON.stringify({ line: lineNo, error: body });
   } catch (error) {
-    return JSON.stringify({ line: lineNo, error: { code: body.code, message: `${body.code} (details not serialisable: ${String((error as Error)?.message)})`, problems: [] } });
+    const en = `${body.code} (details not serialisable: ${String((error as Error)?.message)})`;
+    return JSON.stringify({ line: lineNo, error: { code: body.code, message: { zh: body.message.zh, en }, problems: [] } });
   }
 }
 
@@ -151,8 +144,8 @@ function errorRecord(lineNo: number, body: BatchErrorRecord['error']): string {
  * ```
  */
 export function tooLongLine(lineNo: number, bytes: number, limit: number): LineResult {
-  const message = `line is ${bytes} bytes, longer than the limit of ${limit} / 该行 ${bytes} 字节，超过上限 ${limit} 字节`;
-  return { record: errorRecord(lineNo, lineError('LINE_TOO_LONG', message)), decided: false, code: 'LINE_TOO_LONG' };
+  const body = lineError('LINE_TOO_LONG', `：${bytes} 字节，上限 ${limit} 字节`, `line is ${bytes} bytes, longer than the limit of ${limit}`);
+  return { record: errorRecord(lineNo, body), decided: false, code: 'LINE_TOO_LONG' };
 }
 
 /** Whether a line holds nothing but JSON blanks other than line breaks (spaces, tabs, a stray `\r`). */
@@ -165,7 +158,7 @@ function isBlank(text: string): boolean {
 }
 
 /**
- * Decides one JSONL line: the decision as JSON, or the error record `{"line": n, "error": {code, message,
+ * Decides one JSONL line: the decision as JSON, or the error record `{"line": n, "error": {code, message: {zh, en},
  * problems}}`. Never throws: whatever the line holds, the result is one record. The line is taken as split by
  * {@link LineSplitter} (no line break; `\r` and a byte-order mark already removed).
  *
@@ -183,14 +176,14 @@ function isBlank(text: string): boolean {
 export function evaluateLine(text: string, lineNo: number, pack: Pack, options: EvaluateOptions): LineResult {
   const first = text.length === 0 ? 0x20 : text.charCodeAt(0);
   if ((first === 0x20 || first === 0x09 || first === 0x0d) && isBlank(text)) {
-    return { record: errorRecord(lineNo, lineError('EMPTY_LINE', 'line is empty / 该行为空')), decided: false, code: 'EMPTY_LINE' };
+    return { record: errorRecord(lineNo, lineError('EMPTY_LINE', '', 'line is empty')), decided: false, code: 'EMPTY_LINE' };
   }
   let facts: unknown;
   try {
     facts = JSON.parse(text);
   } catch (error) {
-    const message = `line is not JSON / 该行不是 JSON: ${String((error as Error)?.message)}`;
-    return { record: errorRecord(lineNo, lineError('INVALID_JSON', message)), decided: false, code: 'INVALID_JSON' };
+    const body = lineError('INVALID_JSON', '', `line is not JSON: ${String((error as Error)?.message)}`);
+    return { record: errorRecord(lineNo, body), decided: false, code: 'INVALID_JSON' };
   }
   let decision: Decision;
   let record: string;
@@ -198,7 +191,7 @@ export function evaluateLine(text: string, lineNo: number, pack: Pack, options: 
     decision = pack.evaluateSync(facts, options);
     record = JSON.stringify(decision);
   } catch (error) {
-    const body = errorBody(error);
+    const body = toErrorBody(error);
     return { record: errorRecord(lineNo, body), decided: false, code: body.code };
   }
   return { record, decided: true, outcome: decision.outcome };

@@ -13,6 +13,7 @@ import {
   lintPack,
   renderPackDocs,
   runSuite,
+  toErrorBody,
   validatePack,
   type Pack,
   type SuiteReport,
@@ -390,7 +391,7 @@ async function lintCommand(args: string[], io: CliIo): Promise<number> {
 
 function reportPackFailures(failures: PackFileFailure[], io: CliIo): number {
   const problems = failures.flatMap((f) => f.problems);
-  io.stderr.write(`${JSON.stringify({ code: 'INVALID_PACK', message: 'the pack is invalid / 规则包无效', problems }, null, 2)}\n`);
+  io.stderr.write(`${JSON.stringify(toErrorBody({ code: 'INVALID_PACK', message: 'the pack is invalid', problems }), null, 2)}\n`);
   return 2;
 }
 
@@ -438,7 +439,7 @@ export async function runCli(
     return await run(rest, io);
   } catch (error) {
     if (error instanceof InputError) {
-      io.stderr.write(`${JSON.stringify(error.body, null, 2)}\n`);
+      io.stderr.write(`${JSON.stringify(toErrorBody(error.body), null, 2)}\n`);
       return 2;
     }
     const e = error as { code?: unknown; message?: string; problems?: unknown; toJSON?: () => unknown };
@@ -447,12 +448,12 @@ export async function runCli(
       return 2;
     }
     if (e && typeof e.code === 'string' && Array.isArray(e.problems)) {
-      // A typed aftersales error (INVALID_FACTS, INVALID_PARAMETERS, NOT_EFFECTIVE, …): structured, exit 2.
-      io.stderr.write(`${JSON.stringify({ code: e.code, message: e.message, problems: e.problems }, null, 2)}\n`);
+      // A typed aftersales error (INVALID_FACTS, INVALID_PARAMETERS, NOT_EFFECTIVE, …): core's one body, exit 2.
+      io.stderr.write(`${JSON.stringify(toErrorBody(error), null, 2)}\n`);
       return 2;
     }
     if (e && (e.code === 'ENOENT' || e.code === 'EISDIR' || e.code === 'EACCES')) {
-      io.stderr.write(`${JSON.stringify({ code: 'FILE', message: e.message, problems: [] }, null, 2)}\n`);
+      io.stderr.write(`${JSON.stringify(toErrorBody({ code: 'FILE', message: e.message, problems: [] }), null, 2)}\n`);
       return 2;
     }
     throw error;

@@ -20,6 +20,10 @@ export type { Resolver, Scope } from './references.js';
 // Errors (each with a stable `code`)
 export {
   AftersalesError,
+  ERROR_MESSAGES,
+  isErrorCode,
+  errorCodeOf,
+  toErrorBody,
   PackValidationError,
   FactValidationError,
   ParameterValidationError,
@@ -28,6 +32,7 @@ export {
   UnsafePathError,
   OutcomeValidationError,
 } from './errors.js';
+export type { ErrorCode, ErrorBody } from './errors.js';
 
 // Calculators for derived facts
 export { listCalculators, getCalculator } from './calculators.js';
@@ -35,7 +40,8 @@ export type { CalculatorInfo, CalculatorContext, CalculatorArgument } from './ca
 
 // Safe property paths and canonical hashing
 export { getPath, parsePath } from './path.js';
-export { canonicalJson, hashPack } from './canonical.js';
+export { canonicalJson, sha256Hex, hashPack, hashRecord, GENESIS_HASH } from './canonical.js';
+export type { RecordContent } from './canonical.js';
 
 // Test suites, coverage, lint, docs and explanations in words
 export { runSuite, leafConditions, deepEqual } from './testing.js';

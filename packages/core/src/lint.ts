@@ -8,7 +8,7 @@
  */
 import type { Pack } from './pack.js';
 import type { Decision, LeafCondition, Localized, TestSuite } from './types.js';
-import { errorCode } from './testing.js';
+import { errorCodeOf } from './errors.js';
 
 /** A threshold whose suite lacks a side. */
 export interface ThresholdGap {
@@ -154,7 +154,7 @@ export async function lintPack(pack: Pack, suite: TestSuite): Promise<LintReport
     try {
       decision = await pack.evaluate(facts, options);
     } catch (error) {
-      if (unique && errorCode(error) === 'RULE_CONFLICT' && testCase.expect?.error !== 'RULE_CONFLICT') {
+      if (unique && errorCodeOf(error) === 'RULE_CONFLICT' && testCase.expect?.error !== 'RULE_CONFLICT') {
         addUniqueGap({ kind: 'conflict', case: testCase.name, fact: '', value: null, ...rulesOf(error) });
       }
       continue;
@@ -180,7 +180,7 @@ export async function lintPack(pack: Pack, suite: TestSuite): Promise<LintReport
           const probe = await pack.evaluate({ ...facts, [fact]: value }, { ...options, explain: false });
           if (probe.fired.length === 0) addUniqueGap({ kind: 'no-rule', case: testCase.name, fact, value });
         } catch (error) {
-          if (errorCode(error) === 'RULE_CONFLICT') addUniqueGap({ kind: 'conflict', case: testCase.name, fact, value, ...rulesOf(error) });
+          if (errorCodeOf(error) === 'RULE_CONFLICT') addUniqueGap({ kind: 'conflict', case: testCase.name, fact, value, ...rulesOf(error) });
         }
       }
     }

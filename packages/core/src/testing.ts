@@ -7,6 +7,7 @@
  */
 import type { Pack } from './pack.js';
 import { buildConditionTree } from './condition-tree.js';
+import { AftersalesError, errorCodeOf } from './errors.js';
 import type { Decision, LeafCondition, RuleDefinition, TestCase, TestSuite } from './types.js';
 
 /** The result of one test case. */
@@ -98,12 +99,6 @@ function show(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The code of an error thrown by an evaluation: typed errors carry `code`, anything else is `INTERNAL`. */
-export function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'INTERNAL';
-}
-
 /** A high-resolution clock where one exists (Node, browsers); durations only, never a decision's time. */
 function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
@@ -115,13 +110,13 @@ function checkCase(testCase: TestCase, decision: Decision | undefined, error: un
   const failures: string[] = [];
   if (expect.error !== undefined) {
     if (decision) failures.push(`error: expected ${expect.error}, got outcome ${show(decision.outcome)}`);
-    else if (errorCode(error) !== expect.error) {
-      failures.push(`error: expected ${expect.error}, got ${errorCode(error)} (${(error as Error)?.message ?? String(error)})`);
+    else if (errorCodeOf(error) !== expect.error) {
+      failures.push(`error: expected ${expect.error}, got ${errorCodeOf(error)} (${(error as Error)?.message ?? String(error)})`);
     }
     return failures;
   }
   if (!decision) {
-    failures.push(`error: expected a decision, got ${errorCode(error)} (${(error as Error)?.message ?? String(error)})`);
+    failures.push(`error: expected a decision, got ${errorCodeOf(error)} (${(error as Error)?.message ?? String(error)})`);
     return failures;
   }
   const outcome = decision.outcome as Record<string, unknown>;
@@ -203,7 +198,7 @@ export async function runSuite(pack: Pack, suite: TestSuite): Promise<SuiteRepor
     const started = now();
     try {
       if (asOf === undefined) {
-        throw Object.assign(new Error('the case has no asOf and neither has the suite'), { code: 'NO_AS_OF' });
+        throw new AftersalesError('NO_AS_OF', 'the case has no asOf and neither has the suite');
       }
       decision = await pack.evaluate(testCase.facts ?? {}, {
         asOf,
@@ -222,7 +217,7 @@ export async function runSuite(pack: Pack, suite: TestSuite): Promise<SuiteRepor
       durationMs,
       failures,
       expected: testCase.expect ?? {},
-      actual: decision ? decision.outcome : { error: errorCode(error) },
+      actual: decision ? decision.outcome : { error: errorCodeOf(error) },
       ...(decision ? { decision } : {}),
     });
   }
