@@ -23,6 +23,9 @@ export type ErrorCode =
   | 'LINE_TOO_LONG'
   | 'USAGE'
   | 'FILE'
+  | 'SAME_FILE'
+  | 'OUTPUT_UNWRITABLE'
+  | 'INPUT_TOO_DEEP'
   | 'INTERNAL';
 
 /** The message of every {@link ErrorCode}, in Chinese and English. */
@@ -41,6 +44,9 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, Localized>> = {
   LINE_TOO_LONG: { zh: '该行过长', en: 'line is too long' },
   USAGE: { zh: '命令用法错误', en: 'wrong command usage' },
   FILE: { zh: '文件无法读取', en: 'the file cannot be read' },
+  SAME_FILE: { zh: '输出文件就是输入文件', en: 'the output is the input file' },
+  OUTPUT_UNWRITABLE: { zh: '输出文件无法写入', en: 'the output cannot be written' },
+  INPUT_TOO_DEEP: { zh: '输入嵌套过深', en: 'the input is nested too deeply' },
   INTERNAL: { zh: '内部错误', en: 'internal error' },
 };
 
