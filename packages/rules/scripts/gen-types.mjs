@@ -74,6 +74,7 @@ export async function renderPackTypes(document, name = typeName(document.id)) {
 function asTypeAlias(source) {
   return source
     .trim()
+    .replace(/^export interface (\w+) \{\}$/gm, 'export type $1 = Record<string, never>;')
     .replace(/^export interface (\w+) \{$/gm, 'export type $1 = {')
     .replace(/^\}$/gm, '};');
 }

@@ -55,6 +55,7 @@ const OPTIONS = { bannerComment: '', declareExternallyReferenced: true, addition
 const asTypeAlias = (source: string): string =>
   source
     .trim()
+    .replace(/^export interface (\w+) \{\}$/gm, 'export type $1 = Record<string, never>;')
     .replace(/^export interface (\w+) \{$/gm, 'export type $1 = {')
     .replace(/^\}$/gm, '};');
 

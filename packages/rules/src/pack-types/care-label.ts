@@ -90,4 +90,4 @@ export type CareLabelOutcome = {
 /**
  * Parameter overrides of care-label 1.0.0.
  */
-export interface CareLabelParameters {}
+export type CareLabelParameters = Record<string, never>;
