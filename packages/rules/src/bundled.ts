@@ -10,6 +10,7 @@ import expressClaimsPack from '../packs/express-claims/pack.json' with { type: '
 import networkApplicationPack from '../packs/network-application/pack.json' with { type: 'json' };
 import partsStockPack from '../packs/parts-stock/pack.json' with { type: 'json' };
 import providerChangesPack from '../packs/provider-changes/pack.json' with { type: 'json' };
+import qualityClaimsPack from '../packs/quality-claims/pack.json' with { type: 'json' };
 import qualitySeverityPack from '../packs/quality-severity/pack.json' with { type: 'json' };
 import repairDispatchPack from '../packs/repair-dispatch/pack.json' with { type: 'json' };
 import repairSettlementPack from '../packs/repair-settlement/pack.json' with { type: 'json' };
@@ -26,6 +27,7 @@ export const BUNDLED: ReadonlyArray<{ id: string; pack: RulePackDocument }> = [
   { id: 'network-application', pack: networkApplicationPack as unknown as RulePackDocument },
   { id: 'parts-stock', pack: partsStockPack as unknown as RulePackDocument },
   { id: 'provider-changes', pack: providerChangesPack as unknown as RulePackDocument },
+  { id: 'quality-claims', pack: qualityClaimsPack as unknown as RulePackDocument },
   { id: 'quality-severity', pack: qualitySeverityPack as unknown as RulePackDocument },
   { id: 'repair-dispatch', pack: repairDispatchPack as unknown as RulePackDocument },
   { id: 'repair-settlement', pack: repairSettlementPack as unknown as RulePackDocument },

@@ -12,6 +12,7 @@ import expressClaims from './express-claims.js';
 import networkApplication from './network-application.js';
 import partsStock from './parts-stock.js';
 import providerChanges from './provider-changes.js';
+import qualityClaims from './quality-claims.js';
 import qualitySeverity from './quality-severity.js';
 import repairDispatch from './repair-dispatch.js';
 import repairSettlement from './repair-settlement.js';
@@ -28,6 +29,7 @@ export const bundledSuites: Readonly<Record<string, TestSuite>> = Object.freeze(
   'network-application': networkApplication,
   'parts-stock': partsStock,
   'provider-changes': providerChanges,
+  'quality-claims': qualityClaims,
   'quality-severity': qualitySeverity,
   'repair-dispatch': repairDispatch,
   'repair-settlement': repairSettlement,
