@@ -10,6 +10,7 @@ import type { ExpressClaimsFacts, ExpressClaimsOutcome, ExpressClaimsParameters 
 import type { NetworkApplicationFacts, NetworkApplicationOutcome, NetworkApplicationParameters } from './network-application.js';
 import type { PartsStockFacts, PartsStockOutcome, PartsStockParameters } from './parts-stock.js';
 import type { ProviderChangesFacts, ProviderChangesOutcome, ProviderChangesParameters } from './provider-changes.js';
+import type { QualityClaimsFacts, QualityClaimsOutcome, QualityClaimsParameters } from './quality-claims.js';
 import type { QualitySeverityFacts, QualitySeverityOutcome, QualitySeverityParameters } from './quality-severity.js';
 import type { RepairDispatchFacts, RepairDispatchOutcome, RepairDispatchParameters } from './repair-dispatch.js';
 import type { RepairSettlementFacts, RepairSettlementOutcome, RepairSettlementParameters } from './repair-settlement.js';
@@ -24,6 +25,7 @@ export type * from './express-claims.js';
 export type * from './network-application.js';
 export type * from './parts-stock.js';
 export type * from './provider-changes.js';
+export type * from './quality-claims.js';
 export type * from './quality-severity.js';
 export type * from './repair-dispatch.js';
 export type * from './repair-settlement.js';
@@ -40,6 +42,7 @@ export interface BundledPackTypes {
   'network-application': { facts: NetworkApplicationFacts; outcome: NetworkApplicationOutcome; parameters: NetworkApplicationParameters };
   'parts-stock': { facts: PartsStockFacts; outcome: PartsStockOutcome; parameters: PartsStockParameters };
   'provider-changes': { facts: ProviderChangesFacts; outcome: ProviderChangesOutcome; parameters: ProviderChangesParameters };
+  'quality-claims': { facts: QualityClaimsFacts; outcome: QualityClaimsOutcome; parameters: QualityClaimsParameters };
   'quality-severity': { facts: QualitySeverityFacts; outcome: QualitySeverityOutcome; parameters: QualitySeverityParameters };
   'repair-dispatch': { facts: RepairDispatchFacts; outcome: RepairDispatchOutcome; parameters: RepairDispatchParameters };
   'repair-settlement': { facts: RepairSettlementFacts; outcome: RepairSettlementOutcome; parameters: RepairSettlementParameters };
