@@ -245,6 +245,23 @@ describe.skipIf(!HAS_CHROMIUM)('policy console in Chromium', () => {
     await page.waitForSelector('tr[data-version="1.0.0"] td.ok');
     const after = (await api('POST', `/v1/packs/${QS}/decisions`, { facts: { claimAmountYuan: 55000 }, asOf: AS_OF })).json;
     expect([after.version, after.outcome]).toEqual(['1.0.0', { class: 'major', level: 2 }]);
+
+    // A draft from an uploaded pack file: the active document with a new version and description.
+    await page.reload();
+    const doc = (await api('GET', `/v1/packs/${QS}/versions/1.0.0`)).json.document;
+    const upload = { ...doc, version: '1.0.2', description: { ...doc.description, en: `${doc.description.en} (uploaded)` } };
+    await page.setInputFiles('#pack-file', { name: 'pack.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(upload)) });
+    await page.click('#draft-form button[type="submit"]');
+    await page.waitForSelector('#draft-stored');
+    await expect(page.locator('#draft-stored').textContent()).resolves.toContain('1.0.2');
+    await page.waitForSelector('table.diff-rules');
+    const statuses = await page.locator('table.diff-rules tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+    expect(new Set(statuses)).toEqual(new Set(['same']));
+    expect((await api('GET', `/v1/packs/${QS}/versions`)).json.versions.map((v: { version: string; status: string }) => `${v.version}:${v.status}`)).toEqual([
+      '1.0.0:active',
+      '1.0.1:draft',
+      '1.0.2:draft',
+    ]);
     await page.close();
   });
 
