@@ -14,7 +14,7 @@ import type { DecisionRecord } from '../storage/types.js';
 import { DecisionView } from './decision-view.js';
 import { WORDS, langOf, type Lang } from './i18n.js';
 import { BASE, MOUNT, Json, Layout, outcomeWords, show, ShortHash } from './layout.js';
-import type { ApiFetch } from './routes.js';
+import type { ApiFetch } from './api-fetch.js';
 
 const PAGE = 50;
 const SCAN_BATCH = 500;

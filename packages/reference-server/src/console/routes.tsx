@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
 import type { AppEnv, ServerContext } from '../context.js';
 import { notFound } from '../errors.js';
+import type { ApiFetch } from './api-fetch.js';
 import { changeRoutes } from './change-page.js';
 import { CHANGE_JS } from './change-script.js';
 import { LANG_COOKIE, langOf } from './i18n.js';
@@ -17,9 +18,6 @@ import { logRoutes } from './log-pages.js';
 import { PackPage, PacksPage } from './pack-pages.js';
 import { CONSOLE_CSS } from './styles.js';
 import { tryRoutes } from './try-page.js';
-
-/** Calls the server's own API (the app's `fetch`), so the console decides and logs through the same routes. */
-export type ApiFetch = (request: Request) => Response | Promise<Response>;
 
 /**
  * The console routes.

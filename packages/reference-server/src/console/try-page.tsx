@@ -14,7 +14,7 @@ import { notFound, toErrorResponse } from '../errors.js';
 import { DecisionView, ErrorView } from './decision-view.js';
 import { WORDS, langOf, type Lang } from './i18n.js';
 import { BASE, consolePath, MOUNT, Layout, show } from './layout.js';
-import type { ApiFetch } from './routes.js';
+import type { ApiFetch } from './api-fetch.js';
 import { controlName, factFields, factsFromForm, localDateTime, offsetIn, type FactField, type FormValues } from './schema-fields.js';
 
 const id = (name: string): string => `c-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
