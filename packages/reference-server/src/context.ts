@@ -9,7 +9,7 @@ import type { LogWriter } from './log-writer.js';
 import type { Storage } from './storage/types.js';
 import { HttpError } from './errors.js';
 import type { HeadSigner } from './signing.js';
-import { checkJsonValue } from './strict.js';
+import { checkJsonValue, MAX_JSON_DEPTH, textNestsDeeperThan } from './strict.js';
 
 /** Settings of a server instance; every field has a default. */
 export interface ServerConfig {
@@ -72,6 +72,11 @@ export interface AppEnv {
 export async function readJson(c: Context<AppEnv>): Promise<unknown> {
   const text = await c.req.text();
   let value: unknown;
+  if (textNestsDeeperThan(text)) {
+    throw new HttpError(422, 'INVALID_REQUEST', { zh: '请求体嵌套过深', en: 'the request body nests too deep' }, [
+      { path: '', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels`, code: 'schema.maxDepth', expected: MAX_JSON_DEPTH },
+    ]);
+  }
   try {
     if (text.trim() === '') throw new SyntaxError('empty body');
     value = JSON.parse(text) as unknown;

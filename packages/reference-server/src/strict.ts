@@ -23,22 +23,76 @@ const token = (key: string | number): string => String(key).replace(/~/g, '~0').
  * ```
  */
 export function checkJsonValue(value: unknown, at = '', limit = MAX_JSON_DEPTH): Problem | undefined {
-  const stack: Array<{ v: unknown; path: string; depth: number }> = [{ v: value, path: at, depth: 0 }];
+  // Containers only go on the stack (scalars are checked in place), with their parent's index and key, so a path
+  // is built only for the one problem found: a 1 MiB array of 100,000 strings costs one pass and no strings.
+  const nodes: unknown[] = [value];
+  const parents: number[] = [-1];
+  const keys: Array<string | number> = [''];
+  const depths: number[] = [0];
+  const pathOf = (index: number, last?: string | number): string => {
+    const parts: string[] = last === undefined ? [] : [token(last)];
+    for (let i = index; i > 0; i = parents[i] as number) parts.push(token(keys[i] as string | number));
+    return `${at}${parts.length ? '/' : ''}${parts.reverse().join('/')}`;
+  };
+  if (typeof value === 'number' && !Number.isFinite(value)) return { path: at, message: 'must be a finite number', code: 'schema.finite', found: String(value) };
+  const stack: number[] = [0];
   while (stack.length > 0) {
-    const { v, path, depth } = stack.pop() as { v: unknown; path: string; depth: number };
-    if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return { path, message: 'must be a finite number', code: 'schema.finite', found: String(v) };
-      continue;
-    }
-    if (v === null || typeof v !== 'object') continue;
-    if (depth >= limit) return { path, message: `must not nest deeper than ${limit} levels`, code: 'schema.maxDepth', expected: limit };
-    if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: `${path}/${i}`, depth: depth + 1 });
+    const index = stack.pop() as number;
+    const node = nodes[index];
+    const depth = depths[index] as number;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= limit) return { path: pathOf(index), message: `must not nest deeper than ${limit} levels`, code: 'schema.maxDepth', expected: limit };
+    const visit = (key: string | number, child: unknown): Problem | undefined => {
+      if (typeof child === 'number') {
+        if (!Number.isFinite(child)) return { path: pathOf(index, key), message: 'must be a finite number', code: 'schema.finite', found: String(child) };
+      } else if (child !== null && typeof child === 'object') {
+        nodes.push(child);
+        parents.push(index);
+        keys.push(key);
+        depths.push(depth + 1);
+        stack.push(nodes.length - 1);
+      }
+      return undefined;
+    };
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) {
+        const problem = visit(i, node[i]);
+        if (problem) return problem;
+      }
     } else {
-      for (const [k, child] of Object.entries(v as Record<string, unknown>)) stack.push({ v: child, path: `${path}/${token(k)}`, depth: depth + 1 });
+      for (const key of Object.keys(node)) {
+        const problem = visit(key, (node as Record<string, unknown>)[key]);
+        if (problem) return problem;
+      }
     }
   }
   return undefined;
+}
+
+/**
+ * Whether a JSON text nests objects and arrays deeper than `limit`, by one scan of its characters (strings
+ * skipped): a body nested 100,000 deep is refused before `JSON.parse` builds its 100,000 objects.
+ *
+ * @example
+ * ```ts
+ * textNestsDeeperThan('[[[1]]]', 2) // true
+ * ```
+ */
+export function textNestsDeeperThan(text: string, limit = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 123 || c === 91) {
+      if (++depth > limit) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
 }
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|([+-])(\d{2}):(\d{2}))$/;
