@@ -382,6 +382,7 @@ async function lintCommand(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${report.ok && target.suite ? 'OK ' : 'GAPS'} ${target.id}${count ? `: ${count} gap(s) / 处缺口` : ''}\n`);
     if (!target.suite) io.stdout.write(`    no test suite / 没有测试用例集\n`);
     for (const m of report.messages) io.stdout.write(`    ${m[language]}\n`);
+    for (const m of report.suggestions ?? []) io.stdout.write(`    ${m[language]}\n`);
   }
   if (values.json) io.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
   printFailures(failures, io.stderr);

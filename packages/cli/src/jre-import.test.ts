@@ -1,37 +1,14 @@
 /**
- * The json-rules-engine import, as a pure conversion: input shapes, path parsing, what is left out and why, the
+ * The json-rules-engine import, as a pure conversion: input shapes, what is left out and why, the
  * inferred fact schema, and the suite skeleton (each case checked here by running the pack's own suite runner).
  */
 import { loadPack, runSuite } from '@aftersales/core';
 import { describe, expect, it } from 'vitest';
-import { importJsonRulesEngine, pathSegments, renderImportReport } from './jre-import.js';
+import { importJsonRulesEngine, renderImportReport } from './jre-import.js';
 
 const opts = { id: 'imported', effectiveFrom: '2026-01-01' };
 const rule = (name: string, conditions: unknown, type = name, extra: Record<string, unknown> = {}) => ({ name, conditions, event: { type }, ...extra });
 const leaf = (fact: string, operator: string, value: unknown, extra: Record<string, unknown> = {}) => ({ fact, operator, value, ...extra });
-
-describe('pathSegments', () => {
-  it.each([
-    ['$.a.b', ['a', 'b']],
-    ['a.b', ['a', 'b']],
-    ['$.[0].id', [0, 'id']],
-    ['$.items[0].price', ['items', 0, 'price']],
-    ["$['dot.key']", ['dot.key']],
-    ['$["a.b"].c', ['a.b', 'c']],
-    ['$.matrix[1][0]', ['matrix', 1, 0]],
-    ['$', []],
-  ])('parses %s', (path, segments) => {
-    expect(pathSegments(path)).toEqual(segments);
-  });
-
-  it.each(['$.items[*].price', '$..price', '$.items[?(@.price > 5)]', '$.a[(@.length-1)]'])('refuses the JSONPath expression %s', (path) => {
-    expect(pathSegments(path)).toEqual({ refused: 'jsonpath-expression' });
-  });
-
-  it.each(['$.__proto__.x', "$['constructor']", 'a.prototype'])('refuses the forbidden name in %s', (path) => {
-    expect(pathSegments(path)).toEqual({ refused: 'forbidden-name' });
-  });
-});
 
 describe('importJsonRulesEngine', () => {
   it('takes a rule array, an engine export with rules as JSON strings, and one rule per file', () => {
@@ -150,7 +127,8 @@ describe('importJsonRulesEngine', () => {
   it('writes a placeholder source of kind practice and a collect pack', () => {
     const r = importJsonRulesEngine([{ file: 'a.json', json: [rule('r', { all: [leaf('x', 'equal', 1)] })] }], opts);
     expect(r.pack.sources).toEqual([expect.objectContaining({ id: 'imported', kind: 'practice' })]);
-    expect(r.pack).toMatchObject({ id: 'imported', hitPolicy: 'collect', effective: { from: '2026-01-01' }, default: {} });
+    expect(r.pack).toMatchObject({ id: 'imported', hitPolicy: 'collect', effective: { from: '2026-01-01' }, default: {}, undefinedFacts: 'error' });
+    expect(importJsonRulesEngine([{ file: 'a.json', json: [rule('r', { all: [] })] }], { ...opts, allowUndefinedFacts: true }).pack.undefinedFacts).toBe('allow');
   });
 
   it('builds, per rule, one case that fires it and one that does not, and the pack passes them', async () => {

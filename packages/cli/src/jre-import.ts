@@ -5,7 +5,10 @@
  * and a report of what could not be carried over, each with the way to express it in a pack. Pure: the command
  * (`commands/import-jre.ts`) reads and writes the files.
  */
-import { loadPack, type RulePackDocument, type TestCase, type TestSuite } from '@aftersales/core';
+import type { RulePackDocument, TestSuite } from '@aftersales/core';
+import { buildSuite, hasOwn, HOW, isObject, pathSteps, splitOperator, walk, type ImportNote, type Json } from './jre-import-suite.js';
+
+export type { ImportNote } from './jre-import-suite.js';
 
 /** One input file's parsed JSON, named for the report. */
 export interface ImportInput {
@@ -26,30 +29,6 @@ export interface ImportOptions {
   allowUndefinedFacts?: boolean;
 }
 
-/** Something that could not be carried over, or that behaves differently in a pack. */
-export interface ImportNote {
-  kind:
-    | 'custom-operator'
-    | 'dynamic-fact'
-    | 'jsonpath-expression'
-    | 'forbidden-name'
-    | 'callback'
-    | 'unknown-condition'
-    | 'rule-chaining'
-    | 'fact-in-event-params'
-    | 'renamed'
-    | 'not-a-rule'
-    | 'no-case';
-  /** The input file and, when it applies, the rule. */
-  where: string;
-  /** What was found. */
-  message: string;
-  /** How to express it in a pack. */
-  instead: string;
-  /** Whether the rule was left out of the pack. */
-  excluded: boolean;
-}
-
 /** What an import produced. */
 export interface ImportResult {
   pack: RulePackDocument & Record<string, unknown>;
@@ -59,56 +38,10 @@ export interface ImportResult {
   counts: { found: number; carried: number; cases: number };
 }
 
-const OPERATORS = new Set(['equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']);
 const NUMERIC = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']);
-const DECORATORS = new Set(['someFact', 'everyFact', 'someValue', 'everyValue', 'not', 'swap']);
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
-const HOW = {
-  'custom-operator':
-    'A pack has json-rules-engine\'s ten built-in operators and its six decorators, nothing that runs code. Compute the value the operator tested as a derived fact (`derived` with a calculator, see docs/facts-and-derived-facts.md) or in the caller, and compare it with a built-in operator.',
-  'dynamic-fact':
-    'A pack\'s facts are data sent with the request; `params` select nothing. Compute the value in the calling system (or as a derived fact) and send it as a plain fact; one fact per distinct `params`.',
-  'jsonpath-expression':
-    'Paths are parsed, never evaluated: names, `[n]` indexes and quoted keys only. Replace a filter, wildcard or recursive descent by a fact the caller computes (e.g. `hasDefectiveItem: true`) or by an operator decorator (`someFact:`, `everyFact:`) on the array.',
-  'forbidden-name': '`__proto__`, `constructor` and `prototype` are refused as fact names and path segments everywhere (prototype pollution); rename the property.',
-  callback:
-    'A pack has no callbacks: a decision is data (`fired` rules and their event params, an `outcome`). Do in the calling system what the callback did, reading `decision.fired`.',
-  'unknown-condition': 'Declare the shared condition in the input\'s `conditions` (engine.setCondition) so it is copied into the pack\'s `conditions`.',
-  'rule-chaining':
-    'A pack does not feed one rule\'s event into another rule\'s facts. Express the chain as a pack that `requires` another (its outcome becomes a fact), or fold the first rule\'s conditions into the second through a shared condition.',
-  'fact-in-event-params':
-    'A pack always resolves `{ "fact": ... }` objects in event params (json-rules-engine does so only with `replaceFactsInEventParams: true`). Nothing to do if the engine ran with that option; otherwise rename the `fact` key.',
-  renamed: 'Rule names in a pack are unique and non-empty; the generated name can be edited (kebab-case is what `aftersales lint` suggests).',
-  'not-a-rule': 'Give each rule `conditions` (with `all`, `any`, `not` or `condition` at the top) and `event` (with `type`).',
-  'no-case': 'Write the case by hand in the suite: facts under which the rule fires, and facts under which it does not.',
-} as const;
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
-const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-
-/** A parsed path step: a property name or an array index. */
-type Segment = string | number;
-
-/**
- * Splits a json-rules-engine path into steps, or returns a reason it is not a plain path. Accepts `$.a.b`, `a.b`,
- * `$.items[0].price`, `$.[0].id`, `$['dot.key']`, `$["k"]`.
- */
-export function pathSegments(path: string): Segment[] | { refused: 'jsonpath-expression' | 'forbidden-name' } {
-  let rest = path.startsWith('$') ? path.slice(1) : path.length > 0 ? `.${path}` : '';
-  const out: Segment[] = [];
-  while (rest.length > 0) {
-    let m: RegExpMatchArray | null;
-    if ((m = rest.match(/^\.?\[(\d+)\]/))) out.push(Number(m[1]));
-    else if ((m = rest.match(/^\.?\[\s*'((?:[^'\\]|\\.)*)'\s*\]/)) || (m = rest.match(/^\.?\[\s*"((?:[^"\\]|\\.)*)"\s*\]/))) out.push(m[1]!.replace(/\\(.)/g, '$1'));
-    else if ((m = rest.match(/^\.([A-Za-z0-9_-]+)/))) out.push(/^\d+$/.test(m[1]!) ? m[1]! : m[1]!);
-    else return { refused: 'jsonpath-expression' };
-    rest = rest.slice(m[0].length);
-  }
-  if (out.some((s) => typeof s === 'string' && FORBIDDEN.has(s))) return { refused: 'forbidden-name' };
-  return out;
-}
 
 /** A rule as found, with where it came from. */
 interface FoundRule {
@@ -152,10 +85,10 @@ class Shape {
   properties = new Map<string, Shape>();
   items?: Shape;
 
-  at(segments: Segment[]): Shape {
+  at(segments: string[]): Shape {
     let shape: Shape = this;
     for (const segment of segments) {
-      if (typeof segment === 'number') {
+      if (/^\d+$/.test(segment)) {
         shape.types.add('array');
         shape = shape.items ??= new Shape();
       } else {
@@ -191,172 +124,6 @@ class Shape {
   }
 }
 
-/** Splits `someFact:not:equal` into decorators (outermost first) and the operator; unknown parts reported. */
-function splitOperator(operator: string): { decorators: string[]; base: string; unknown?: string } {
-  const parts = operator.split(':');
-  const base = parts.pop()!;
-  const unknown = !OPERATORS.has(base) ? base : parts.find((d) => !DECORATORS.has(d));
-  return { decorators: parts, base, ...(unknown !== undefined ? { unknown } : {}) };
-}
-
-/** json-rules-engine's operators, to pick candidate fact values in the suite skeleton (the pack then checks them). */
-const numberValidator = (a: unknown) => Number.parseFloat(a as string).toString() !== 'NaN';
-const BASE_OPS: Record<string, { cb: (a: any, b: any) => boolean; valid?: (a: unknown) => boolean }> = {
-  equal: { cb: (a, b) => a === b },
-  notEqual: { cb: (a, b) => a !== b },
-  in: { cb: (a, b) => b.indexOf(a) > -1 },
-  notIn: { cb: (a, b) => b.indexOf(a) === -1 },
-  contains: { cb: (a, b) => a.indexOf(b) > -1, valid: Array.isArray },
-  doesNotContain: { cb: (a, b) => a.indexOf(b) === -1, valid: Array.isArray },
-  lessThan: { cb: (a, b) => a < b, valid: numberValidator },
-  lessThanInclusive: { cb: (a, b) => a <= b, valid: numberValidator },
-  greaterThan: { cb: (a, b) => a > b, valid: numberValidator },
-  greaterThanInclusive: { cb: (a, b) => a >= b, valid: numberValidator },
-};
-type OpFn = (a: any, b: any) => boolean;
-function operatorFn(operator: string): OpFn {
-  const { decorators, base } = splitOperator(operator);
-  const op = BASE_OPS[base]!;
-  let fn: OpFn = (a, b) => (op.valid === undefined || op.valid(a)) && op.cb(a, b);
-  for (const d of [...decorators].reverse()) {
-    const next = fn;
-    if (d === 'someFact') fn = (a, b) => Array.isArray(a) && a.some((x) => next(x, b));
-    else if (d === 'everyFact') fn = (a, b) => Array.isArray(a) && a.every((x) => next(x, b));
-    else if (d === 'someValue') fn = (a, b) => b.some((y: unknown) => next(a, y));
-    else if (d === 'everyValue') fn = (a, b) => b.every((y: unknown) => next(a, y));
-    else if (d === 'swap') fn = (a, b) => next(b, a);
-    else fn = (a, b) => !next(a, b);
-  }
-  return (a, b) => {
-    try {
-      return fn(a, b) === true;
-    } catch {
-      return false;
-    }
-  };
-}
-
-/** Candidate fact values for a leaf, nearest the condition's value first. */
-function candidates(value: unknown, operator: string): unknown[] {
-  const scalars: unknown[] = [];
-  const add = (v: unknown) => {
-    if (!scalars.some((s) => Object.is(s, v))) scalars.push(v);
-  };
-  const fromScalar = (v: unknown) => {
-    add(v);
-    if (typeof v === 'number') [v + 1, v - 1].forEach(add);
-    if (typeof v === 'string') [`${v}-other`, v.slice(0, 1)].forEach(add);
-    if (typeof v === 'boolean') add(!v);
-  };
-  if (Array.isArray(value)) value.forEach(fromScalar);
-  else fromScalar(value);
-  ['zz-no-match', 0, 1, true, false, null, ''].forEach(add);
-  const lists = [...scalars.map((s) => [s]), [], ...(Array.isArray(value) ? [value] : [])];
-  // An operator that wants an array fact (contains, someFact:, everyFact:) tries arrays first, so the facts built
-  // match the schema inferred from the same operator.
-  const { decorators, base } = splitOperator(operator);
-  const wantsArray = decorators[0] === 'someFact' || decorators[0] === 'everyFact' || (decorators.length === 0 && (base === 'contains' || base === 'doesNotContain'));
-  return wantsArray ? [...lists, ...scalars] : [...scalars, ...lists];
-}
-
-/** Facts assigned by a solution: per fact, the (path, value) pairs to set. */
-type Assignment = Array<{ fact: string; segments: Segment[]; value: unknown }>;
-
-interface SolveContext {
-  shared: Record<string, Json>;
-  depth: number;
-}
-
-function solveLeaf(leaf: Json, want: boolean): Assignment | null {
-  const operator = String(leaf.operator);
-  const fn = operatorFn(operator);
-  const segments = typeof leaf.path === 'string' ? pathSegments(leaf.path) : [];
-  if (!Array.isArray(segments)) return null;
-  let value = leaf.value;
-  const extra: Assignment = [];
-  if (isObject(value) && hasOwn(value, 'fact')) {
-    // Another fact on the right: give it a value (a list for in / notIn, else a number or a word) and compare to it.
-    const { base } = splitOperator(operator);
-    const refSegments = typeof value.path === 'string' ? pathSegments(value.path) : [];
-    if (!Array.isArray(refSegments)) return null;
-    const refValue = base === 'in' || base === 'notIn' ? ['x'] : NUMERIC.has(base) ? 10 : 'x';
-    extra.push({ fact: String(value.fact), segments: refSegments, value: refValue });
-    value = refValue;
-  }
-  for (const candidate of candidates(value, operator)) {
-    if (fn(candidate, value) === want) return [...extra, { fact: String(leaf.fact), segments, value: candidate }];
-  }
-  return null;
-}
-
-function solve(condition: Json, want: boolean, context: SolveContext): Assignment | null {
-  if (context.depth > 64) return null;
-  const inner = { ...context, depth: context.depth + 1 };
-  if (hasOwn(condition, 'any') || hasOwn(condition, 'all')) {
-    const isAll = hasOwn(condition, 'all');
-    const children = (condition[isAll ? 'all' : 'any'] as unknown[]).filter(isObject);
-    // json-rules-engine passes an empty all and an empty any alike.
-    if (children.length === 0) return want ? [] : null;
-    if (isAll === want) {
-      // all true / any false: every child must go the same way.
-      const out: Assignment = [];
-      for (const child of children) {
-        const part = solve(child, want, inner);
-        if (!part) return null;
-        out.push(...part);
-      }
-      return out;
-    }
-    // all false / any true: one child suffices.
-    for (const child of children) {
-      const part = solve(child, want, inner);
-      if (part) return part;
-    }
-    return null;
-  }
-  if (hasOwn(condition, 'not')) return isObject(condition.not) ? solve(condition.not, !want, inner) : null;
-  if (hasOwn(condition, 'condition')) {
-    const target = context.shared[String(condition.condition)];
-    return target ? solve(target, want, inner) : null;
-  }
-  return solveLeaf(condition, want);
-}
-
-/** Sets `value` at `segments` inside `facts[fact]`, creating objects and arrays on the way. */
-function assign(facts: Json, { fact, segments, value }: Assignment[number]): void {
-  if (segments.length === 0) {
-    facts[fact] = structuredClone(value);
-    return;
-  }
-  const first = segments[0]!;
-  let holder = facts[fact];
-  if (holder === null || typeof holder !== 'object') facts[fact] = holder = typeof first === 'number' ? [] : {};
-  let current = holder as Json;
-  segments.forEach((segment, i) => {
-    const key = String(segment);
-    if (i === segments.length - 1) {
-      current[key] = structuredClone(value);
-      return;
-    }
-    const nextIsIndex = typeof segments[i + 1] === 'number';
-    let next = current[key];
-    if (next === null || typeof next !== 'object') current[key] = next = nextIsIndex ? [] : {};
-    current = next as Json;
-  });
-}
-
-/** Walks a condition tree, calling `leaf` on each leaf and `reference` on each shared-condition reference. */
-function walk(condition: unknown, visit: { leaf: (c: Json) => void; reference: (name: string) => void; other: (c: unknown) => void }): void {
-  if (!isObject(condition)) return visit.other(condition);
-  if (hasOwn(condition, 'all') || hasOwn(condition, 'any')) {
-    const list = condition[hasOwn(condition, 'all') ? 'all' : 'any'];
-    if (Array.isArray(list)) list.forEach((c) => walk(c, visit));
-    else visit.other(condition);
-  } else if (hasOwn(condition, 'not')) walk(condition.not, visit);
-  else if (hasOwn(condition, 'condition')) visit.reference(String(condition.condition));
-  else visit.leaf(condition);
-}
-
 /** Problems of one condition tree (its leaves and references), as notes; `true` when the rule must be left out. */
 function inspect(conditions: Json, where: string, shared: Record<string, Json>, notes: ImportNote[], factsRead: Set<string>): boolean {
   let exclude = false;
@@ -384,7 +151,7 @@ function inspect(conditions: Json, where: string, shared: Record<string, Json>, 
           [isObject(leaf.value) ? leaf.value.path : undefined, `value path "${String(isObject(leaf.value) ? leaf.value.path : '')}"`],
         ] as const) {
           if (typeof p !== 'string') continue;
-          const segments = pathSegments(p);
+          const segments = pathSteps(p);
           if (!Array.isArray(segments)) note(segments.refused, label, true);
         }
         if (isObject(leaf.value) && hasOwn(leaf.value, 'fact')) {
@@ -460,7 +227,7 @@ export function importJsonRulesEngine(inputs: ImportInput[], options: ImportOpti
   const root = new Shape();
   const sharedUsed = new Set<string>();
   const record = (leaf: Json) => {
-    const segments = typeof leaf.path === 'string' ? pathSegments(leaf.path) : [];
+    const segments = typeof leaf.path === 'string' ? pathSteps(leaf.path) : [];
     if (!Array.isArray(segments)) return;
     let shape = root.at([String(leaf.fact), ...segments]);
     const { decorators, base } = splitOperator(String(leaf.operator));
@@ -514,7 +281,8 @@ export function importJsonRulesEngine(inputs: ImportInput[], options: ImportOpti
     ],
     effective: { from: options.effectiveFrom },
     hitPolicy: 'collect',
-    ...(sharedUsed.size > 0 ? { conditions: Object.fromEntries([...sharedUsed].sort().map((n) => [n, shared[n]!])) } : {}),
+    undefinedFacts: options.allowUndefinedFacts ? 'allow' : 'error',
+    ...(sharedUsed.size > 0 ? { conditions: Object.fromEntries([...sharedUsed].sort().map((n) => [n, shared[n]!])) as RulePackDocument['conditions'] } : {}),
     facts: { type: 'object', properties },
     rules: carried as unknown as RulePackDocument['rules'],
     default: {},
@@ -523,62 +291,6 @@ export function importJsonRulesEngine(inputs: ImportInput[], options: ImportOpti
 
   const suite = buildSuite(pack, shared, notes);
   return { pack, suite, notes, counts: { found: found.length, carried: carried.length, cases: suite.cases.length } };
-}
-
-/**
- * One case per rule built to fire it and one built not to: facts solved from its conditions over a neutral value
- * for every fact read, then decided by the pack itself; a case that does not do what it was built for is left out
- * and reported. The expected `fired` list is what the pack answered, for the owner to review.
- */
-function buildSuite(pack: RulePackDocument & Record<string, unknown>, shared: Record<string, Json>, notes: ImportNote[]): TestSuite {
-  const asOf = `${pack.effective.from}T12:00:00+08:00`;
-  const suite: TestSuite = { pack: pack.id, asOf, cases: [] };
-  let loaded;
-  try {
-    loaded = loadPack(pack);
-  } catch (error) {
-    const problems = (error as { problems?: Array<{ path: string; message: string }> }).problems ?? [];
-    notes.push({
-      kind: 'no-case',
-      where: 'pack',
-      message: `the pack does not load, so no case was built: ${problems.map((p) => `${p.path} ${p.message}`).join('; ') || (error as Error).message}`,
-      instead: HOW['no-case'],
-      excluded: false,
-    });
-    return suite;
-  }
-  const context: SolveContext = { shared: { ...shared, ...((pack.conditions as Record<string, Json> | undefined) ?? {}) }, depth: 0 };
-  // Neutral facts: each fact read gets a value that makes the first condition reading it false.
-  const neutral: Json = {};
-  for (const rule of pack.rules) {
-    walk(rule.conditions, {
-      leaf: (leaf) => {
-        for (const a of solveLeaf(leaf, false) ?? []) if (!hasOwn(neutral, a.fact) || a.segments.length > 0) assign(neutral, a);
-      },
-      reference: () => undefined,
-      other: () => undefined,
-    });
-  }
-  for (const rule of pack.rules) {
-    for (const want of [true, false]) {
-      const solution = solve(rule.conditions as unknown as Json, want, context);
-      const facts = structuredClone(neutral);
-      for (const a of solution ?? []) assign(facts, a);
-      let fired: string[] | undefined;
-      try {
-        fired = solution ? loaded.evaluateSync(facts, { asOf }).fired.map((f) => f.rule) : undefined;
-      } catch {
-        fired = undefined;
-      }
-      if (!fired || fired.includes(rule.name) !== want) {
-        notes.push({ kind: 'no-case', where: `rule "${rule.name}"`, message: `no facts found under which it ${want ? 'fires' : 'does not fire'}`, instead: HOW['no-case'], excluded: false });
-        continue;
-      }
-      const testCase: TestCase = { name: `${rule.name}: ${want ? 'fires' : 'does not fire'}`, facts, expect: { fired } };
-      suite.cases.push(testCase);
-    }
-  }
-  return suite;
 }
 
 /**

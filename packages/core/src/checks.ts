@@ -8,13 +8,14 @@
 import type { ValidateFunction } from 'ajv';
 import { calculatorInfo } from './calculators.js';
 import { isKnownTimeZone, localDate } from './calendar.js';
-import { buildConditionTree, type ConditionTree } from './condition-tree.js';
+import { buildConditionTree, isConditionReference, isLeafCondition, type ConditionTree, type PlanLeaf } from './condition-tree.js';
+import { parseOperator } from './operators.js';
 import { describeValue } from './json.js';
 import type { PackLookup, RequiredPack } from './lookup.js';
 import { parsePath, pointerToken } from './path.js';
 import { walkReferences } from './references.js';
 import { boundArrays, factsAjv, plainAjv, toProblems } from './schema.js';
-import type { ParameterDefinition, Problem, RulePackDocument } from './types.js';
+import type { Condition, ParameterDefinition, Problem, RulePackDocument } from './types.js';
 
 /** The time zone of a pack that names none. */
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
@@ -26,6 +27,18 @@ export interface Checked {
   parameterValidators: Map<string, ValidateFunction>;
   required: Array<{ pack: RequiredPack; as: string; factsFrom?: string }>;
   trees: ConditionTree[];
+  /** The shared conditions' trees by name. */
+  sharedTrees: Map<string, ConditionTree>;
+}
+
+
+/** Every shared-condition reference in a condition, with its JSON pointer. */
+function references(condition: Condition, pointer: string, visit: (name: string, at: string) => void): void {
+  if (isConditionReference(condition)) visit(condition.condition, pointer);
+  else if (isLeafCondition(condition)) return;
+  else if ('all' in condition && Array.isArray(condition.all)) condition.all.forEach((c, i) => references(c, `${pointer}/all/${i}`, visit));
+  else if ('any' in condition && Array.isArray(condition.any)) condition.any.forEach((c, i) => references(c, `${pointer}/any/${i}`, visit));
+  else if ('not' in condition) references(condition.not as Condition, `${pointer}/not`, visit);
 }
 
 /** The JSON Schema that a parameter override must satisfy. */
@@ -154,27 +167,102 @@ export function checkDocument(pack: RulePackDocument, lookup: PackLookup | undef
     known.add(d.name);
   });
 
+  // Shared conditions: every reference names one, and none reaches itself.
+  const shared = (pack.conditions ?? {}) as Record<string, Condition>;
+  const sharedNames = new Set(Object.keys(shared));
+  const referencesOf = new Map<string, string[]>();
+  const checkNames = (condition: Condition, pointer: string, into?: string[]) =>
+    references(condition, pointer, (name, at) => {
+      into?.push(name);
+      if (!sharedNames.has(name)) {
+        problems.push({ path: `${at}/condition`, message: `no shared condition "${name}": declare it in the pack's "conditions"`, code: 'UNKNOWN_CONDITION', expected: [...sharedNames], found: name });
+      }
+    });
+  for (const [name, condition] of Object.entries(shared)) {
+    const names: string[] = [];
+    checkNames(condition, `/conditions/${pointerToken(name)}`, names);
+    referencesOf.set(name, names);
+  }
+  const cyclic = new Set<string>();
+  const visiting: string[] = [];
+  const done = new Set<string>();
+  const visit = (name: string): void => {
+    if (done.has(name) || !referencesOf.has(name)) return;
+    if (visiting.includes(name)) {
+      visiting.slice(visiting.indexOf(name)).forEach((n) => cyclic.add(n));
+      return;
+    }
+    visiting.push(name);
+    referencesOf.get(name)!.forEach(visit);
+    visiting.pop();
+    done.add(name);
+  };
+  referencesOf.forEach((_, name) => visit(name));
+  for (const name of [...cyclic].sort()) {
+    problems.push({ path: `/conditions/${pointerToken(name)}`, message: `shared condition "${name}" refers to itself through references`, code: 'CONDITION_CYCLE', found: name });
+  }
+  const sharedForTrees = Object.fromEntries(Object.entries(shared).filter(([name]) => !cyclic.has(name)));
+
+  // Leaves are checked once each, by pointer: a shared condition's leaves appear in every rule that uses it.
+  const checkedLeaves = new Set<string>();
+  const checkLeaf = (leaf: PlanLeaf) => {
+    if (checkedLeaves.has(leaf.pointer)) return;
+    checkedLeaves.add(leaf.pointer);
+    if (!known.has(leaf.fact)) problems.push({ path: `${leaf.pointer}/fact`, message: `unknown fact "${leaf.fact}"`, code: 'UNKNOWN_FACT', found: leaf.fact });
+    const parsed = parseOperator(leaf.operator);
+    const value = leaf.condition.value;
+    const factReference = leaf.operand.kind === 'fact';
+    // An unknown operator is a schema problem (reported with the others, see schema.ts); here only its operand.
+    if (!('error' in parsed)) {
+      const listDecorator = parsed.decorators.findIndex((d) => d === 'someValue' || d === 'everyValue');
+      const swapBefore = listDecorator >= 0 && parsed.decorators.slice(0, listDecorator).includes('swap');
+      if (listDecorator >= 0 && !swapBefore && !Array.isArray(value) && !factReference) {
+        problems.push({ path: `${leaf.pointer}/value`, message: `operator "${leaf.operator}" needs a list of values`, code: 'INVALID_OPERAND', expected: 'array', found: describeValue(value) });
+      } else if (parsed.decorators.length === 0 && (parsed.operator === 'in' || parsed.operator === 'notIn') && !Array.isArray(value) && typeof value !== 'string' && !factReference) {
+        problems.push({ path: `${leaf.pointer}/value`, message: `operator "${leaf.operator}" needs a list of values (or a string, searched as text)`, code: 'INVALID_OPERAND', expected: 'array', found: describeValue(value) });
+      }
+    }
+    if (Object.prototype.hasOwnProperty.call(leaf.condition, 'params')) {
+      problems.push({
+        path: `${leaf.pointer}/params`,
+        message: 'fact params select a dynamic fact\'s computation in json-rules-engine; a pack\'s facts are data: send one plain fact per distinct params, computed by the caller, or use a derived fact',
+        code: 'DYNAMIC_FACT',
+        found: describeValue(leaf.condition.params),
+      });
+    }
+    checkReferences(value, `${leaf.pointer}/value`);
+  };
+  const pathReport = (at: string, path: string, error: Error) => {
+    // A path inside a `{fact, path}` value is reported by the reference check.
+    if (!at.endsWith('/value/path')) pathProblem(at, path, error);
+  };
+  const sharedTrees = new Map<string, ConditionTree>();
+  for (const [name, condition] of Object.entries(sharedForTrees)) {
+    const tree = buildConditionTree(condition, `/conditions/${pointerToken(name)}`, pathReport, sharedForTrees);
+    tree.leaves.forEach(checkLeaf);
+    sharedTrees.set(name, tree);
+  }
+
   const ruleNames = new Map<string, number>();
   const trees = pack.rules.map((rule, i) => {
     const first = ruleNames.get(rule.name);
     if (first !== undefined) problems.push({ path: `/rules/${i}/name`, message: `duplicate rule name "${rule.name}" (first at /rules/${first})`, code: 'DUPLICATE_RULE', found: rule.name });
     else ruleNames.set(rule.name, i);
-    // Paths of leaves are reported here; a path inside a `{fact, path}` value by the reference check below.
-    const tree = buildConditionTree(rule.conditions, `/rules/${i}/conditions`, (at, path, error) => {
-      if (!at.endsWith('/value/path')) pathProblem(at, path, error);
-    });
-    for (const leaf of tree.leaves) {
-      if (!known.has(leaf.fact)) problems.push({ path: `${leaf.pointer}/fact`, message: `unknown fact "${leaf.fact}"`, code: 'UNKNOWN_FACT', found: leaf.fact });
-      if ((leaf.operator === 'in' || leaf.operator === 'notIn') && !Array.isArray(leaf.condition.value)) {
-        problems.push({ path: `${leaf.pointer}/value`, message: `operator "${leaf.operator}" needs a list of values`, code: 'INVALID_OPERAND', expected: 'array', found: describeValue(leaf.condition.value) });
+    if (rule.priority !== undefined) {
+      // json-rules-engine: parseInt(priority || 1); below one is refused ("Priority must be greater than zero").
+      const read = Number.parseInt(String(rule.priority || 1), 10);
+      if (Number.isNaN(read) || read <= 0) {
+        problems.push({ path: `/rules/${i}/priority`, message: 'must be a number greater than zero (read as json-rules-engine reads it: parseInt)', code: 'INVALID_PRIORITY', expected: '>= 1', found: rule.priority });
       }
-      checkReferences(leaf.condition.value, `${leaf.pointer}/value`);
     }
+    checkNames(rule.conditions as Condition, `/rules/${i}/conditions`);
+    const tree = buildConditionTree(rule.conditions as Condition, `/rules/${i}/conditions`, pathReport, sharedForTrees);
+    tree.leaves.forEach(checkLeaf);
     checkReferences(rule.event.params ?? {}, `/rules/${i}/event/params`);
     return tree;
   });
   checkReferences(pack.default, '/default');
 
   if (problems.length > 0 || !factsValidator || !outcomeValidator) return { problems };
-  return { problems, checked: { factsValidator, outcomeValidator, parameterValidators, required, trees } };
+  return { problems, checked: { factsValidator, outcomeValidator, parameterValidators, required, trees, sharedTrees } };
 }

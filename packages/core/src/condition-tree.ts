@@ -8,7 +8,8 @@
 import { isPlainObject } from './json.js';
 import { parsePath } from './path.js';
 import { compileValue, isReference, type Resolver } from './references.js';
-import type { Condition, ConditionOperator, LeafCondition } from './types.js';
+import { pointerToken } from './path.js';
+import type { Condition, ConditionReference, LeafCondition } from './types.js';
 
 /** The right-hand side of a leaf: a literal, a parameter, the context, or another fact (path parsed). */
 export type Operand =
@@ -29,7 +30,8 @@ export interface PlanLeaf {
   path?: string;
   /** The property path, parsed (empty for none). */
   segments: string[];
-  operator: ConditionOperator;
+  /** The operator as written, decorators included (`someFact:equal`). */
+  operator: string;
   operand: Operand;
   /** The parameter named by the right-hand side, when it is `{ "param": ... }`. */
   param?: string;
@@ -41,6 +43,13 @@ export interface PlanLeaf {
   condition: LeafCondition;
 }
 
+/** A shared condition a group was reached through (`{ "condition": name }`): its name and the reference's priority. */
+export interface ViaReference {
+  name: string;
+  /** The reference as authored. */
+  reference: ConditionReference;
+}
+
 /** An `all` or `any` group. */
 export interface PlanGroup {
   kind: 'all' | 'any';
@@ -48,6 +57,8 @@ export interface PlanGroup {
   priority: number;
   children: PlanNode[];
   condition: Condition;
+  /** Set when the group is a shared condition, reached through a reference. */
+  via?: ViaReference;
 }
 
 /** A `not` group. */
@@ -57,6 +68,8 @@ export interface PlanNot {
   priority: number;
   child: PlanNode;
   condition: Condition;
+  /** Set when the group is a shared condition, reached through a reference. */
+  via?: ViaReference;
 }
 
 /** A node of a condition tree. */
@@ -66,6 +79,30 @@ export type PlanNode = PlanLeaf | PlanGroup | PlanNot;
 export interface ConditionTree {
   root: PlanNode;
   leaves: PlanLeaf[];
+}
+
+/** Whether a condition object is a shared-condition reference (has `condition`) rather than a leaf or a group. */
+export function isConditionReference(condition: Condition): condition is ConditionReference {
+  return Object.prototype.hasOwnProperty.call(condition, 'condition') && !isLeafCondition(condition) && !('all' in condition || 'any' in condition || 'not' in condition);
+}
+
+/**
+ * A rule's priority as json-rules-engine reads it: `parseInt`, with 0 or none read as 1 (a negative or
+ * non-numeric priority is refused at load).
+ */
+export function rulePriority(priority: unknown): number {
+  return Number.parseInt(String(priority || 1), 10);
+}
+
+/**
+ * A condition's priority within its group as json-rules-engine reads it: a leaf's and a group's `parseInt`
+ * (anything not a positive number is 1); a shared-condition reference's priority as written (json-rules-engine
+ * sorts the reference before it is expanded, and does not parse it).
+ */
+export function conditionPriority(condition: Condition): number {
+  const raw = (condition as { priority?: unknown }).priority;
+  if (isConditionReference(condition)) return Number(raw) || 1;
+  return Number.parseInt(String(raw), 10) || 1;
 }
 
 /** Whether a condition object is a leaf (has `fact`) rather than an all/any/not group. */
@@ -111,18 +148,32 @@ function tolerantValue(value: unknown): Resolver {
 }
 
 /**
- * Builds the tree of a condition.
+ * Builds the tree of a condition. A shared-condition reference is expanded into the shared condition's tree
+ * (its nodes' pointers under `/conditions/<name>`), compiled like the rest of the rule.
  *
  * @param condition - the condition as authored (schema-valid)
  * @param pointer - its JSON pointer, e.g. `/rules/0/conditions`
  * @param report - where to report a path that cannot be parsed (it then reads as no path); without it the
  *   path error is thrown
+ * @param shared - the pack's shared conditions (`conditions`); a reference to a missing one, or one that reaches
+ *   itself, reads as a condition that never holds when `report` is given (the checks report it), else throws
  * @returns the root node and the leaves in id order
  */
-export function buildConditionTree(condition: Condition, pointer: string, report?: PathReport): ConditionTree {
+export function buildConditionTree(condition: Condition, pointer: string, report?: PathReport, shared: Record<string, Condition> = {}): ConditionTree {
   const leaves: PlanLeaf[] = [];
-  const build = (c: Condition, at: string): PlanNode => {
-    const priority = ((c as { priority?: number }).priority as number | undefined) || 1;
+  const build = (c: Condition, at: string, priority: number, active: readonly string[]): PlanNode => {
+    if (isConditionReference(c)) {
+      const name = c.condition;
+      const target = Object.prototype.hasOwnProperty.call(shared, name) ? shared[name] : undefined;
+      if (target === undefined || active.includes(name)) {
+        if (!report) throw new Error(target === undefined ? `No condition ${name} exists` : `shared condition ${name} refers to itself`);
+        // Never holds: not (all of nothing).
+        return { kind: 'not', pointer: at, priority, child: { kind: 'all', pointer: at, priority: 1, children: [], condition: { all: [] } }, condition: c };
+      }
+      const node = build(target, `/conditions/${pointerToken(name)}`, priority, [...active, name]);
+      if (node.kind === 'leaf') return node;
+      return { ...node, via: { name, reference: c } };
+    }
     if (isLeafCondition(c)) {
       const operand = operandOf(c.value, report, `${at}/value`);
       const leaf: PlanLeaf = {
@@ -142,10 +193,12 @@ export function buildConditionTree(condition: Condition, pointer: string, report
       leaves.push(leaf);
       return leaf;
     }
-    if ('all' in c && Array.isArray(c.all)) return { kind: 'all', pointer: at, priority, children: c.all.map((x, i) => build(x, `${at}/all/${i}`)), condition: c };
-    if ('any' in c && Array.isArray(c.any)) return { kind: 'any', pointer: at, priority, children: c.any.map((x, i) => build(x, `${at}/any/${i}`)), condition: c };
-    return { kind: 'not', pointer: at, priority, child: build((c as { not: Condition }).not, `${at}/not`), condition: c };
+    const child = (x: Condition, to: string) => build(x, to, conditionPriority(x), active);
+    if ('all' in c && Array.isArray(c.all)) return { kind: 'all', pointer: at, priority, children: c.all.map((x, i) => child(x, `${at}/all/${i}`)), condition: c };
+    if ('any' in c && Array.isArray(c.any)) return { kind: 'any', pointer: at, priority, children: c.any.map((x, i) => child(x, `${at}/any/${i}`)), condition: c };
+    const inner = (c as { not: Condition }).not;
+    return { kind: 'not', pointer: at, priority, child: child(inner, `${at}/not`), condition: c };
   };
-  const root = build(condition, pointer);
+  const root = build(condition, pointer, conditionPriority(condition), []);
   return { root, leaves };
 }

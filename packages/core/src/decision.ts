@@ -3,7 +3,8 @@
  * hit policy applied (a `unique` conflict refused), the outcome checked against the pack's outcome schema, the
  * explanation read from the plan's leaves, and the messages.
  */
-import { OutcomeValidationError, RuleConflictError } from './errors.js';
+import { FactValidationError, OutcomeValidationError, RuleConflictError } from './errors.js';
+import { pointerToken } from './path.js';
 import type { EvaluationState } from './inputs.js';
 import { cloneJson } from './json.js';
 import { mergeOutcome, renderMessages } from './outcome.js';
@@ -40,6 +41,24 @@ function traceRule(plan: PackPlan, state: EvaluationState, index: number, result
 }
 
 /**
+ * The INVALID_FACTS error of `undefinedFacts: "error"`: one problem per fact a rule read that is absent from the
+ * input and has no schema default (json-rules-engine's `Undefined fact: <name>`).
+ *
+ * @param facts - the absent facts' names, in the order they were read
+ */
+export function undefinedFactsError(facts: string[]): FactValidationError {
+  return new FactValidationError(
+    facts.map((fact) => ({
+      path: `/${pointerToken(fact)}`,
+      message: `a rule reads fact "${fact}", which is absent and has no default (the pack's undefinedFacts is "error")`,
+      code: 'UNDEFINED_FACT',
+      expected: 'a value',
+      found: 'absent',
+    })),
+  );
+}
+
+/**
  * Builds the decision from per-rule results.
  *
  * @param plan - the pack plan
@@ -54,7 +73,6 @@ export function finish(plan: PackPlan, state: EvaluationState, results: RuleResu
   });
   const rules = plan.rules;
   firedIndexes.sort((a, b) => rules[b]!.priority - rules[a]!.priority || a - b);
-  if (plan.hitPolicy === 'unique' && firedIndexes.length > 1) throw new RuleConflictError(plan.id, firedIndexes.map((i) => rules[i]!.name));
   const fired: FiredRule[] = firedIndexes.map((i) => {
     const rule = rules[i]!;
     return {
@@ -64,6 +82,13 @@ export function finish(plan: PackPlan, state: EvaluationState, results: RuleResu
       event: { type: rule.event.type, params: cloneJson(rule.resolveParams(state)) as Record<string, unknown> },
     };
   });
+  // undefinedFacts "error": the facts the rules (and the fired rules' params) read that the input lacks.
+  if (state.missing !== undefined) {
+    const missing = [...state.missing];
+    state.missing = undefined;
+    if (missing.length > 0) throw undefinedFactsError(missing);
+  }
+  if (plan.hitPolicy === 'unique' && firedIndexes.length > 1) throw new RuleConflictError(plan.id, firedIndexes.map((i) => rules[i]!.name));
   const applied = plan.hitPolicy === 'collect' ? fired : fired.slice(0, 1);
   const outcome = mergeOutcome(plan.resolveDefault(state) as Record<string, unknown>, applied, plan.hitPolicy === 'collect' ? 'collect' : 'first');
   // Drop undefined (absent optional facts referenced by an outcome) so the decision is plain JSON.

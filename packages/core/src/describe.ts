@@ -7,7 +7,7 @@
  * (conditions never evaluated count as unknown).
  */
 import type { Pack } from './pack.js';
-import type { PlanNode } from './condition-tree.js';
+import { rulePriority, type PlanNode } from './condition-tree.js';
 import type { PlanRule } from './plan.js';
 import type { ConditionTrace, Decision } from './types.js';
 import { formatLeaf, formatNumber, formatParams, formatValue, type Lang } from './docs.js';
@@ -201,8 +201,8 @@ function whatWouldChange(pack: Pack, decision: Decision, lang: Lang): string[] {
         } else {
           const beats =
             !winner ||
-            (rule.priority ?? 1) > winner.priority ||
-            ((rule.priority ?? 1) === winner.priority && index < (indexOf.get(winner.rule) ?? Infinity));
+            rulePriority(rule.priority) > winner.priority ||
+            (rulePriority(rule.priority) === winner.priority && index < (indexOf.get(winner.rule) ?? Infinity));
           if (beats) out.push(T.wouldBe(outcome, rule.name, cond, now));
         }
       } else if (trace.fired && condition.result === true && after === false) {

@@ -92,7 +92,7 @@ export function formatLeaf(leaf: LeafCondition, doc: RulePackDocument, lang: Lan
  * ```
  */
 export function formatCondition(condition: Condition, doc: RulePackDocument, lang: Lang, nested = false): string {
-  return formatNode(buildConditionTree(condition, '').root, doc, lang, nested);
+  return formatNode(buildConditionTree(condition, '', undefined, (doc.conditions ?? {}) as Record<string, Condition>).root, doc, lang, nested);
 }
 
 /** A node of a condition tree (as the pack plan builds it) in words. */

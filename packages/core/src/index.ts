@@ -14,7 +14,7 @@ export type { PackLookup, RequiredPack } from './lookup.js';
 // The pack plan: a pack compiled once, read by every part of core
 export { compile } from './plan.js';
 export type { PackPlan, PlanRule, PlanDerived, PlanRequired } from './plan.js';
-export type { ConditionTree, PlanNode, PlanLeaf, PlanGroup, PlanNot, Operand, PathReport } from './condition-tree.js';
+export type { ConditionTree, PlanNode, PlanLeaf, PlanGroup, PlanNot, Operand, PathReport, ViaReference } from './condition-tree.js';
 export type { Resolver, Scope } from './references.js';
 
 // Errors (each with a stable `code`)
@@ -43,6 +43,10 @@ export { getPath, parsePath } from './path.js';
 export { canonicalJson, sha256Hex, hashPack, hashRecord, GENESIS_HASH } from './canonical.js';
 export type { RecordContent } from './canonical.js';
 
+// json-rules-engine's operators and decorators, as data
+export { parseOperator, operatorFunction } from './operators.js';
+export type { ParsedOperator, OperatorFunction } from './operators.js';
+
 // Test suites, coverage, lint, docs and explanations in words
 export { runSuite, leafConditions, deepEqual } from './testing.js';
 export type { SuiteReport, CaseResult, CoverageReport, LeafRef } from './testing.js';
@@ -60,8 +64,11 @@ export type {
   Reference,
   LeafCondition,
   TopCondition,
+  ConditionReference,
   Condition,
   ConditionOperator,
+  Priority,
+  UndefinedFacts,
   RuleDefinition,
   DerivedDefinition,
   RequiresDefinition,

@@ -7,6 +7,7 @@ import { localDate, parseInstant } from './calendar.js';
 import { AftersalesError, FactValidationError, PackNotEffectiveError, ParameterValidationError } from './errors.js';
 import { cloneJson, isPlainObject } from './json.js';
 import { pointerToken } from './path.js';
+import { nonJsonProblems } from './plain-json.js';
 import type { PackPlan } from './plan.js';
 import type { Scope } from './references.js';
 import { toProblems } from './schema.js';
@@ -65,12 +66,10 @@ export function validateFacts(plan: PackPlan, facts: unknown): Record<string, un
   if (!isPlainObject(facts)) {
     throw new FactValidationError([{ path: '', message: 'must be an object', code: 'schema.type', expected: 'object', found: Array.isArray(facts) ? 'array' : facts === null ? 'null' : typeof facts }]);
   }
-  let copy: Record<string, unknown>;
-  try {
-    copy = cloneJson(facts);
-  } catch {
-    throw new FactValidationError([{ path: '', message: 'must be plain JSON data', code: 'schema.type', expected: 'JSON object' }]);
-  }
+  // NaN, Infinity, a Date, a function, a class instance: refused, not turned into null, a string or {}.
+  const notJson = nonJsonProblems(facts);
+  if (notJson.length > 0) throw new FactValidationError(notJson);
+  const copy = cloneJson(facts);
   const validate = plan.factsValidator;
   if (!validate(copy)) throw new FactValidationError(toProblems(validate.errors, copy));
   return copy;

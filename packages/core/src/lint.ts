@@ -46,6 +46,38 @@ export interface LintReport {
   uniqueGaps: UniqueGap[];
   /** One line per gap, in Chinese and English. */
   messages: Localized[];
+  /**
+   * Style suggestions that do not fail the lint: rule names that are not kebab-case (the bundled packs' style;
+   * json-rules-engine takes any name, and so does a pack).
+   */
+  suggestions: Localized[];
+}
+
+const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** A kebab-case spelling of a name, for the suggestion: `Athlete GPA Rule` → `athlete-gpa-rule`. */
+function kebab(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** Rule names that are not kebab-case, each with a kebab-case spelling when one can be made. */
+function nameSuggestions(pack: Pack): Localized[] {
+  const out: Localized[] = [];
+  for (const rule of pack.document.rules) {
+    if (KEBAB.test(rule.name)) continue;
+    const spelled = kebab(rule.name);
+    const en = spelled ? `, e.g. "${spelled}"` : '';
+    const zh = spelled ? `，例如 "${spelled}"` : '';
+    out.push({
+      en: `suggestion: rule "${rule.name}" is not kebab-case${en} (allowed; the bundled packs use kebab-case)`,
+      zh: `建议：规则名 "${rule.name}" 不是 kebab-case${zh}（允许；内置规则包均用 kebab-case）`,
+    });
+  }
+  return out;
 }
 
 const NUMERIC_OPERATORS = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']);
@@ -203,7 +235,14 @@ export async function lintPack(pack: Pack, suite: TestSuite): Promise<LintReport
       missing,
     });
   });
-  return { pack: pack.id, ok: gaps.length === 0 && uniqueGaps.length === 0, gaps, uniqueGaps, messages: lintMessages(gaps, uniqueGaps) };
+  return {
+    pack: pack.id,
+    ok: gaps.length === 0 && uniqueGaps.length === 0,
+    gaps,
+    uniqueGaps,
+    messages: lintMessages(gaps, uniqueGaps),
+    suggestions: nameSuggestions(pack),
+  };
 }
 
 /**

@@ -135,8 +135,13 @@ export class Pack<F = unknown, O = Record<string, unknown>, P = Record<string, u
       }
     }
     derive(this.plan, state);
-    this.#reference ??= referenceEngine(this.plan.rules.map((r) => ({ name: r.name, priority: r.priority, conditions: r.conditions.root, event: r.event })));
+    this.#reference ??= referenceEngine(
+      this.plan.rules.map((r) => ({ name: r.name, priority: r.priority, conditions: r.conditions.root, event: r.event })),
+      { undefinedFacts: this.plan.undefinedFacts, sharedConditions: this.plan.sharedConditions },
+    );
     const results = await this.#reference(state.values, state.params, state.context);
+    // Fired rules' params read facts too (json-rules-engine with replaceFactsInEventParams).
+    if (this.plan.undefinedFacts === 'error') state.missing = new Set();
     // The outcome was validated against the pack's outcome schema, which `O` describes.
     return finish(this.plan, state, results, options.explain !== false) as Decision<O>;
   }
@@ -165,6 +170,7 @@ export class Pack<F = unknown, O = Record<string, unknown>, P = Record<string, u
       }
     }
     derive(this.plan, state);
+    if (this.plan.undefinedFacts === 'error') state.missing = new Set();
     const explain = options.explain !== false;
     const table: Scope = state;
     const nodes = this.#nodes;

@@ -11,7 +11,14 @@ describe('getPath', () => {
 
   it('does not read inherited properties', () => {
     expect(getPath({}, 'toString')).toBeUndefined();
-    expect(getPath({ a: 'x' }, 'a.length')).toBeUndefined();
+    expect(getPath({ a: [1] }, 'a.map')).toBeUndefined();
+    expect(getPath({ a: 'x' }, 'a.toUpperCase')).toBeUndefined();
+  });
+
+  it("reads a string's and an array's own length and a string's characters, as json-rules-engine's JSONPath does", () => {
+    expect(getPath({ a: 'xyz' }, 'a.length')).toBe(3);
+    expect(getPath({ a: 'xyz' }, '$.a[1]')).toBe('y');
+    expect(getPath({ a: [1, 2] }, '$.a.length')).toBe(2);
   });
 
   it.each(['__proto__', 'a.constructor', 'prototype.x', 'a.__proto__.polluted'])('refuses %s', (path) => {
@@ -23,9 +30,36 @@ describe('getPath', () => {
     }
   });
 
-  it('evaluates nothing: JSONPath filters and scripts are malformed paths', () => {
-    expect(() => parsePath('$..[?(@.x)]')).toThrow(UnsafePathError);
-    expect(() => parsePath('a[0]')).toThrow(/must match/);
-    expect(() => parsePath('a..b')).toThrow(UnsafePathError);
+  it.each([
+    ['a.b', ['a', 'b']],
+    ['$.a.b', ['a', 'b']],
+    ['a.0', ['a', '0']],
+    ['a[0]', ['a', '0']],
+    ['$.[0].id', ['0', 'id']],
+    ['$.items[0].price', ['items', '0', 'price']],
+    ["$['dot.key']", ['dot.key']],
+    ['$["a b"].c', ['a b', 'c']],
+    ["$['']", ['']],
+    ['$.matrix[1][0]', ['matrix', '1', '0']],
+    ['$.account-information.中文', ['account-information', '中文']],
+  ])('parses the plain JSONPath %s into steps', (path, steps) => {
+    expect(parsePath(path)).toEqual(steps);
+  });
+
+  it.each([
+    ['$..[?(@.x)]', /recursive descent/],
+    ['a..b', /recursive descent/],
+    ['$.items[?(@.price > 5)]', /not an index \[n\] nor a quoted key/],
+    ['$.items[*].price', /not an index/],
+    ['$.items.*', /not a name/],
+    ['$.items[(@.length-1)]', /not an index/],
+    ['$.items[0,1]', /not an index/],
+    ['$.items[-1]', /not an index/],
+    ['$.a[b]', /not an index/],
+    ["$['__proto__'].x", /prototype pollution/],
+  ])('evaluates nothing: refuses %s with the reason and what to write instead', (path, reason) => {
+    expect(() => parsePath(path)).toThrow(UnsafePathError);
+    expect(() => parsePath(path)).toThrow(reason);
+    if (!/proto/.test(path)) expect(() => parsePath(path)).toThrow(/someFact: or everyFact:/);
   });
 });

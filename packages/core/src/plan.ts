@@ -7,13 +7,13 @@ import type { ValidateFunction } from 'ajv';
 import { getCalculator } from './calculators.js';
 import { hashPack } from './canonical.js';
 import { DEFAULT_TIME_ZONE, checkDocument } from './checks.js';
-import type { ConditionTree } from './condition-tree.js';
+import { rulePriority, type ConditionTree } from './condition-tree.js';
 import { PackValidationError } from './errors.js';
 import { cloneJson } from './json.js';
 import type { PackLookup, RequiredPack } from './lookup.js';
 import { compileValue, type Resolver } from './references.js';
 import { toProblems, validatePackDocument } from './schema.js';
-import type { HitPolicy, Localized, Problem, RuleDefinition, RulePackDocument } from './types.js';
+import type { HitPolicy, Localized, Problem, RuleDefinition, RulePackDocument, UndefinedFacts } from './types.js';
 
 /** A rule of the plan. */
 export interface PlanRule {
@@ -60,6 +60,10 @@ export interface PackPlan {
   packHash: string;
   timeZone: string;
   hitPolicy: HitPolicy;
+  /** What a rule reading a fact absent from the input gets (json-rules-engine's `allowUndefinedFacts`). */
+  undefinedFacts: UndefinedFacts;
+  /** The shared conditions' trees by name (`conditions`), for the reference engine's `setCondition`. */
+  sharedConditions: Map<string, ConditionTree>;
   /** The pack's own parameter values by name. */
   parameters: Record<string, unknown>;
   parameterValidators: Map<string, ValidateFunction>;
@@ -105,7 +109,7 @@ export function tryCompile(document: unknown, lookup?: PackLookup): { problems: 
       index,
       name: rule.name,
       source: rule.source,
-      priority: rule.priority ?? 1,
+      priority: rulePriority(rule.priority),
       pointer: `/rules/${index}`,
       conditions: checked.trees[index]!,
       event: { type: rule.event.type, params: rule.event.params ?? {} },
@@ -121,11 +125,13 @@ export function tryCompile(document: unknown, lookup?: PackLookup): { problems: 
     packHash: hashPack(pack),
     timeZone: pack.timeZone ?? DEFAULT_TIME_ZONE,
     hitPolicy: pack.hitPolicy,
+    undefinedFacts: pack.undefinedFacts ?? 'allow',
+    sharedConditions: checked.sharedTrees,
     parameters: Object.fromEntries(Object.entries(pack.parameters ?? {}).map(([k, p]) => [k, p.value])),
     parameterValidators: checked.parameterValidators,
     factsValidator: checked.factsValidator,
     outcomeValidator: checked.outcomeValidator,
-    derived: (pack.derived ?? []).map((d) => ({ name: d.name, calculator: d.calculator, compute: getCalculator(d.calculator), resolveArgs: compileValue(d.args) })),
+    derived: (pack.derived ?? []).map((d) => ({ name: d.name, calculator: d.calculator, compute: getCalculator(d.calculator), resolveArgs: compileValue(d.args, true) })),
     required: checked.required,
     rules,
     ruleIndex: new Map(rules.map((r) => [r.name, r.index])),

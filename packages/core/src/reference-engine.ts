@@ -5,9 +5,10 @@
  * explanation is built from.
  */
 import { Engine, type RuleResult } from 'json-rules-engine';
-import type { PlanNode } from './condition-tree.js';
-import { getPath } from './path.js';
+import type { ConditionTree, PlanNode } from './condition-tree.js';
+import { undefinedFactsError } from './decision.js';
 import type { LeafRecord } from './rule-stage.js';
+import type { UndefinedFacts } from './types.js';
 
 /** The fact names under which parameters and the context reach json-rules-engine. */
 export const PARAM_FACT = '$param';
@@ -30,8 +31,12 @@ interface EngineCondition {
   not?: EngineCondition;
 }
 
-/** A condition tree of the plan in json-rules-engine's shape. */
-export function toEngineCondition(node: PlanNode): Record<string, unknown> {
+/**
+ * A condition tree of the plan in json-rules-engine's shape. A shared condition stays a reference
+ * (`{ condition: name }`), resolved by json-rules-engine from `setCondition`, as in a json-rules-engine project.
+ */
+export function toEngineCondition(node: PlanNode, expand = false): Record<string, unknown> {
+  if (node.kind !== 'leaf' && node.via && !expand) return { ...node.via.reference };
   if (node.kind === 'leaf') {
     const out: Record<string, unknown> = { ...node.condition };
     if (node.operand.kind === 'param') out.value = { fact: PARAM_FACT, path: node.operand.name };
@@ -40,7 +45,7 @@ export function toEngineCondition(node: PlanNode): Record<string, unknown> {
   }
   const out: Record<string, unknown> = { ...(node.condition as Record<string, unknown>) };
   if (node.kind === 'not') out.not = toEngineCondition(node.child);
-  else out[node.kind] = node.children.map(toEngineCondition);
+  else out[node.kind] = node.children.map((child) => toEngineCondition(child));
   return out;
 }
 
@@ -66,20 +71,44 @@ export type ReferenceRun = (
   context: Record<string, unknown>,
 ) => Promise<Array<{ fired: boolean; leaves: LeafRecord[] }>>;
 
+/** How the reference engine is set up from the plan. */
+export interface ReferenceOptions {
+  /** The pack's `undefinedFacts`: json-rules-engine's `allowUndefinedFacts` is `"allow"`. */
+  undefinedFacts: UndefinedFacts;
+  /** The pack's shared conditions, registered with `setCondition`. */
+  sharedConditions: Map<string, ConditionTree>;
+}
+
 /**
- * Builds json-rules-engine from the plan's rules (lazily: the engine is made on first use).
+ * Builds json-rules-engine from the plan's rules (lazily: the engine is made on first use), as stock as a
+ * json-rules-engine project would run it: its own JSONPath resolver and operators, `allowUndefinedFacts` from the
+ * pack, shared conditions with `setCondition`. So a test comparing the compiled evaluator with this engine sees
+ * any divergence from json-rules-engine itself.
  *
  * @param rules - the plan's rules in document order
+ * @param options - the pack's `undefinedFacts` and shared conditions
  * @returns a function running the engine
+ * @throws (from the returned function) {@link FactValidationError} naming the fact when json-rules-engine rejects
+ *   with `Undefined fact`
  */
-export function referenceEngine(rules: ReferenceRule[]): ReferenceRun {
+export function referenceEngine(rules: ReferenceRule[], options: ReferenceOptions): ReferenceRun {
   let engine: Engine | undefined;
   return async (facts, params, context) => {
-    engine ??= new Engine(
-      rules.map((rule) => ({ name: rule.name, priority: rule.priority, conditions: toEngineCondition(rule.conditions) as never, event: rule.event })),
-      { allowUndefinedFacts: true, pathResolver: (value: object, path: string) => getPath(value, path) },
-    );
-    const run = await engine.run({ ...facts, [PARAM_FACT]: params, [CONTEXT_FACT]: context });
+    if (!engine) {
+      engine = new Engine(
+        rules.map((rule) => ({ name: rule.name, priority: rule.priority, conditions: toEngineCondition(rule.conditions) as never, event: rule.event })),
+        { allowUndefinedFacts: options.undefinedFacts === 'allow' },
+      );
+      for (const [name, tree] of options.sharedConditions) engine.setCondition(name, toEngineCondition(tree.root, true) as never);
+    }
+    let run: Awaited<ReturnType<Engine['run']>>;
+    try {
+      run = await engine.run({ ...facts, [PARAM_FACT]: params, [CONTEXT_FACT]: context });
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      if (e?.code === 'UNDEFINED_FACT') throw undefinedFactsError([String(e.message).replace(/^Undefined fact: /, '')]);
+      throw error;
+    }
     const byName = new Map<string, RuleResult>();
     for (const r of [...run.results, ...run.failureResults]) byName.set(r.name as string, r);
     return rules.map((rule) => {

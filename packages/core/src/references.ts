@@ -4,7 +4,7 @@
  * load.
  */
 import { isPlainObject } from './json.js';
-import { parsePath, pointerToken } from './path.js';
+import { parsePath, pointerToken, step } from './path.js';
 
 /** A reference object as authored. */
 export interface ReferenceValue {
@@ -22,6 +22,29 @@ export interface Scope {
   context: Record<string, unknown>;
   /** Facts: input (validated), derived facts, required packs' outcomes. */
   values: Record<string, unknown>;
+  /**
+   * Set while rules are decided under `undefinedFacts: "error"`: the facts read that are absent from the input
+   * (json-rules-engine's `Undefined fact`).
+   */
+  missing?: Set<string>;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** A fact of the scope; an absent one is recorded in `scope.missing` when that is set. */
+export function readFact(scope: Scope, fact: string): unknown {
+  if (hasOwn.call(scope.values, fact)) return scope.values[fact];
+  scope.missing?.add(fact);
+  return undefined;
+}
+
+/**
+ * A fact's value at a parsed path, as json-rules-engine reads `{ fact, path }`: the path applies only when the
+ * fact is an object (or an array); a primitive fact is the value itself.
+ */
+export function readFactPath(value: unknown, segments: readonly string[]): unknown {
+  if (segments.length === 0 || value === null || typeof value !== 'object') return value;
+  return readSegments(value, segments);
 }
 
 /** A compiled value: the value with its references resolved in a scope. */
@@ -45,23 +68,29 @@ export function walkReferences(value: unknown, pointer: string, visit: (ref: Ref
   else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) walkReferences(v, `${pointer}/${pointerToken(k)}`, visit);
 }
 
-/** Reads parsed path segments from a value: own properties only, `undefined` when a step is missing. */
+/**
+ * Reads parsed path segments from a value: own properties only (a string's `length` and characters included,
+ * as JSONPath reads them), `undefined` when a step is missing.
+ */
 export function readSegments(value: unknown, segments: readonly string[]): unknown {
   let current = value;
   for (const segment of segments) {
-    if (current === null || typeof current !== 'object') return undefined;
-    if (!Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
-    current = (current as Record<string, unknown>)[segment];
+    current = step(current, segment);
+    if (current === undefined) return undefined;
   }
   return current;
 }
 
 /**
- * Compiles a value with references (nested in arrays and objects, a `{values: {...}}` wrapper unwrapped) into a
- * function of the scope, so an evaluation does not walk and classify the document's values again. Paths are
- * parsed here, once.
+ * Compiles a value with references (nested in arrays and objects) into a function of the scope, so an evaluation
+ * does not walk and classify the document's values again. Paths are parsed here, once. A `{ fact, path }`
+ * reference into a primitive fact gives the primitive, as a condition's path does.
+ *
+ * @param value - the value as authored
+ * @param unwrapValues - unwrap a `{ "values": {...} }` object: the calculator-argument convention, for derived
+ *   facts' `args` only (in event params and `default` such an object is data)
  */
-export function compileValue(value: unknown): Resolver {
+export function compileValue(value: unknown, unwrapValues = false): Resolver {
   if (isReference(value)) {
     if (value.param !== undefined) {
       const name = value.param;
@@ -72,18 +101,18 @@ export function compileValue(value: unknown): Resolver {
       return (scope) => scope.context[name];
     }
     const fact = value.fact as string;
-    if (value.path === undefined) return (scope) => scope.values[fact];
+    if (value.path === undefined) return (scope) => readFact(scope, fact);
     const segments = parsePath(value.path);
-    return (scope) => readSegments(scope.values[fact], segments);
+    return (scope) => readFactPath(readFact(scope, fact), segments);
   }
   if (Array.isArray(value)) {
-    const items = value.map(compileValue);
+    const items = value.map((item) => compileValue(item, unwrapValues));
     if (items.every(isConstant)) return constantOf((scope) => items.map((item) => item(scope)));
     return (scope) => items.map((item) => item(scope));
   }
   if (isPlainObject(value)) {
-    const source = Object.keys(value).length === 1 && isPlainObject(value.values) && !isReference(value.values) ? value.values : value;
-    const entries = Object.entries(source).map(([k, v]) => [k, compileValue(v)] as const);
+    const source = unwrapValues && Object.keys(value).length === 1 && isPlainObject(value.values) && !isReference(value.values) ? value.values : value;
+    const entries = Object.entries(source).map(([k, v]) => [k, compileValue(v, unwrapValues)] as const);
     const resolve: Resolver = (scope) => {
       const out: Record<string, unknown> = {};
       for (const [k, item] of entries) out[k] = item(scope);

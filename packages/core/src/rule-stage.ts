@@ -6,7 +6,8 @@
  * differential test hold the two equal.
  */
 import type { Operand, PlanLeaf, PlanNode } from './condition-tree.js';
-import type { Scope } from './references.js';
+import { operatorFunction } from './operators.js';
+import { readFact, readFactPath, type Scope } from './references.js';
 
 /** What one leaf condition saw; `result` undefined when it was not evaluated. */
 export interface LeafRecord {
@@ -17,48 +18,16 @@ export interface LeafRecord {
 
 type Node = (facts: Scope, trace: LeafRecord[] | null) => boolean;
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
-function numberValidator(factValue: unknown): boolean {
-  return Number.parseFloat(factValue as string).toString() !== 'NaN';
-}
-
-type OperatorFn = (a: any, b: any) => boolean;
-const OPERATORS: Record<string, { cb: OperatorFn; validate?: (a: unknown) => boolean }> = {
-  equal: { cb: (a, b) => a === b },
-  notEqual: { cb: (a, b) => a !== b },
-  in: { cb: (a, b) => b.indexOf(a) > -1 },
-  notIn: { cb: (a, b) => b.indexOf(a) === -1 },
-  contains: { cb: (a, b) => a.indexOf(b) > -1, validate: Array.isArray },
-  doesNotContain: { cb: (a, b) => a.indexOf(b) === -1, validate: Array.isArray },
-  lessThan: { cb: (a, b) => a < b, validate: numberValidator },
-  lessThanInclusive: { cb: (a, b) => a <= b, validate: numberValidator },
-  greaterThan: { cb: (a, b) => a > b, validate: numberValidator },
-  greaterThanInclusive: { cb: (a, b) => a >= b, validate: numberValidator },
-};
-
-/** A getter for a fact (+ parsed path) with json-rules-engine's rule: a path applies only to objects. */
+/**
+ * A getter for a fact (+ parsed path) with json-rules-engine's rule: a path applies only to objects (a primitive
+ * fact is the value itself), and steps into own properties (a string's `length` and characters included). An
+ * absent fact is recorded in `scope.missing` when that is set (`undefinedFacts: "error"`).
+ */
 function factGetter(fact: string, segments: readonly string[]): (table: Scope) => unknown {
   const base: (table: Scope) => unknown =
-    fact === '$param'
-      ? (t) => t.params
-      : fact === '$context'
-        ? (t) => t.context
-        : fact in Object.prototype
-          ? (t) => (hasOwn.call(t.values, fact) ? t.values[fact] : undefined)
-          : // A name no object inherits: a plain read is the own property or undefined.
-            (t) => t.values[fact];
+    fact === '$param' ? (t) => t.params : fact === '$context' ? (t) => t.context : (t) => readFact(t, fact);
   if (segments.length === 0) return base;
-  return (table) => {
-    const value = base(table);
-    if (value === null || typeof value !== 'object') return value;
-    let current: unknown = value;
-    for (const segment of segments) {
-      if (current === null || typeof current !== 'object' || !hasOwn.call(current, segment)) return undefined;
-      current = (current as Record<string, unknown>)[segment];
-    }
-    return current;
-  };
+  return (table) => readFactPath(base(table), segments);
 }
 
 /** The right-hand side getter of an operand that is not a literal. */
@@ -85,18 +54,16 @@ export function compileCondition(node: PlanNode): Node {
 }
 
 function compileLeaf(leaf: PlanLeaf): Node {
-  const operator = OPERATORS[leaf.operator];
-  if (!operator) throw new Error(`Unknown operator: ${leaf.operator}`);
+  const operator = operatorFunction(leaf.operator);
   const index = leaf.id;
   const left = factGetter(leaf.fact, leaf.segments);
-  const { cb, validate } = operator;
   const operand = leaf.operand;
   if (operand.kind !== 'literal') {
     const right = operandGetter(operand);
     return (facts, trace) => {
       const value = right(facts);
       const factValue = left(facts);
-      const result = (validate === undefined || validate(factValue)) && cb(factValue, value);
+      const result = operator(factValue, value);
       if (trace) trace[index] = { result, factValue, value };
       return result;
     };
@@ -105,7 +72,7 @@ function compileLeaf(leaf: PlanLeaf): Node {
   const raw = operand.value;
   return (facts, trace) => {
     const factValue = left(facts);
-    const result = (validate === undefined || validate(factValue)) && cb(factValue, raw);
+    const result = operator(factValue, raw);
     if (trace) trace[index] = { result, factValue, value: raw };
     return result;
   };

@@ -2,6 +2,7 @@
  * The JSON Schema machinery of core: one Ajv (2020-12) instance per purpose, every fixed schema compiled once
  * at start-up, and ajv errors turned into {@link Problem}s that say where (JSON pointer) and why.
  */
+import { OPERATOR_HELP, parseOperator } from './operators.js';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import { RE2JS } from 're2js';
@@ -132,6 +133,13 @@ export function toProblems(errors: ErrorObject[] | null | undefined, root: unkno
     if (seen.has(key)) continue;
     seen.add(key);
     const problem: Problem = { path, message, code: `schema.${error.keyword}` };
+    if (error.keyword === 'pattern' && error.schemaPath.startsWith('#/$defs/operator/')) {
+      // An operator a pack does not have: name the unknown part and say what to do instead.
+      const written = String(valueAt(root, error.instancePath));
+      const parsed = parseOperator(written);
+      problem.code = 'UNKNOWN_OPERATOR';
+      problem.message = `${'error' in parsed ? parsed.error : `unknown operator "${written}"`}: ${OPERATOR_HELP}`;
+    }
     const params = error.params as Record<string, unknown>;
     if ('type' in params) problem.expected = params.type;
     else if ('allowedValues' in params) problem.expected = params.allowedValues;

@@ -42,26 +42,45 @@ export type Reference =
   | { fact: string; path?: string }
   | { context: 'asOf' | 'asOfDate' };
 
-/** A leaf condition of a rule (json-rules-engine shape). */
+/**
+ * A priority as json-rules-engine reads it (`parseInt`): `2.5` is 2, `"10"` is 10, `0` or none is 1.
+ */
+export type Priority = number | string;
+
+/**
+ * A leaf condition of a rule (json-rules-engine shape). Keys a pack does not define are kept as written and
+ * never read (see docs/migrating-from-json-rules-engine.md).
+ */
 export interface LeafCondition {
   fact: string;
+  /** A plain JSONPath: `$.a.b`, `a.b`, `$.items[0].price`, `$.[0].id`, `$['dot.key']`. */
   path?: string;
-  operator: ConditionOperator;
+  /** A built-in operator, optionally decorated: `someFact:equal`, `not:in`, `everyFact:swap:contains`. */
+  operator: ConditionOperator | (string & {});
   value: unknown;
-  priority?: number;
+  priority?: Priority;
   name?: string;
+  [key: string]: unknown;
 }
 
-/** A boolean group of conditions (json-rules-engine shape). */
+/** A boolean group of conditions (json-rules-engine shape); unknown keys kept, never read. */
 export type TopCondition =
-  | { all: Condition[]; priority?: number; name?: string }
-  | { any: Condition[]; priority?: number; name?: string }
-  | { not: Condition; priority?: number; name?: string };
+  | { all: Condition[]; priority?: Priority; name?: string; [key: string]: unknown }
+  | { any: Condition[]; priority?: Priority; name?: string; [key: string]: unknown }
+  | { not: Condition; priority?: Priority; name?: string; [key: string]: unknown };
 
-/** Any condition: a leaf or a group. */
-export type Condition = LeafCondition | TopCondition;
+/** A reference to one of the pack's shared `conditions` by name (json-rules-engine's `{ condition }`). */
+export interface ConditionReference {
+  condition: string;
+  priority?: Priority;
+  name?: string;
+  [key: string]: unknown;
+}
 
-/** The operators a pack may use (json-rules-engine's built-ins). */
+/** Any condition: a leaf, a group or a shared-condition reference. */
+export type Condition = LeafCondition | TopCondition | ConditionReference;
+
+/** The operators a pack may use (json-rules-engine's built-ins); decorators are written before them with `:`. */
 export type ConditionOperator =
   | 'equal'
   | 'notEqual'
@@ -74,15 +93,20 @@ export type ConditionOperator =
   | 'contains'
   | 'doesNotContain';
 
-/** A rule as authored in a pack. */
+/** A rule as authored in a pack. Keys a pack does not define are kept as written and never read. */
 export interface RuleDefinition {
+  /** Unique in the pack, non-empty; `aftersales lint` suggests kebab-case. */
   name: string;
   source: string;
-  priority?: number;
-  conditions: TopCondition;
+  priority?: Priority;
+  conditions: TopCondition | ConditionReference;
   event: { type: string; params?: Record<string, unknown> };
   message?: Localized;
+  [key: string]: unknown;
 }
+
+/** json-rules-engine's `allowUndefinedFacts`: `"allow"` reads an absent fact as undefined; `"error"` refuses it. */
+export type UndefinedFacts = 'allow' | 'error';
 
 /** A fact computed from other facts and parameters by a named calculator. */
 export interface DerivedDefinition {
@@ -116,16 +140,22 @@ export interface RulePackDocument {
   effective: { from: string; to?: string };
   timeZone?: string;
   hitPolicy: HitPolicy;
+  /** What a rule reading a fact absent from the input gets (default `"allow"`). */
+  undefinedFacts?: UndefinedFacts;
   parameters?: Record<string, ParameterDefinition>;
   facts: JsonSchema;
   derived?: DerivedDefinition[];
   requires?: RequiresDefinition[];
+  /** Shared conditions by name, referred to as `{ "condition": name }` (json-rules-engine's `setCondition`). */
+  conditions?: Record<string, TopCondition | ConditionReference>;
   rules: RuleDefinition[];
   default: Record<string, unknown>;
   defaultMessage?: Localized;
   /** Fidelity notes for auditors: interpretations made, figures not published, what the sources leave open. */
   notes?: Localized[];
   outcome: JsonSchema;
+  /** Free keys of the pack's owner: `x-` names, kept, never read. */
+  [key: `x-${string}`]: unknown;
 }
 
 /** One problem found in a pack, facts or parameters: where (JSON pointer) and why. */

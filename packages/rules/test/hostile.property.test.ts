@@ -173,6 +173,8 @@ const PROTO_OBJECTS = [
   '{"__proto__":{"__proto__":{"polluted":true}},"constructor":{"name":"x"}}',
   '{"a":{"__proto__":{"toString":"polluted","valueOf":1}}}',
 ];
+/** Of the texts below, the plain paths a pack reads as json-rules-engine does (an index, a name in letters of any script): not refused. */
+const PLAIN_PATHS = new Set(['$.a[0]', 'ℌ𝔢𝔩𝔩𝔬']);
 const JSONPATH_AND_SCRIPT = [
   '$..*',
   '$.a[?(@.b)]',
@@ -650,7 +652,7 @@ describe('expressions are refused at load, in every bundled pack', () => {
       for (const expression of JSONPATH_AND_SCRIPT) {
         const attempts: Array<{ change: (doc: Json) => void; at: string; codes: string[] }> = [
           { change: (doc) => setOwn(getAt(doc, condition) as Json, 'path', expression), at: `${pointerOf(condition)}/path`, codes: ['UNSAFE_PATH', 'schema.pattern'] },
-          { change: (doc) => setOwn(getAt(doc, condition) as Json, 'operator', expression), at: `${pointerOf(condition)}/operator`, codes: ['schema.enum'] },
+          { change: (doc) => setOwn(getAt(doc, condition) as Json, 'operator', expression), at: `${pointerOf(condition)}/operator`, codes: ['UNKNOWN_OPERATOR'] },
         ];
         // A reference path: an existing `{fact, path}` reference, else one put in the first leaf's value.
         const reference = t.references[0];
@@ -671,6 +673,7 @@ describe('expressions are refused at load, in every bundled pack', () => {
           attempts.push({ change: (doc) => setOwn(getAt(doc, step) as Json, 'calculator', expression), at: `${pointerOf(step)}/calculator`, codes: ['UNKNOWN_CALCULATOR', 'schema.pattern', 'schema.minLength'] });
         }
         for (const { change, at, codes } of attempts) {
+          if (PLAIN_PATHS.has(expression) && at.endsWith('/path')) continue;
           const doc = structuredClone(b.doc);
           change(doc);
           let error: unknown;

@@ -1,0 +1,71 @@
+/**
+ * Values in and out of a decision, each check a bug once found: a `{ "values": ... }` object in event params or
+ * `default` is data (the calculator-argument convention does not leak out); facts that are not JSON (NaN,
+ * Infinity, a Date, a function, a class instance) are all refused with INVALID_FACTS; an event-param `{ fact,
+ * path }` into a primitive fact gives the primitive, as a condition does; the reference engine is stock
+ * json-rules-engine (its own path resolver and `allowUndefinedFacts`), so a comparison with it can fail.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadPack } from './pack.js';
+
+const asOf = '2026-03-01T10:00:00+08:00';
+const engines = ['compiled', 'json-rules-engine'] as const;
+
+function pack(extra: Record<string, unknown> = {}, rule: Record<string, unknown> = {}) {
+  return loadPack({
+    id: 'decision-values',
+    version: '1.0.0',
+    title: { zh: '值', en: 'Values' },
+    description: { zh: '测试', en: 'Test' },
+    sources: [{ id: 's', document: 'test', clause: '1', kind: 'practice' }],
+    effective: { from: '2026-01-01' },
+    hitPolicy: 'collect',
+    facts: { type: 'object', properties: { x: {}, level: {}, name: {} } },
+    rules: [{ name: 'r', source: 's 1', conditions: { all: [{ fact: 'x', operator: 'equal', value: 1 }] }, event: { type: 'e' }, ...rule }],
+    default: {},
+    outcome: { type: 'object' },
+    ...extra,
+  });
+}
+
+describe.each(engines)('engine %s', (engine) => {
+  it('returns a { values: ... } object in event params and default as written', async () => {
+    const p = pack({ default: { values: { kept: true } } }, { event: { type: 'e', params: { values: { a: 1 }, deep: { values: { b: 2 } } } } });
+    const fired = await p.evaluate({ x: 1 }, { asOf, engine });
+    expect(fired.fired[0]!.event.params).toEqual({ values: { a: 1 }, deep: { values: { b: 2 } } });
+    expect(fired.outcome).toEqual({ values: { a: 1 }, deep: { values: { b: 2 } } });
+    expect((await p.evaluate({ x: 2 }, { asOf, engine })).outcome).toEqual({ values: { kept: true } });
+  });
+
+  it.each([
+    ['NaN', NaN],
+    ['Infinity', Infinity],
+    ['-Infinity', -Infinity],
+    ['a Date', new Date('2026-01-15T00:00:00Z')],
+    ['a function', () => 1],
+    ['an instance of Map', new Map([[1, 2]])],
+  ])('refuses a fact that is %s with INVALID_FACTS and its pointer', async (found, value) => {
+    const error = await pack()
+      .evaluate({ x: 1, level: { deep: [value] } }, { asOf, engine })
+      .catch((e: { code: string; problems: unknown[] }) => e);
+    expect(error).toMatchObject({ code: 'INVALID_FACTS', problems: [expect.objectContaining({ path: '/level/deep/0', code: 'NOT_JSON', found })] });
+  });
+
+  it('an event-param path into a primitive fact gives the primitive, as a condition does', async () => {
+    const p = pack({}, { event: { type: 'e', params: { level: { fact: 'level', path: '$.value' }, name: { fact: 'name', path: '$.first' } } } });
+    expect((await p.evaluate({ x: 1, level: 3, name: { first: 'Li' } }, { asOf, engine })).fired[0]!.event.params).toEqual({ level: 3, name: 'Li' });
+    expect((await p.evaluate({ x: 1, level: { value: 4 }, name: 'Wang' }, { asOf, engine })).fired[0]!.event.params).toEqual({ level: 4, name: 'Wang' });
+  });
+});
+
+describe('the reference engine is stock json-rules-engine', () => {
+  it("reads paths with json-rules-engine's JSONPath: a string's length, as the compiled evaluator now does too", async () => {
+    const p = pack({}, { conditions: { all: [{ fact: 'name', path: '$.first.length', operator: 'equal', value: 2 }] } });
+    for (const engine of engines) expect((await p.evaluate({ name: { first: 'Li' } }, { asOf, engine })).fired.map((f) => f.rule), engine).toEqual(['r']);
+  });
+
+  it("runs with the pack's undefinedFacts, not a forced allowUndefinedFacts: an absent fact is rejected as json-rules-engine rejects it", async () => {
+    const p = pack({ undefinedFacts: 'error' });
+    await expect(p.evaluate({}, { asOf, engine: 'json-rules-engine' })).rejects.toMatchObject({ code: 'INVALID_FACTS', problems: [expect.objectContaining({ path: '/x' })] });
+  });
+});

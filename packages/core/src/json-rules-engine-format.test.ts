@@ -1,0 +1,166 @@
+/**
+ * Rule sets written for json-rules-engine load into a pack as they are — hyphenated fact names, free-form rule
+ * names, keys a pack does not define, shared conditions, operator decorators, bracket paths, priorities and `in`
+ * on a string read as json-rules-engine reads them — while the deliberate refusals stay, each saying why and what
+ * to write instead. (Whether they then decide as json-rules-engine does is the conformance suite's job:
+ * test/jre-conformance.)
+ */
+import { describe, expect, it } from 'vitest';
+import { loadPack, validatePack } from './pack.js';
+import type { Problem } from './types.js';
+
+const asOf = '2026-03-01T10:00:00+08:00';
+
+function doc(rules: unknown[], extra: Record<string, unknown> = {}, facts: string[] = []): Record<string, unknown> {
+  return {
+    id: 'jre-format',
+    version: '1.0.0',
+    title: { zh: '格式', en: 'Format' },
+    description: { zh: '格式', en: 'Format' },
+    sources: [{ id: 's', document: 'test', clause: '1', kind: 'practice' }],
+    effective: { from: '2026-01-01' },
+    hitPolicy: 'collect',
+    facts: { type: 'object', properties: Object.fromEntries(facts.map((f) => [f, {}])) },
+    rules: rules.map((r) => ({ source: 's 1', ...(r as object) })),
+    default: {},
+    outcome: { type: 'object' },
+    ...extra,
+  };
+}
+const rule = (name: string, conditions: unknown, type = 'e', extra: Record<string, unknown> = {}) => ({ name, conditions, event: { type }, ...extra });
+const fired = (d: Record<string, unknown>, facts: Record<string, unknown>) => loadPack(d).evaluateSync(facts, { asOf }).fired.map((f) => f.rule);
+const codes = (problems: Problem[]) => problems.map((p) => `${p.code} ${p.path}`);
+
+describe('what loads as it is', () => {
+  it('hyphenated and other non-identifier fact names', () => {
+    const d = doc([rule('r', { all: [{ fact: 'family-size', operator: 'greaterThan', value: 3 }, { fact: 'order.total', operator: 'equal', value: 5 }] })], {}, ['family-size', 'order.total']);
+    expect(fired(d, { 'family-size': 4, 'order.total': 5 })).toEqual(['r']);
+  });
+
+  it('any unique non-empty rule name; a duplicate or an empty one is refused', () => {
+    const ok = doc([rule('Athlete GPA Rule', { all: [] }), rule('质量问题', { all: [] })]);
+    expect(fired(ok, {})).toEqual(['Athlete GPA Rule', '质量问题']);
+    expect(codes(validatePack(doc([rule('Same', { all: [] }), rule('Same', { all: [] })])))).toEqual(['DUPLICATE_RULE /rules/1/name']);
+    expect(codes(validatePack(doc([rule('', { all: [] })])))).toEqual(['schema.minLength /rules/0/name']);
+  });
+
+  it('keeps keys a pack does not define on rules and conditions, and x- keys at the top; refuses other top-level keys', () => {
+    const d = doc([rule('r', { id: 'root', all: [{ fact: 'x', operator: 'equal', value: 1, customId: 'c1' }] }, 'e', { customId: 'R-1', meta: { owner: 'ops' } })], { 'x-owner': 'after-sales ops' }, ['x']);
+    const pack = loadPack(d);
+    expect(pack.document.rules[0]).toMatchObject({ customId: 'R-1', meta: { owner: 'ops' }, conditions: { id: 'root', all: [{ customId: 'c1' }] } });
+    expect((pack.document as unknown as Record<string, unknown>)['x-owner']).toBe('after-sales ops');
+    expect(pack.evaluateSync({ x: 1 }, { asOf }).fired.map((f) => f.rule)).toEqual(['r']);
+    expect(codes(validatePack({ ...d, owner: 'ops' }))).toEqual(['schema.additionalProperties /owner']);
+  });
+
+  it('shared conditions by name: inside groups, at the top of a rule, under not, and referring to each other', () => {
+    const d = doc(
+      [rule('Adult Member', { all: [{ condition: 'adultMember' }] }), rule('Top', { condition: 'isAdult' }), rule('Minor', { not: { condition: 'isAdult' } })],
+      { conditions: { isAdult: { all: [{ fact: 'age', operator: 'greaterThanInclusive', value: 18 }] }, adultMember: { all: [{ condition: 'isAdult' }, { fact: 'member', operator: 'equal', value: true }] } } },
+      ['age', 'member'],
+    );
+    expect(fired(d, { age: 30, member: true })).toEqual(['Adult Member', 'Top']);
+    expect(fired(d, { age: 12, member: true })).toEqual(['Minor']);
+    const explanation = loadPack(d).evaluateSync({ age: 30, member: false }, { asOf }).explanation;
+    expect(explanation[0]!.conditions.map((c) => [c.fact, c.result])).toEqual([
+      ['age', true],
+      ['member', false],
+    ]);
+  });
+
+  it('an undeclared shared condition and a cycle are load errors', () => {
+    expect(codes(validatePack(doc([rule('r', { all: [{ condition: 'nowhere' }] })])))).toEqual(['UNKNOWN_CONDITION /rules/0/conditions/all/0/condition']);
+    const cycle = doc([rule('r', { condition: 'a' })], { conditions: { a: { all: [{ condition: 'b' }] }, b: { any: [{ condition: 'a' }] } } });
+    expect(codes(validatePack(cycle))).toEqual(['CONDITION_CYCLE /conditions/a', 'CONDITION_CYCLE /conditions/b']);
+  });
+
+  it('operator decorators, chained', () => {
+    const d = doc(
+      [
+        rule('some', { all: [{ fact: 'tags', operator: 'someFact:equal', value: 'urgent' }] }),
+        rule('every', { all: [{ fact: 'scores', operator: 'everyFact:greaterThan', value: 5 }] }),
+        rule('someValue', { all: [{ fact: 'code', operator: 'someValue:equal', value: ['A', 'B'] }] }),
+        rule('none', { all: [{ fact: 'tags', operator: 'not:someFact:equal', value: 'blocked' }] }),
+        rule('swap', { all: [{ fact: 'code', operator: 'swap:contains', value: ['A', 'C'] }] }),
+      ],
+      {},
+      ['tags', 'scores', 'code'],
+    );
+    expect(fired(d, { tags: ['x', 'urgent'], scores: [6, 9], code: 'A' })).toEqual(['some', 'every', 'someValue', 'none', 'swap']);
+    expect(fired(d, { tags: ['blocked'], scores: [6, 1], code: 'B' })).toEqual(['someValue']);
+  });
+
+  it('bracket paths read the same steps as dotted ones', () => {
+    const d = doc(
+      [
+        rule('root index', { all: [{ fact: 'orders', path: '$.[0].id', operator: 'equal', value: 'A' }] }),
+        rule('inner index', { all: [{ fact: 'cart', path: '$.items[1].price', operator: 'lessThan', value: 10 }] }),
+        rule('quoted', { all: [{ fact: 'meta', path: "$['dot.key']", operator: 'equal', value: 7 }] }),
+      ],
+      {},
+      ['orders', 'cart', 'meta'],
+    );
+    expect(fired(d, { orders: [{ id: 'A' }], cart: { items: [{ price: 50 }, { price: 5 }] }, meta: { 'dot.key': 7 } })).toEqual(['root index', 'inner index', 'quoted']);
+  });
+
+  it('priorities as json-rules-engine reads them (parseInt; 0 is 1), a negative or non-numeric one refused', () => {
+    const d = doc([rule('a', { all: [] }, 'e', { priority: 2.5 }), rule('b', { all: [] }, 'e', { priority: '10' }), rule('c', { all: [] }, 'e', { priority: 0 })]);
+    expect(loadPack(d).evaluateSync({}, { asOf }).fired.map((f) => [f.rule, f.priority])).toEqual([
+      ['b', 10],
+      ['a', 2],
+      ['c', 1],
+    ]);
+    expect(codes(validatePack(doc([rule('n', { all: [] }, 'e', { priority: -1 }), rule('s', { all: [] }, 'e', { priority: 'high' })])))).toEqual([
+      'schema.minimum /rules/0/priority',
+      'schema.pattern /rules/1/priority',
+    ]);
+    // 0.5 passes the schema, but parseInt reads it as 0, which json-rules-engine refuses.
+    expect(codes(validatePack(doc([rule('h', { all: [] }, 'e', { priority: 0.5 })])))).toEqual(['INVALID_PRIORITY /rules/0/priority']);
+  });
+
+  it('in / notIn with a string value search it as text', () => {
+    const d = doc([rule('in', { all: [{ fact: 'code', operator: 'in', value: 'ABCDEF' }] })], {}, ['code']);
+    expect(fired(d, { code: 'CD' })).toEqual(['in']);
+    expect(fired(d, { code: 'X' })).toEqual([]);
+  });
+});
+
+describe('what is refused, with why and what instead', () => {
+  const problemOf = (d: Record<string, unknown>) => {
+    const problems = validatePack(d);
+    expect(problems).toHaveLength(1);
+    return problems[0]!;
+  };
+
+  it('a custom operator or decorator: compute the value as a derived fact', () => {
+    const p = problemOf(doc([rule('r', { all: [{ fact: 'x', operator: 'startsWith', value: 'a' }] })], {}, ['x']));
+    expect(p).toMatchObject({ code: 'UNKNOWN_OPERATOR', path: '/rules/0/conditions/all/0/operator', found: 'startsWith' });
+    expect(p.message).toMatch(/unknown operator "startsWith".*derived fact/);
+    expect(problemOf(doc([rule('r', { all: [{ fact: 'x', operator: 'atLeast:equal', value: 'a' }] })], {}, ['x'])).message).toMatch(/unknown operator decorator "atLeast"/);
+  });
+
+  it('JSONPath filters, wildcards and recursive descent: a fact the caller computes or a decorator', () => {
+    for (const path of ['$.items[?(@.price > 5)]', '$.items[*].price', '$..price']) {
+      const p = problemOf(doc([rule('r', { all: [{ fact: 'order', path, operator: 'equal', value: 1 }] })], {}, ['order']));
+      expect(p).toMatchObject({ code: 'UNSAFE_PATH', path: '/rules/0/conditions/all/0/path', found: path });
+      expect(p.message).toMatch(/never evaluated.*someFact: or everyFact:/);
+    }
+  });
+
+  it('__proto__, constructor and prototype as fact names or path steps', () => {
+    expect(validatePack(doc([rule('r', { all: [{ fact: '__proto__', operator: 'equal', value: 1 }] })])).length).toBeGreaterThan(0);
+    const p = problemOf(doc([rule('r', { all: [{ fact: 'o', path: "$['constructor']", operator: 'equal', value: 1 }] })], {}, ['o']));
+    expect(p.message).toMatch(/prototype pollution/);
+  });
+
+  it('fact params (dynamic facts): one plain fact per distinct params', () => {
+    const p = problemOf(doc([rule('r', { all: [{ fact: 'account', params: { id: 1 }, operator: 'equal', value: 'a' }] })], {}, ['account']));
+    expect(p).toMatchObject({ code: 'DYNAMIC_FACT', path: '/rules/0/conditions/all/0/params' });
+    expect(p.message).toMatch(/plain fact/);
+  });
+
+  it('someValue: / everyValue: need a list, in / notIn a list or a string', () => {
+    expect(problemOf(doc([rule('r', { all: [{ fact: 'x', operator: 'someValue:equal', value: 5 }] })], {}, ['x']))).toMatchObject({ code: 'INVALID_OPERAND' });
+    expect(problemOf(doc([rule('r', { all: [{ fact: 'x', operator: 'in', value: 5 }] })], {}, ['x']))).toMatchObject({ code: 'INVALID_OPERAND' });
+  });
+});
