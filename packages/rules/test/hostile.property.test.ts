@@ -651,13 +651,13 @@ describe('expressions are refused at load, in every bundled pack', () => {
       const condition = t.conditions[0]!;
       for (const expression of JSONPATH_AND_SCRIPT) {
         const attempts: Array<{ change: (doc: Json) => void; at: string; codes: string[] }> = [
-          { change: (doc) => setOwn(getAt(doc, condition) as Json, 'path', expression), at: `${pointerOf(condition)}/path`, codes: ['UNSAFE_PATH', 'schema.pattern'] },
+          { change: (doc) => setOwn(getAt(doc, condition) as Json, 'path', expression), at: `${pointerOf(condition)}/path`, codes: ['UNSAFE_PATH', 'schema.pattern', 'schema.minLength'] },
           { change: (doc) => setOwn(getAt(doc, condition) as Json, 'operator', expression), at: `${pointerOf(condition)}/operator`, codes: ['UNKNOWN_OPERATOR'] },
         ];
         // A reference path: an existing `{fact, path}` reference, else one put in the first leaf's value.
         const reference = t.references[0];
         if (reference) {
-          attempts.push({ change: (doc) => setOwn(getAt(doc, reference) as Json, 'path', expression), at: `${pointerOf(reference)}/path`, codes: ['UNSAFE_PATH', 'schema.pattern'] });
+          attempts.push({ change: (doc) => setOwn(getAt(doc, reference) as Json, 'path', expression), at: `${pointerOf(reference)}/path`, codes: ['UNSAFE_PATH', 'schema.pattern', 'schema.minLength'] });
         } else {
           attempts.push({
             change: (doc) => {
@@ -665,7 +665,7 @@ describe('expressions are refused at load, in every bundled pack', () => {
               setOwn(leaf, 'value', { fact: leaf.fact, path: expression });
             },
             at: `${pointerOf(condition)}/value/path`,
-            codes: ['UNSAFE_PATH', 'schema.pattern'],
+            codes: ['UNSAFE_PATH', 'schema.pattern', 'schema.minLength'],
           });
         }
         if (t.derived[0]) {
