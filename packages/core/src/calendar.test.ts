@@ -18,7 +18,7 @@ describe('localDate', () => {
 });
 
 describe('local mean time (offsets with seconds, before standard time)', () => {
-  // Found by packages/rules/test/hostile.test.ts: a date-time of 1780 in Asia/Shanghai (+08:05:43) was written
+  // Found by packages/rules/test/hostile.property.test.ts: a date-time of 1780 in Asia/Shanghai (+08:05:43) was written
   // with the offset "+08:05.7166…", which is no date-time, and the pack's outcome broke its schema.
   it('writes whole-minute offsets that still name exactly the instant', () => {
     const ms = Date.parse('1780-08-04T20:09:14.928Z');
@@ -31,7 +31,7 @@ describe('local mean time (offsets with seconds, before standard time)', () => {
 });
 
 describe('the edges of the calendar (years 0000 to 9999)', () => {
-  // Found by packages/rules/test/hostile.test.ts: a fact of 9999-12-31T23:59:59Z is 10000-01-01 in Shanghai; the
+  // Found by packages/rules/test/hostile.property.test.ts: a fact of 9999-12-31T23:59:59Z is 10000-01-01 in Shanghai; the
   // local date came back as '+010000-01-01' and end-of-local-day then threw a RangeError out of evaluate.
   it('a local date or a result past the edges is null, never an expanded year nor an exception', () => {
     expect(localDate('9999-12-31T23:59:59Z', SH)).toBeNull();

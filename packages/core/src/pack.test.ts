@@ -169,7 +169,7 @@ describe('determinism and time', () => {
 
   it('a Date or an instant outside the years 0000 to 9999 (in the pack zone) is refused, not decided', async () => {
     const pack = loadPack(bands('first'));
-    // Found by packages/rules/test/hostile.test.ts: such a Date used to pass the effective check and be decided.
+    // Found by packages/rules/test/hostile.property.test.ts: such a Date used to pass the effective check and be decided.
     await expect(pack.evaluate({}, { asOf: new Date('-000001-12-31T23:59:59.999Z') })).rejects.toMatchObject({ code: 'INVALID_AS_OF' });
     await expect(pack.evaluate({}, { asOf: new Date(8.64e15) })).rejects.toMatchObject({ code: 'INVALID_AS_OF' });
     const late = loadPack({ ...bands('first'), effective: { from: '2026-01-01' }, timeZone: 'Pacific/Kiritimati' });

@@ -5,7 +5,7 @@
  * deep nesting, 1 MB strings, own `__proto__` / `constructor` / `prototype` keys — with random `asOf` values and
  * parameter overrides to `evaluate`. Property: a Pack or a decision, or a typed error (an AftersalesError whose
  * problems each carry a JSON pointer that resolves into the input); never another exception, never a hang, and
- * no built-in prototype changed. Core's own properties (packages/core/src/properties.test.ts) cover one fixture
+ * no built-in prototype changed. Core's own properties (packages/core/src/load-and-evaluate.property.test.ts) cover one fixture
  * pack with random JSON; these extend them to the real packs. Every property has a fixed seed and states its
  * number of cases; docs/reliability.md lists them with the results observed.
  */
