@@ -14,8 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REPO = join(ROOT, '..', '..');
-/** Gzipped tarball budget. The packs' JSON is most of it (about 90 KB gzipped today); room for packs to grow. */
-const TARBALL_BUDGET_BYTES = 200_000;
+/**
+ * Gzipped tarball budget. The packs' JSON, READMEs and generated types are most of it: about 218 KB gzipped with
+ * 14 packs carrying fidelity notes (103 KB with 11 packs before them); the budget leaves room for a few more packs
+ * while still catching a pack shipped twice or a suite inlined into a bundle (each would add 100 KB or more).
+ */
+const TARBALL_BUDGET_BYTES = 280_000;
 /** The bundles without their maps: code only, a few KB each, never a pack document. */
 const DIST_CODE_BUDGET_BYTES = 64_000;
 
