@@ -729,32 +729,5 @@ export function openBatchOutput(inputPath: string | undefined, outputPath: strin
   return createWriteStream(outputPath, { fd });
 }
 
-/**
- * Whether a JSON text nests objects and arrays deeper than `limit`, found by one linear scan (strings skipped)
- * without recursion, so a file nested 500,000 deep is refused as input instead of overflowing a parser's stack.
- *
- * @example
- * ```ts
- * nestsDeeperThan('[[[1]]]', 2) // true
- * ```
- */
-export function nestsDeeperThan(text: string, limit: number): boolean {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34) {
-      // Skip a string, honouring backslash escapes.
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i++;
-        else if (d === 34) break;
-      }
-    } else if (c === 123 || c === 91) {
-      if (++depth > limit) return true;
-    } else if (c === 125 || c === 93) depth--;
-  }
-  return false;
-}
-
 /** Deepest nesting of a facts file the CLI reads. */
 export const MAX_INPUT_DEPTH = 1000;

@@ -10,6 +10,7 @@ import type { Readable, Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   describeDecision,
+  jsonTextNestsDeeperThan,
   lintPack,
   renderPackDocs,
   runSuite,
@@ -19,7 +20,7 @@ import {
   type SuiteReport,
   type TestSuite,
 } from '@aftersales/core';
-import { BatchOutputError, formatSummary, MAX_INPUT_DEPTH, nestsDeeperThan, openBatchOutput, runBatch } from './batch.js';
+import { BatchOutputError, formatSummary, MAX_INPUT_DEPTH, openBatchOutput, runBatch } from './batch.js';
 import { IMPORT_USAGE, importCommand } from './commands/import-jre.js';
 import { TYPES_USAGE, typesCommand } from './commands/types.js';
 import { locateJson, JsonSyntaxError } from './json-locator.js';
@@ -71,7 +72,7 @@ async function readJsonInput(path: string, io: CliIo): Promise<unknown> {
     for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
     text = Buffer.concat(chunks).toString('utf8');
   } else text = readFileSync(path, 'utf8');
-  if (nestsDeeperThan(text, MAX_INPUT_DEPTH)) {
+  if (jsonTextNestsDeeperThan(text, MAX_INPUT_DEPTH)) {
     const message = `${path === '-' ? 'stdin' : path}: nests deeper than ${MAX_INPUT_DEPTH} levels / 嵌套超过 ${MAX_INPUT_DEPTH} 层`;
     throw new InputError({ code: 'INPUT_TOO_DEEP', message, problems: [{ path: '', message, code: 'INPUT_TOO_DEEP' }] });
   }

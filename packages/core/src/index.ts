@@ -41,6 +41,7 @@ export type { CalculatorInfo, CalculatorContext, CalculatorArgument } from './ca
 // Safe property paths and canonical hashing
 export { getPath, parsePath } from './path.js';
 export { canonicalJson, sha256Hex, hashPack, hashRecord, GENESIS_HASH } from './canonical.js';
+export { jsonTextNestsDeeperThan } from './json.js';
 export type { RecordContent } from './canonical.js';
 
 // json-rules-engine's operators and decorators, as data

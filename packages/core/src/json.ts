@@ -1,5 +1,6 @@
 /**
- * JSON data helpers shared by core: the plain-object test and a deep copy with JSON semantics.
+ * JSON data helpers shared by core: the plain-object test, a deep copy with JSON semantics and a nesting-depth
+ * scan of JSON text.
  */
 
 /** Whether a value is a non-null, non-array object. */
@@ -52,4 +53,37 @@ function copyJson(value: unknown, depth: number): unknown {
     else out[key] = item;
   }
   return out;
+}
+
+/**
+ * Whether a JSON text nests objects and arrays deeper than `limit`, found by one linear scan of its characters
+ * (strings skipped, backslash escapes honoured) without recursion: a text nested 500,000 deep is refused before
+ * `JSON.parse` overflows its stack or builds 500,000 objects. The CLI applies it to facts files, the reference
+ * server to request bodies.
+ *
+ * @param text - the JSON text, not yet parsed
+ * @param limit - the deepest nesting allowed (objects and arrays)
+ * @returns true when some object or array sits deeper than `limit`
+ * @example
+ * ```ts
+ * import { jsonTextNestsDeeperThan } from '@aftersales/core';
+ * jsonTextNestsDeeperThan('[[[1]]]', 2); // true
+ * jsonTextNestsDeeperThan('{"a":"[[[["}', 1); // false: brackets inside strings do not count
+ * ```
+ */
+export function jsonTextNestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 123 || c === 91) {
+      if (++depth > limit) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
 }

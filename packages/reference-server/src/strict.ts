@@ -3,7 +3,7 @@
  * that exist on the calendar, integers written as plain digits. Each check is iterative and linear in the size of
  * the value, so a hostile body cannot overflow the stack or take super-linear time here.
  */
-import type { Problem } from '@aftersales/core';
+import { jsonTextNestsDeeperThan, type Problem } from '@aftersales/core';
 
 /** Deepest JSON nesting a request body may have (objects and arrays). */
 export const MAX_JSON_DEPTH = 128;
@@ -79,20 +79,7 @@ export function checkJsonValue(value: unknown, at = '', limit = MAX_JSON_DEPTH):
  * ```
  */
 export function textNestsDeeperThan(text: string, limit = MAX_JSON_DEPTH): boolean {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34) {
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i++;
-        else if (d === 34) break;
-      }
-    } else if (c === 123 || c === 91) {
-      if (++depth > limit) return true;
-    } else if (c === 125 || c === 93) depth--;
-  }
-  return false;
+  return jsonTextNestsDeeperThan(text, limit);
 }
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|([+-])(\d{2}):(\d{2}))$/;
