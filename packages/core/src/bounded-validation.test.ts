@@ -7,16 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadPack, PackValidationError } from './index.js';
 import { boundArrays, DEFAULT_MAX_ITEMS } from './schema.js';
+import { testPackHeader } from './test-pack.fixture.js';
 
 function pack(facts: Record<string, unknown>): Record<string, unknown> {
   return {
-    id: 'bounded',
-    version: '1.0.0',
-    title: { zh: '界', en: 'bounded' },
-    description: { zh: '界', en: 'bounded' },
-    sources: [{ id: 'T', document: 'test', clause: '§1' }],
-    effective: { from: '2020-01-01' },
-    hitPolicy: 'first',
+    ...testPackHeader('bounded', { hitPolicy: 'first', source: 'T' }),
     facts: { type: 'object', properties: { ...facts, flag: { type: 'string' } } },
     rules: [
       {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CONFORMANCE_CASES, type ConformanceCase } from './conformance.cases.js';
+import { testPackHeader } from './test-pack.fixture.js';
 import { loadPack } from './pack.js';
 import type { Condition, RulePackDocument } from './types.js';
 
@@ -27,13 +28,7 @@ function factsOf(condition: Condition, out = new Set<string>()): Set<string> {
 function packOf(testCase: ConformanceCase): RulePackDocument {
   const parameters = testCase.parameters ?? { limit: 10, word: 'b' };
   return {
-    id: 'conformance',
-    version: '1.0.0',
-    title: { zh: '一致性', en: 'Conformance' },
-    description: { zh: '一致性用例', en: 'A conformance case' },
-    sources: [{ id: 'C', document: 'conformance corpus', clause: '1' }],
-    effective: { from: '2020-01-01' },
-    hitPolicy: 'first',
+    ...testPackHeader('conformance', { hitPolicy: 'first', source: 'C', from: '2020-01-01' }),
     parameters: Object.fromEntries(
       Object.entries(parameters).map(([name, value]) => [
         name,

@@ -7,19 +7,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadPack } from './pack.js';
+import { testPackHeader } from './test-pack.fixture.js';
 
 const asOf = '2026-03-01T10:00:00+08:00';
 const engines = ['compiled', 'json-rules-engine'] as const;
 
 function pack(extra: Record<string, unknown> = {}, rule: Record<string, unknown> = {}) {
   return loadPack({
-    id: 'decision-values',
-    version: '1.0.0',
-    title: { zh: '值', en: 'Values' },
-    description: { zh: '测试', en: 'Test' },
-    sources: [{ id: 's', document: 'test', clause: '1', kind: 'practice' }],
-    effective: { from: '2026-01-01' },
-    hitPolicy: 'collect',
+    ...testPackHeader('decision-values'),
     facts: { type: 'object', properties: { x: {}, level: {}, name: {} } },
     rules: [{ name: 'r', source: 's 1', conditions: { all: [{ fact: 'x', operator: 'equal', value: 1 }] }, event: { type: 'e' }, ...rule }],
     default: {},

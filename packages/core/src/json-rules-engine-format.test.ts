@@ -7,19 +7,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadPack, validatePack } from './pack.js';
+import { testPackHeader } from './test-pack.fixture.js';
 import type { Problem } from './types.js';
 
 const asOf = '2026-03-01T10:00:00+08:00';
 
 function doc(rules: unknown[], extra: Record<string, unknown> = {}, facts: string[] = []): Record<string, unknown> {
   return {
-    id: 'jre-format',
-    version: '1.0.0',
-    title: { zh: '格式', en: 'Format' },
-    description: { zh: '格式', en: 'Format' },
-    sources: [{ id: 's', document: 'test', clause: '1', kind: 'practice' }],
-    effective: { from: '2026-01-01' },
-    hitPolicy: 'collect',
+    ...testPackHeader('jre-format'),
     facts: { type: 'object', properties: Object.fromEntries(facts.map((f) => [f, {}])) },
     rules: rules.map((r) => ({ source: 's 1', ...(r as object) })),
     default: {},

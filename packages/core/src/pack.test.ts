@@ -10,6 +10,7 @@ import {
   RuleConflictError,
 } from './errors.js';
 import { loadPack, validatePack } from './pack.js';
+import { testPackHeader } from './test-pack.fixture.js';
 import type { RulePackDocument } from './types.js';
 
 const asOf = '2026-03-01T09:00:00+08:00';
@@ -19,13 +20,8 @@ const severity = () => clone(severityFixture) as unknown as RulePackDocument;
 /** A small pack with two overlapping rules, to exercise each hit policy. */
 function bands(hitPolicy: 'first' | 'collect' | 'unique'): RulePackDocument {
   return {
-    id: 'bands',
-    version: '1.0.0',
-    title: { zh: '区间', en: 'Bands' },
-    description: { zh: '测试', en: 'Test' },
-    sources: [{ id: 'T', document: 'test', clause: '1' }],
+    ...testPackHeader('bands', { hitPolicy, source: 'T' }),
     effective: { from: '2026-01-01', to: '2026-12-31' },
-    hitPolicy,
     facts: { type: 'object', properties: { x: { type: 'number', default: 0 } } },
     rules: [
       { name: 'low', source: 'T 1', priority: 1, conditions: { all: [{ fact: 'x', operator: 'greaterThanInclusive', value: 10 }] }, event: { type: 'band', params: { band: 'low', tags: ['low', 'any'] } } },

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import severityFixture from '../test/fixtures/severity.pack.json';
 import { FactValidationError, PackValidationError } from './errors.js';
+import { testPackHeader } from './test-pack.fixture.js';
 import { loadPack, validatePack } from './pack.js';
 import { loadPacks, PackRegistry } from './registry.js';
 import type { RulePackDocument } from './types.js';
@@ -13,13 +14,7 @@ const severity = () => clone(severityFixture) as unknown as RulePackDocument;
 describe('composition', () => {
   function escalation(): RulePackDocument {
     return {
-      id: 'mini-escalation',
-      version: '1.0.0',
-      title: { zh: '升级', en: 'Escalation' },
-      description: { zh: '测试', en: 'Test' },
-      sources: [{ id: 'HC', document: 'HC', clause: '§4' }],
-      effective: { from: '2020-01-01' },
-      hitPolicy: 'collect',
+      ...testPackHeader('mini-escalation', { source: 'HC', from: '2020-01-01' }),
       requires: [{ pack: 'mini-severity', as: 'severity', factsFrom: 'severityFacts' }],
       facts: {
         type: 'object',

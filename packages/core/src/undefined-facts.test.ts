@@ -6,18 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadPack } from './pack.js';
+import { testPackHeader } from './test-pack.fixture.js';
 
 const asOf = '2026-03-01T10:00:00+08:00';
 
 function pack(undefinedFacts: 'allow' | 'error' | undefined, conditions: unknown, properties: Record<string, unknown> = { tier: {}, vip: {}, spend: {}, 'a/b': {} }, params?: unknown) {
   return loadPack({
-    id: 'undefined-facts',
-    version: '1.0.0',
-    title: { zh: '未定义事实', en: 'Undefined facts' },
-    description: { zh: '测试', en: 'Test' },
-    sources: [{ id: 's', document: 'test', clause: '1', kind: 'practice' }],
-    effective: { from: '2026-01-01' },
-    hitPolicy: 'collect',
+    ...testPackHeader('undefined-facts'),
     ...(undefinedFacts ? { undefinedFacts } : {}),
     facts: { type: 'object', properties },
     rules: [{ name: 'Rule', source: 's 1', conditions, event: { type: 'e', ...(params ? { params } : {}) } }],

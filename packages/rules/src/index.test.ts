@@ -74,16 +74,12 @@ describe('bundled packs', () => {
     const b = loadBundledPacks();
     expect(a).not.toBe(b);
     expect(a.get('escalation')).toBe(b.get('escalation'));
+    // A bundled pack's head (title, sources, dates) under a new id, with one rule of its own.
+    const { title, description, sources, effective } = a.get('escalation')!.document;
     const extra = loadPack({
-      id: 'extra-for-test',
-      version: '0.0.1',
-      title: { zh: '测试', en: 'Test' },
-      description: { zh: '测试', en: 'Test' },
-      sources: [{ id: 'T', document: 'test', clause: '1' }],
-      effective: { from: '2020-01-01' },
-      hitPolicy: 'first',
+      ...{ id: 'extra-for-test', version: '0.0.1', title, description, sources, effective, hitPolicy: 'first' },
       facts: { type: 'object', properties: { x: { type: 'number' } } },
-      rules: [{ name: 'x-positive', source: 'T 1', conditions: { all: [{ fact: 'x', operator: 'greaterThan', value: 0 }] }, event: { type: 'x' } }],
+      rules: [{ name: 'x-positive', source: `${sources[0]!.id} 1`, conditions: { all: [{ fact: 'x', operator: 'greaterThan', value: 0 }] }, event: { type: 'x' } }],
       default: {},
       outcome: { type: 'object' },
     });
