@@ -14,7 +14,7 @@ import { getSuite } from '@aftersales/rules/suites';
 import type { AppEnv, ServerContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { WORDS, langOf, type Lang } from './i18n.js';
-import { BASE, MOUNT, Layout, outcomeWords, show } from './layout.js';
+import { BASE, DataTable, Layout, MOUNT, outcomeWords, show } from './layout.js';
 import { VersionsTable } from './pack-pages.js';
 
 /** JSON for a `<script type="application/json">` block: `<` escaped so no text can close the element. */
@@ -57,57 +57,36 @@ export const RuleDiff: FC<{ lang: Lang; before: Pack; after: Pack }> = ({ lang, 
       <h2 id="diff-heading">
         {w.diff}: {before.version} → {after.version}
       </h2>
-      <table class="diff-params">
-        <caption>{w.parameters}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{w.parameter}</th>
-            <th scope="col">{before.version}</th>
-            <th scope="col">{after.version}</th>
+      <DataTable class="diff-params" caption={w.parameters} head={[w.parameter, before.version, after.version]}>
+        {paramNames.map((n) => (
+          <tr class={changedParams.has(n) ? 'changed' : ''} data-param={n}>
+            <td>
+              <code>{n}</code>
+            </td>
+            <td>{show(a.parameters?.[n]?.value)}</td>
+            <td>{show(b.parameters?.[n]?.value)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {paramNames.map((n) => (
-            <tr class={changedParams.has(n) ? 'changed' : ''} data-param={n}>
+        ))}
+      </DataTable>
+      <DataTable class="diff-rules" caption={w.decisionTable} head={[w.rule, before.version, after.version, w.status]}>
+        {ruleNames.map((n) => {
+          const ra = a.rules.find((r) => r.name === n);
+          const rb = b.rules.find((r) => r.name === n);
+          const readsChanged = rb ? [...changedParams].some((p) => JSON.stringify(rb.conditions).includes(`"param":"${p}"`)) : false;
+          const status = !ra ? 'added' : !rb ? 'removed' : canonicalJson(ra) !== canonicalJson(rb) ? 'changed' : readsChanged ? 'changed' : 'same';
+          const label = !ra ? w.added : !rb ? w.removed : canonicalJson(ra) !== canonicalJson(rb) ? w.changedRule : readsChanged ? w.usesChanged : w.sameRule;
+          return (
+            <tr class={status} data-rule={n} data-status={status}>
               <td>
                 <code>{n}</code>
               </td>
-              <td>{show(a.parameters?.[n]?.value)}</td>
-              <td>{show(b.parameters?.[n]?.value)}</td>
+              <td>{side(a, n)}</td>
+              <td>{side(b, n)}</td>
+              <td>{label}</td>
             </tr>
-          ))}
-        </tbody>
-      </table>
-      <table class="diff-rules">
-        <caption>{w.decisionTable}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{w.rule}</th>
-            <th scope="col">{before.version}</th>
-            <th scope="col">{after.version}</th>
-            <th scope="col">{w.status}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {ruleNames.map((n) => {
-            const ra = a.rules.find((r) => r.name === n);
-            const rb = b.rules.find((r) => r.name === n);
-            const readsChanged = rb ? [...changedParams].some((p) => JSON.stringify(rb.conditions).includes(`"param":"${p}"`)) : false;
-            const status = !ra ? 'added' : !rb ? 'removed' : canonicalJson(ra) !== canonicalJson(rb) ? 'changed' : readsChanged ? 'changed' : 'same';
-            const label = !ra ? w.added : !rb ? w.removed : canonicalJson(ra) !== canonicalJson(rb) ? w.changedRule : readsChanged ? w.usesChanged : w.sameRule;
-            return (
-              <tr class={status} data-rule={n} data-status={status}>
-                <td>
-                  <code>{n}</code>
-                </td>
-                <td>{side(a, n)}</td>
-                <td>{side(b, n)}</td>
-                <td>{label}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+          );
+        })}
+      </DataTable>
     </section>
   );
 };

@@ -8,7 +8,7 @@
 import type { FC } from 'hono/jsx';
 import { describeDecision, formatCondition, leafConditions, type Decision, type Pack, type Problem } from '@aftersales/core';
 import { WORDS, type Lang } from './i18n.js';
-import { BASE, Json, outcomeWords, show } from './layout.js';
+import { BASE, DataTable, Json, outcomeWords, show } from './layout.js';
 import { ruleSource } from './pack-pages.js';
 
 /** The "what would change the outcome" lines of core's description of a decision. */
@@ -81,39 +81,29 @@ export const DecisionView: FC<{ lang: Lang; pack: Pack; decision: Decision }> = 
         ))}
       </ul>
       <h3>{w.explanation}</h3>
-      <table class="explanation">
-        <thead>
-          <tr>
-            <th scope="col">{w.rule}</th>
-            <th scope="col">{w.conditions}</th>
-            <th scope="col">{w.seen}</th>
-            <th scope="col">{w.result3}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {decision.explanation.flatMap((trace) => {
-            const rule = rules.get(trace.rule);
-            const leaves = rule ? leafConditions(rule) : [];
-            return trace.conditions.map((cond, i) => {
-              const leaf = leaves[i]?.condition;
-              const r = tri(cond.result);
-              return (
-                <tr data-rule={trace.rule} class={trace.fired ? 'fired' : ''}>
-                  {i === 0 ? (
-                    <th scope="row" rowspan={trace.conditions.length}>
-                      <code>{trace.rule}</code>
-                      {trace.fired ? <span class="badge ok">✓</span> : null}
-                    </th>
-                  ) : null}
-                  <td>{leaf ? formatCondition(leaf, d, lang) : `${cond.fact} ${cond.operator} ${show(cond.value)}`}</td>
-                  <td>{'factValue' in cond ? show(cond.factValue) : '—'}</td>
-                  <td class={r.cls}>{r.text}</td>
-                </tr>
-              );
-            });
-          })}
-        </tbody>
-      </table>
+      <DataTable class="explanation" head={[w.rule, w.conditions, w.seen, w.result3]}>
+        {decision.explanation.flatMap((trace) => {
+          const rule = rules.get(trace.rule);
+          const leaves = rule ? leafConditions(rule) : [];
+          return trace.conditions.map((cond, i) => {
+            const leaf = leaves[i]?.condition;
+            const r = tri(cond.result);
+            return (
+              <tr data-rule={trace.rule} class={trace.fired ? 'fired' : ''}>
+                {i === 0 ? (
+                  <th scope="row" rowspan={trace.conditions.length}>
+                    <code>{trace.rule}</code>
+                    {trace.fired ? <span class="badge ok">✓</span> : null}
+                  </th>
+                ) : null}
+                <td>{leaf ? formatCondition(leaf, d, lang) : `${cond.fact} ${cond.operator} ${show(cond.value)}`}</td>
+                <td>{'factValue' in cond ? show(cond.factValue) : '—'}</td>
+                <td class={r.cls}>{r.text}</td>
+              </tr>
+            );
+          });
+        })}
+      </DataTable>
       <details>
         <summary>JSON</summary>
         <Json value={decision} label="decision JSON" />
@@ -139,28 +129,18 @@ export const ErrorView: FC<{ lang: Lang; code: string; message: { zh: string; en
         <code>{code}</code> {message[lang]}
       </p>
       {problems && problems.length > 0 ? (
-        <table>
-          <thead>
+        <DataTable head={[w.pointer, w.message, w.expected, w.found]}>
+          {problems.map((p) => (
             <tr>
-              <th scope="col">{w.pointer}</th>
-              <th scope="col">{w.message}</th>
-              <th scope="col">{w.expected}</th>
-              <th scope="col">{w.found}</th>
+              <td>
+                <code>{p.path || '/'}</code>
+              </td>
+              <td>{p.message}</td>
+              <td>{p.expected === undefined ? '' : show(p.expected)}</td>
+              <td>{p.found === undefined ? '' : show(p.found)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {problems.map((p) => (
-              <tr>
-                <td>
-                  <code>{p.path || '/'}</code>
-                </td>
-                <td>{p.message}</td>
-                <td>{p.expected === undefined ? '' : show(p.expected)}</td>
-                <td>{p.found === undefined ? '' : show(p.found)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       ) : null}
     </section>
   );

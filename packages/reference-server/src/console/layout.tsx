@@ -137,3 +137,14 @@ export const Json: FC<{ value: unknown; label?: string }> = ({ value, label }) =
 export const ShortHash: FC<{ hash: string }> = ({ hash }) => (
   <code title={hash}>{hash.replace(/^sha256:/, '').slice(0, 12)}…</code>
 );
+
+/** A table with a row of column headings (`scope="col"`); a heading of `null` is left out. */
+export const DataTable: FC<{ head: Child[]; class?: string; caption?: Child; children?: Child }> = (props) => (
+  <table class={props.class}>
+    {props.caption !== undefined ? <caption>{props.caption}</caption> : null}
+    <thead>
+      <tr>{props.head.filter((h) => h !== null).map((h) => <th scope="col">{h}</th>)}</tr>
+    </thead>
+    <tbody>{props.children}</tbody>
+  </table>
+);

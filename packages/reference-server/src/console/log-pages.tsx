@@ -13,7 +13,7 @@ import { notFound } from '../errors.js';
 import type { DecisionRecord } from '../storage/types.js';
 import { DecisionView } from './decision-view.js';
 import { WORDS, langOf, type Lang } from './i18n.js';
-import { BASE, MOUNT, Json, Layout, outcomeWords, show, ShortHash } from './layout.js';
+import { BASE, DataTable, Json, Layout, MOUNT, outcomeWords, ShortHash, show } from './layout.js';
 import type { ApiFetch } from './api-fetch.js';
 
 const PAGE = 50;
@@ -97,32 +97,20 @@ const LogPage: FC<{ lang: Lang; path: string; packs: string[]; f: Filters; rows:
       {rows.length === 0 ? (
         <p>{w.noRecords}</p>
       ) : (
-        <table class="log">
-          <thead>
-            <tr>
-              <th scope="col">{w.seq}</th>
-              <th scope="col">{w.recordedAt}</th>
-              <th scope="col">{w.pack}</th>
-              <th scope="col">{w.version}</th>
-              <th scope="col">{w.outcome}</th>
-              <th scope="col">{w.decisionId}</th>
+        <DataTable class="log" head={[w.seq, w.recordedAt, w.pack, w.version, w.outcome, w.decisionId]}>
+          {rows.map((r) => (
+            <tr data-decision={r.decisionId}>
+              <td>{r.seq}</td>
+              <td>{r.recordedAt}</td>
+              <td>{r.pack}</td>
+              <td>{r.version}</td>
+              <td>{outcomeWords(r.outcome)}</td>
+              <td>
+                <a href={`${BASE}/log/${encodeURIComponent(r.decisionId)}`}>{r.decisionId}</a>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr data-decision={r.decisionId}>
-                <td>{r.seq}</td>
-                <td>{r.recordedAt}</td>
-                <td>{r.pack}</td>
-                <td>{r.version}</td>
-                <td>{outcomeWords(r.outcome)}</td>
-                <td>
-                  <a href={`${BASE}/log/${encodeURIComponent(r.decisionId)}`}>{r.decisionId}</a>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       {next !== null ? (
         <p>
@@ -186,26 +174,17 @@ const RecordPage: FC<{ lang: Lang; path: string; ctx: ServerContext; r: Decision
             </p>
           ) : null}
           {replay.differences.length > 0 ? (
-            <table>
-              <thead>
+            <DataTable head={[w.path, w.recorded, w.replayed]}>
+              {replay.differences.map((d) => (
                 <tr>
-                  <th scope="col">{w.path}</th>
-                  <th scope="col">{w.recorded}</th>
-                  <th scope="col">{w.replayed}</th>
+                  <td>
+                    <code>{d.path}</code>
+                  </td>
+                  <td>{show(d.recorded)}</td>
+                  <td>{show(d.replayed)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {replay.differences.map((d) => (
-                  <tr>
-                    <td>
-                      <code>{d.path}</code>
-                    </td>
-                    <td>{show(d.recorded)}</td>
-                    <td>{show(d.replayed)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           ) : null}
         </section>
       ) : null}

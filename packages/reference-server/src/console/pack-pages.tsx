@@ -9,7 +9,7 @@ import type { FC } from 'hono/jsx';
 import { formatCondition, type Pack, type RulePackDocument } from '@aftersales/core';
 import type { VersionInfo } from '../catalog.js';
 import { WORDS, type Lang } from './i18n.js';
-import { BASE, Layout, outcomeWords, show, ShortHash } from './layout.js';
+import { BASE, DataTable, Layout, outcomeWords, ShortHash, show } from './layout.js';
 import { factFields, flatten } from './schema-fields.js';
 
 const at = (id: string): string => `${BASE}/packs/${encodeURIComponent(id)}`;
@@ -83,45 +83,33 @@ export const PacksPage: FC<{ lang: Lang; path: string; packs: Pack[]; versions: 
     <Layout lang={lang} title={w.packsTitle} path={path}>
       <h1>{w.packsTitle}</h1>
       <p>{w.packsIntro}</p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{w.pack}</th>
-            <th scope="col">{w.version}</th>
-            <th scope="col">{w.status}</th>
-            <th scope="col">{w.packHash}</th>
-            <th scope="col">{w.effective}</th>
-            <th scope="col">{w.requires}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {packs.map((p) => {
-            const d = p.document;
-            const drafts = versions(p.id).filter((v) => v.status === 'draft').length;
-            return (
-              <tr>
-                <td>
-                  <a href={at(p.id)}>{d.title[lang]}</a>
-                  <br />
-                  <code>{p.id}</code>
-                </td>
-                <td>{p.version}</td>
-                <td>
-                  {w.active}
-                  {drafts > 0 ? <span class="muted"> (+{drafts} {w.draft})</span> : null}
-                </td>
-                <td>
-                  <ShortHash hash={p.packHash} />
-                </td>
-                <td>
-                  {w.from} {d.effective.from} {d.effective.to ? `${w.until} ${d.effective.to}` : `(${w.open})`}
-                </td>
-                <td>{(d.requires ?? []).map((r) => r.pack).join(', ') || w.none}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <DataTable head={[w.pack, w.version, w.status, w.packHash, w.effective, w.requires]}>
+        {packs.map((p) => {
+          const d = p.document;
+          const drafts = versions(p.id).filter((v) => v.status === 'draft').length;
+          return (
+            <tr>
+              <td>
+                <a href={at(p.id)}>{d.title[lang]}</a>
+                <br />
+                <code>{p.id}</code>
+              </td>
+              <td>{p.version}</td>
+              <td>
+                {w.active}
+                {drafts > 0 ? <span class="muted"> (+{drafts} {w.draft})</span> : null}
+              </td>
+              <td>
+                <ShortHash hash={p.packHash} />
+              </td>
+              <td>
+                {w.from} {d.effective.from} {d.effective.to ? `${w.until} ${d.effective.to}` : `(${w.open})`}
+              </td>
+              <td>{(d.requires ?? []).map((r) => r.pack).join(', ') || w.none}</td>
+            </tr>
+          );
+        })}
+      </DataTable>
       <h2>{w.requiresGraph}</h2>
       <RequiresGraph packs={packs} lang={lang} />
     </Layout>
@@ -180,135 +168,90 @@ export const PackPage: FC<{ lang: Lang; path: string; pack: Pack; active: Pack; 
       </dl>
 
       <h2 id="rules">{w.decisionTable}</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{w.priority}</th>
-            <th scope="col">{w.rule}</th>
-            <th scope="col">{w.conditions}</th>
-            <th scope="col">{w.outcome}</th>
-            <th scope="col">{w.source}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rules.map(({ rule, priority }) => {
-            const s = ruleSource(d, rule.source);
-            return (
-              <tr id={`rule-${rule.name}`}>
-                <td>{priority}</td>
-                <td>
-                  <code>{rule.name}</code>
-                </td>
-                <td>{formatCondition(rule.conditions, d, lang)}</td>
-                <td>
-                  {outcomeWords({ ...d.default, ...(rule.event.params ?? {}) })}
-                  {rule.message ? <div class="muted">{rule.message[lang]}</div> : null}
-                </td>
-                <td>
-                  <strong>{s.ref}</strong>
-                  {s.kind ? <span class="badge kind">{s.kind}</span> : null}
-                  {s.quote ? <blockquote lang="zh-CN">{s.quote}</blockquote> : null}
-                </td>
-              </tr>
-            );
-          })}
-          <tr>
-            <td>—</td>
-            <td colspan={2}>{w.defaultOutcome}</td>
-            <td>
-              {outcomeWords(d.default)}
-              {d.defaultMessage ? <div class="muted">{d.defaultMessage[lang]}</div> : null}
-            </td>
-            <td>—</td>
-          </tr>
-        </tbody>
-      </table>
+      <DataTable head={[w.priority, w.rule, w.conditions, w.outcome, w.source]}>
+        {rules.map(({ rule, priority }) => {
+          const s = ruleSource(d, rule.source);
+          return (
+            <tr id={`rule-${rule.name}`}>
+              <td>{priority}</td>
+              <td>
+                <code>{rule.name}</code>
+              </td>
+              <td>{formatCondition(rule.conditions, d, lang)}</td>
+              <td>
+                {outcomeWords({ ...d.default, ...(rule.event.params ?? {}) })}
+                {rule.message ? <div class="muted">{rule.message[lang]}</div> : null}
+              </td>
+              <td>
+                <strong>{s.ref}</strong>
+                {s.kind ? <span class="badge kind">{s.kind}</span> : null}
+                {s.quote ? <blockquote lang="zh-CN">{s.quote}</blockquote> : null}
+              </td>
+            </tr>
+          );
+        })}
+        <tr>
+          <td>—</td>
+          <td colspan={2}>{w.defaultOutcome}</td>
+          <td>
+            {outcomeWords(d.default)}
+            {d.defaultMessage ? <div class="muted">{d.defaultMessage[lang]}</div> : null}
+          </td>
+          <td>—</td>
+        </tr>
+      </DataTable>
 
       <h2 id="parameters">{w.parameters}</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{w.parameter}</th>
-            <th scope="col">{w.value}</th>
-            <th scope="col">{w.unit}</th>
-            <th scope="col">{w.description}</th>
-            <th scope="col">{w.source}</th>
+      <DataTable head={[w.parameter, w.value, w.unit, w.description, w.source]}>
+        {Object.entries(d.parameters ?? {}).map(([name, p]) => (
+          <tr id={`param-${name}`}>
+            <td>
+              <code>{name}</code>
+            </td>
+            <td>{show(p.value)}</td>
+            <td>{p.unit ?? w.none}</td>
+            <td>{p.description[lang]}</td>
+            <td>{p.notPublished ? <span class="np">{w.notPublished}</span> : (p.source ?? w.none)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {Object.entries(d.parameters ?? {}).map(([name, p]) => (
-            <tr id={`param-${name}`}>
-              <td>
-                <code>{name}</code>
-              </td>
-              <td>{show(p.value)}</td>
-              <td>{p.unit ?? w.none}</td>
-              <td>{p.description[lang]}</td>
-              <td>{p.notPublished ? <span class="np">{w.notPublished}</span> : (p.source ?? w.none)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
 
       <h2 id="facts">{w.factSchema}</h2>
-      <table>
-        <thead>
+      <DataTable head={[w.field, w.type, w.requiredCol, w.defaultCol, w.bounds, w.description]}>
+        {fields.map((f) => (
           <tr>
-            <th scope="col">{w.field}</th>
-            <th scope="col">{w.type}</th>
-            <th scope="col">{w.requiredCol}</th>
-            <th scope="col">{w.defaultCol}</th>
-            <th scope="col">{w.bounds}</th>
-            <th scope="col">{w.description}</th>
+            <td>
+              <code>{f.pointer.slice(1).replace(/\//g, '.')}</code>
+            </td>
+            <td>
+              {f.typeText}
+              {f.enum ? <div class="muted">{f.enum.map((v) => show(v)).join(' | ')}</div> : null}
+            </td>
+            <td>{f.required ? w.yes : w.no}</td>
+            <td>{'default' in f ? show(f.default) : w.none}</td>
+            <td>
+              {f.minimum !== undefined ? `≥ ${show(f.minimum)} ` : ''}
+              {f.maximum !== undefined ? `≤ ${show(f.maximum)}` : ''}
+            </td>
+            <td>{f.description ?? ''}</td>
           </tr>
-        </thead>
-        <tbody>
-          {fields.map((f) => (
-            <tr>
-              <td>
-                <code>{f.pointer.slice(1).replace(/\//g, '.')}</code>
-              </td>
-              <td>
-                {f.typeText}
-                {f.enum ? <div class="muted">{f.enum.map((v) => show(v)).join(' | ')}</div> : null}
-              </td>
-              <td>{f.required ? w.yes : w.no}</td>
-              <td>{'default' in f ? show(f.default) : w.none}</td>
-              <td>
-                {f.minimum !== undefined ? `≥ ${show(f.minimum)} ` : ''}
-                {f.maximum !== undefined ? `≤ ${show(f.maximum)}` : ''}
-              </td>
-              <td>{f.description ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
 
       <h2 id="sources">{w.sources}</h2>
-      <table>
-        <thead>
+      <DataTable head={['Id', w.document, w.clause, w.kind, w.quote]}>
+        {d.sources.map((s) => (
           <tr>
-            <th scope="col">Id</th>
-            <th scope="col">{w.document}</th>
-            <th scope="col">{w.clause}</th>
-            <th scope="col">{w.kind}</th>
-            <th scope="col">{w.quote}</th>
+            <td>
+              <code>{s.id}</code>
+            </td>
+            <td>{s.document}</td>
+            <td>{s.clause}</td>
+            <td>{s.kind ?? w.none}</td>
+            <td>{s.quote ?? ''}</td>
           </tr>
-        </thead>
-        <tbody>
-          {d.sources.map((s) => (
-            <tr>
-              <td>
-                <code>{s.id}</code>
-              </td>
-              <td>{s.document}</td>
-              <td>{s.clause}</td>
-              <td>{s.kind ?? w.none}</td>
-              <td>{s.quote ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
 
       <h2 id="versions">{w.versions}</h2>
       <VersionsTable lang={lang} id={pack.id} versions={versions} />
@@ -327,41 +270,29 @@ export const PackPage: FC<{ lang: Lang; path: string; pack: Pack; active: Pack; 
 export const VersionsTable: FC<{ lang: Lang; id: string; versions: VersionInfo[]; actions?: boolean }> = ({ lang, id, versions, actions }) => {
   const w = WORDS[lang];
   return (
-    <table class="versions">
-      <thead>
-        <tr>
-          <th scope="col">{w.version}</th>
-          <th scope="col">{w.status}</th>
-          <th scope="col">{w.origin}</th>
-          <th scope="col">{w.packHash}</th>
-          <th scope="col">{w.created}</th>
-          {actions ? <th scope="col">{w.activate}</th> : null}
+    <DataTable class="versions" head={[w.version, w.status, w.origin, w.packHash, w.created, actions ? w.activate : null]}>
+      {[...versions].reverse().map((v) => (
+        <tr data-version={v.version}>
+          <td>
+            <a href={`${at(id)}?version=${encodeURIComponent(v.version)}`}>{v.version}</a>
+          </td>
+          <td class={v.status === 'active' ? 'ok' : ''}>{v.status === 'active' ? w.active : w.draft}</td>
+          <td>{v.origin === 'bundled' ? w.bundled : w.uploaded}</td>
+          <td>
+            <ShortHash hash={v.packHash} />
+          </td>
+          <td>{v.createdAt}</td>
+          {actions ? (
+            <td>
+              {v.status === 'active' ? null : (
+                <button type="button" class="secondary" data-activate={v.version}>
+                  {w.activate} {v.version}
+                </button>
+              )}
+            </td>
+          ) : null}
         </tr>
-      </thead>
-      <tbody>
-        {[...versions].reverse().map((v) => (
-          <tr data-version={v.version}>
-            <td>
-              <a href={`${at(id)}?version=${encodeURIComponent(v.version)}`}>{v.version}</a>
-            </td>
-            <td class={v.status === 'active' ? 'ok' : ''}>{v.status === 'active' ? w.active : w.draft}</td>
-            <td>{v.origin === 'bundled' ? w.bundled : w.uploaded}</td>
-            <td>
-              <ShortHash hash={v.packHash} />
-            </td>
-            <td>{v.createdAt}</td>
-            {actions ? (
-              <td>
-                {v.status === 'active' ? null : (
-                  <button type="button" class="secondary" data-activate={v.version}>
-                    {w.activate} {v.version}
-                  </button>
-                )}
-              </td>
-            ) : null}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
 };
