@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { importJsonRulesEngine, renderImportReport, type ImportInput } from '../jre-import.js';
 import { UsageError } from '../packs.js';
+import type { Command } from './shared.js';
 
 /** The streams the command writes. */
 interface Io {
@@ -91,3 +92,19 @@ export async function importCommand(args: string[], io: Io, today: string): Prom
   );
   return 0;
 }
+
+/** The `import` command, as the dispatcher, `--help` and completion read it. */
+export const importCommandSpec: Command = {
+  name: 'import',
+  usage: [IMPORT_USAGE.trimStart()],
+  summary: 'convert json-rules-engine rules into a pack folder / 导入 json-rules-engine 规则',
+  options: {
+    id: { type: 'string', value: '<pack-id>', description: 'the new pack’s kebab-case id (required) / 新规则包 id' },
+    out: { type: 'string', value: '<dir>', description: 'the pack folder to write (required) / 输出目录' },
+    'effective-from': { type: 'string', value: '<YYYY-MM-DD>', description: 'the pack’s effective.from (default today) / 生效日期' },
+    'allow-undefined-facts': { type: 'boolean', description: 'keep json-rules-engine’s allowUndefinedFacts / 允许未定义事实' },
+    force: { type: 'boolean', description: 'overwrite an existing pack.json / 覆盖已有文件' },
+  },
+  examples: ['aftersales import json-rules-engine rules.json --id returns --out packs/returns'],
+  run: (args, io) => importCommand(args, io, new Date().toISOString().slice(0, 10)),
+};

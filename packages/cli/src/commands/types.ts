@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import type { RulePackDocument } from '@aftersales/core';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
 import { resolveOnePack, UsageError } from '../packs.js';
+import type { Command } from './shared.js';
 
 /** The streams the command writes. */
 interface Io {
@@ -130,3 +131,16 @@ export async function typesCommand(args: string[], io: Io): Promise<number> {
   }
   return 0;
 }
+
+/** The `types` command, as the dispatcher, `--help` and completion read it. */
+export const typesCommandSpec: Command = {
+  name: 'types',
+  usage: [TYPES_USAGE.trimStart()],
+  summary: 'TypeScript types of a pack’s facts, outcome and parameters / 生成 TypeScript 类型',
+  options: {
+    out: { type: 'string', short: 'o', value: '<file.d.ts>', description: 'write the declarations to a file (default stdout) / 写入文件' },
+    name: { type: 'string', value: '<TypePrefix>', description: 'the type-name prefix (default: the pack id in PascalCase) / 类型名前缀' },
+  },
+  examples: ['aftersales types packages/rules/packs/quality-severity --out quality-severity.d.ts'],
+  run: typesCommand,
+};

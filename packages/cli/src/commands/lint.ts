@@ -1,0 +1,47 @@
+/**
+ * `aftersales lint [pack|dir]...`: the gaps a pack's suite leaves (rules never fired, outcomes never expected,
+ * boundaries not tested) and suggestions. Exit 1 when there are gaps, 2 when a pack is invalid.
+ */
+import { lintPack, type TestSuite } from '@aftersales/core';
+import { resolvePacks } from '../packs.js';
+import { printFailures } from './problems.js';
+import { lang, parse, type CliIo, type Command, type OptionSpec } from './shared.js';
+
+const options = {
+  lang: { type: 'string', value: '<zh|en>', choices: ['zh', 'en'], description: 'language of the messages (default en) / 消息语言' },
+  json: { type: 'boolean', description: 'the lint reports as JSON / 以 JSON 输出' },
+} satisfies Record<string, OptionSpec>;
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, options);
+  const language = lang(values.lang);
+  const { targets, failures } = await resolvePacks(positionals);
+  let gaps = 0;
+  const reports = [];
+  for (const target of targets) {
+    const suite: TestSuite = target.suite ?? { pack: target.id, cases: [] };
+    const report = await lintPack(target.pack, suite);
+    reports.push(report);
+    const count = report.messages.length + (target.suite ? 0 : 1);
+    gaps += count;
+    if (values.json) continue;
+    io.stdout.write(`${report.ok && target.suite ? 'OK ' : 'GAPS'} ${target.id}${count ? `: ${count} gap(s) / 处缺口` : ''}\n`);
+    if (!target.suite) io.stdout.write(`    no test suite / 没有测试用例集\n`);
+    for (const m of report.messages) io.stdout.write(`    ${m[language]}\n`);
+    for (const m of report.suggestions ?? []) io.stdout.write(`    ${m[language]}\n`);
+  }
+  if (values.json) io.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+  printFailures(failures, io.stderr);
+  if (failures.length > 0) return 2;
+  return gaps > 0 ? 1 : 0;
+}
+
+/** The `lint` command. */
+export const lintCommand: Command = {
+  name: 'lint',
+  usage: ['lint [pack|dir]... [--lang zh|en]'],
+  summary: 'report the gaps a pack’s test suite leaves / 检查测试用例集的缺口',
+  options,
+  examples: ['aftersales lint', 'aftersales lint packages/rules/packs/quality-severity --lang zh'],
+  run,
+};

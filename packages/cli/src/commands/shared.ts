@@ -1,0 +1,135 @@
+/**
+ * What every command shares: the {@link Command} shape the dispatcher, `--help` and shell completion read, the
+ * streams a command is given ({@link CliIo}), argument parsing from a command's option table, and the readers of
+ * facts and `--param` overrides. A command file exports one {@link Command}; nothing here writes to a stream.
+ */
+import { readFileSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { jsonTextNestsDeeperThan } from '@aftersales/core';
+import { MAX_INPUT_DEPTH } from '../batch.js';
+import { locateJson, JsonSyntaxError } from '../json-locator.js';
+import { UsageError } from '../packs.js';
+
+/** The streams a command reads and writes. */
+export interface CliIo {
+  stdout: Writable;
+  stderr: Writable & { isTTY?: boolean };
+  stdin: Readable;
+}
+
+/** One option of a command: its `parseArgs` type and what `--help` and completion say of it. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  default?: string;
+  /** The value's placeholder in the help, e.g. `<file|->`. */
+  value?: string;
+  /** The values the option takes, offered by shell completion. */
+  choices?: readonly string[];
+  /** What the option does (English / 中文). */
+  description: string;
+}
+
+/** A command of `aftersales`: its usage, options and examples (read by help and completion) and its runner. */
+export interface Command {
+  name: string;
+  /** The synopsis lines of the global usage, without indentation. */
+  usage: readonly string[];
+  /** One line saying what the command does. */
+  summary: string;
+  options: Record<string, OptionSpec>;
+  /** Example command lines, each starting with `aftersales`. */
+  examples: readonly string[];
+  /** Runs the command on the arguments after its name; returns the exit code. */
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+/** Parses a command's arguments against its option table (strict: an unknown option is a usage error). */
+export function parse(args: string[], options: Record<string, OptionSpec>): { values: Record<string, unknown>; positionals: string[] } {
+  const config: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+  for (const [name, o] of Object.entries(options)) {
+    config[name] = {
+      type: o.type,
+      ...(o.short ? { short: o.short } : {}),
+      ...(o.multiple ? { multiple: true } : {}),
+      ...(o.default !== undefined ? { default: o.default } : {}),
+    } as NonNullable<ParseArgsConfig['options']>[string];
+  }
+  const parsed = parseArgs({ args, options: config, allowPositionals: true, strict: true });
+  return { values: parsed.values as Record<string, unknown>, positionals: parsed.positionals };
+}
+
+/** A structured error of the input, printed as JSON on stderr with exit 2. */
+export class InputError extends Error {
+  constructor(readonly body: { code: string; message: string; problems: unknown[] }) {
+    super(body.message);
+  }
+}
+
+/** Reads a JSON file (or stdin for `-`) and reports a syntax error with its line and column. */
+export async function readJsonInput(path: string, io: CliIo): Promise<unknown> {
+  let text: string;
+  if (path === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    text = Buffer.concat(chunks).toString('utf8');
+  } else text = readFileSync(path, 'utf8');
+  if (jsonTextNestsDeeperThan(text, MAX_INPUT_DEPTH)) {
+    const message = `${path === '-' ? 'stdin' : path}: nests deeper than ${MAX_INPUT_DEPTH} levels / 嵌套超过 ${MAX_INPUT_DEPTH} 层`;
+    throw new InputError({ code: 'INPUT_TOO_DEEP', message, problems: [{ path: '', message, code: 'INPUT_TOO_DEEP' }] });
+  }
+  try {
+    locateJson(text);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) {
+      throw new InputError({
+        code: 'INVALID_JSON',
+        message: `${path === '-' ? 'stdin' : path}: ${error.message}`,
+        problems: [{ path: '', message: error.message, code: 'INVALID_JSON', ...error.position }],
+      });
+    }
+    throw error;
+  }
+  return JSON.parse(text.replace(/^\uFEFF/, ''));
+}
+
+/** `--param name=value` to an override: JSON when it parses (numbers, booleans), else the string. */
+export function parseParams(values: string[] | undefined): Record<string, unknown> | undefined {
+  if (!values || values.length === 0) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const item of values) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param ${item}: expected name=value / 应为 名称=取值`);
+    if (item.slice(0, eq) in Object.prototype) throw new UsageError(`--param ${item.slice(0, eq)}: not a parameter name / 不是参数名`);
+    const raw = item.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = raw;
+    }
+    out[item.slice(0, eq)] = value;
+  }
+  return out;
+}
+
+/** `--lang`: `zh` or `en` (the default). */
+export function lang(value: unknown): 'zh' | 'en' {
+  if (value === undefined || value === 'en') return 'en';
+  if (value === 'zh') return 'zh';
+  throw new UsageError(`--lang ${String(value)}: expected zh or en / 应为 zh 或 en`);
+}
+
+/** The options `eval` and `explain` share. */
+export const DECISION_OPTIONS = {
+  facts: { type: 'string', value: '<file|->', description: 'the facts: a JSON file, or - for stdin / 事实：JSON 文件，或 - 表示标准输入' },
+  'as-of': { type: 'string', value: '<ISO>', description: 'decide as of this date-time (default: now) / 按此时间判定（默认：现在）' },
+  param: {
+    type: 'string',
+    multiple: true,
+    value: '<name=value>',
+    description: 'override a pack parameter; repeatable / 覆盖规则包参数，可重复',
+  },
+} as const satisfies Record<string, OptionSpec>;
