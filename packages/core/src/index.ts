@@ -57,6 +57,11 @@ export { renderPackDocs, formatCondition, formatNumber } from './docs.js';
 export type { Lang } from './docs.js';
 export { describeDecision } from './describe.js';
 
+// The decision-space difference of two versions of a pack
+export { diffPacks } from './pack-diff.js';
+export type { PackDiff, PackDiffOptions, DiffBase, DiffRegion, DiffReplay, DiffOutcome } from './pack-diff.js';
+export type { DiffBound } from './pack-diff-points.js';
+
 // Data shapes
 export type {
   Localized,
