@@ -13,8 +13,10 @@ describe('renderJunit', () => {
   it('counts tests and failures per suite and in total', () => {
     const report: SuiteReport = {
       pack: 'p',
+      version: '1.0.0',
       passed: 1,
       failed: 1,
+      errors: 0,
       durationMs: 3,
       coverage: { percent: 50, covered: 1, total: 2, missing: ['rule r: never fired'] },
       cases: [

@@ -10,6 +10,7 @@ import type { Localized, Problem } from './types.js';
 /** Every error code aftersales answers with (core, the CLI and the batch). */
 export type ErrorCode =
   | 'INVALID_PACK'
+  | 'INVALID_SUITE'
   | 'INVALID_FACTS'
   | 'INVALID_PARAMETERS'
   | 'INVALID_AS_OF'
@@ -31,6 +32,7 @@ export type ErrorCode =
 /** The message of every {@link ErrorCode}, in Chinese and English. */
 export const ERROR_MESSAGES: Readonly<Record<ErrorCode, Localized>> = {
   INVALID_PACK: { zh: '规则包无效', en: 'invalid rule pack' },
+  INVALID_SUITE: { zh: '测试用例集无效', en: 'invalid test suite' },
   INVALID_FACTS: { zh: '事实数据不符合规则包的事实模式', en: "the facts do not match the pack's fact schema" },
   INVALID_PARAMETERS: { zh: '参数覆盖无效', en: 'invalid parameter overrides' },
   INVALID_AS_OF: { zh: 'asOf 不是有效的 ISO 8601 时间', en: 'asOf is not a valid ISO 8601 date-time' },
@@ -144,6 +146,21 @@ function summarise(what: string, problems: Problem[]): string {
 export class PackValidationError extends AftersalesError {
   constructor(problems: Problem[]) {
     super('INVALID_PACK', summarise('invalid rule pack', problems), problems);
+  }
+}
+
+/**
+ * A test suite is not a valid suite of the pack it runs against: schema errors (a misspelt key in a case or its
+ * `expect`, an empty `expect`), another pack's id, duplicate case names, a case without `asOf`.
+ *
+ * @example
+ * ```ts
+ * try { await runSuite(pack, suite) } catch (e) { if (e instanceof SuiteValidationError) console.log(e.problems) }
+ * ```
+ */
+export class SuiteValidationError extends AftersalesError {
+  constructor(problems: Problem[]) {
+    super('INVALID_SUITE', summarise('invalid test suite', problems), problems);
   }
 }
 

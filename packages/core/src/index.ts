@@ -25,6 +25,7 @@ export {
   errorCodeOf,
   toErrorBody,
   PackValidationError,
+  SuiteValidationError,
   FactValidationError,
   ParameterValidationError,
   RuleConflictError,
@@ -38,6 +39,9 @@ export type { ErrorCode, ErrorBody } from './errors.js';
 export { listCalculators, getCalculator } from './calculators.js';
 export type { CalculatorInfo, CalculatorContext, CalculatorArgument } from './calculators.js';
 
+// "Did you mean": the closest known name within two edits
+export { suggest, editDistance, MAX_SUGGESTION_DISTANCE } from './suggest.js';
+
 // Safe property paths and canonical hashing
 export { getPath, parsePath } from './path.js';
 export { canonicalJson, sha256Hex, hashPack, hashRecord, GENESIS_HASH } from './canonical.js';
@@ -50,6 +54,8 @@ export type { ParsedOperator, OperatorFunction } from './operators.js';
 
 // Test suites, coverage, lint, docs and explanations in words
 export { runSuite, leafConditions, deepEqual } from './testing.js';
+export { validateSuite, assertValidSuite, testSuiteSchema } from './suite.js';
+export type { ValidateSuiteOptions } from './suite.js';
 export type { SuiteReport, CaseResult, CoverageReport, LeafRef } from './testing.js';
 export { lintPack, lintMessages } from './lint.js';
 export type { LintReport, ThresholdGap, UniqueGap } from './lint.js';

@@ -77,7 +77,7 @@ describe('every part reads the same plan', () => {
     pack.plan.rules.forEach((rule, i) => {
       expect(decision.explanation[i]!.conditions.map((c) => c.fact)).toEqual(rule.conditions.leaves.map((l) => l.fact));
     });
-    const report = await runSuite(pack, { pack: pack.id, asOf, cases: [{ name: 'one', facts: { claimAmountYuan: 12000 }, expect: {} }] });
+    const report = await runSuite(pack, { pack: pack.id, asOf, cases: [{ name: 'one', facts: { claimAmountYuan: 12000 }, expect: { outcome: { level: 3 } } }] });
     const leaf = pack.plan.rules[2]!.conditions.leaves[0]!;
     expect(report.coverage.missing).toContain(`rule level-3 condition ${leaf.id} (breakdown equal true): never true`);
   });

@@ -97,8 +97,40 @@ describe('runSuite', () => {
     expect(report.coverage.missing.some((m) => m.startsWith('rule level-3 condition 1') && m.endsWith('never true'))).toBe(true);
   });
 
-  it('fails a case with no asOf anywhere', async () => {
-    const report = await runSuite(pack, { pack: 'claim-severity', cases: [{ name: 'x', facts: {}, expect: { outcome: {} } }] });
-    expect(report.cases[0]!.failures[0]).toMatch(/NO_AS_OF/);
+  it('refuses a suite with a case that has no asOf anywhere before running anything', async () => {
+    await expect(runSuite(pack, { pack: 'claim-severity', cases: [{ name: 'x', facts: {}, expect: { outcome: { level: 2 } } }] })).rejects.toMatchObject({
+      code: 'INVALID_SUITE',
+      problems: [{ path: '/cases/0/asOf', code: 'NO_AS_OF' }],
+    });
+  });
+
+  it('refuses a suite whose expect has a misspelt key, which would otherwise pass comparing nothing', async () => {
+    const suite = { pack: 'claim-severity', asOf, cases: [{ name: 'typo', facts: { claimAmountYuan: 1 }, expect: { outcom: { level: 2 } } }] };
+    await expect(runSuite(pack, suite as unknown as TestSuite)).rejects.toMatchObject({
+      code: 'INVALID_SUITE',
+      problems: [{ path: '/cases/0/expect/outcom', code: 'UNKNOWN_KEY', suggestion: 'outcome' }],
+    });
+  });
+
+  it('refuses a suite written for another pack', async () => {
+    const suite: TestSuite = { pack: 'quality-severity', asOf, cases: [{ name: 'x', facts: {}, expect: { outcome: { level: null } } }] };
+    await expect(runSuite(pack, suite)).rejects.toMatchObject({ code: 'INVALID_SUITE', problems: [{ path: '/pack', code: 'PACK_MISMATCH', expected: 'claim-severity' }] });
+  });
+
+  it('marks an engine error where a decision was expected as an error, and counts it among the failed', async () => {
+    const suite: TestSuite = {
+      pack: 'claim-severity',
+      asOf,
+      cases: [
+        { name: 'engine error', facts: { claimAmountYuan: 'a lot' }, expect: { outcome: { level: 3 } } },
+        { name: 'wrong error code', facts: { claimAmountYuan: 1 }, asOf: '2020-01-01T00:00:00+08:00', expect: { error: 'INVALID_FACTS' } },
+        { name: 'wrong level', facts: { claimAmountYuan: 30000 }, expect: { outcome: { level: 2 } } },
+      ],
+    };
+    const report = await runSuite(pack, suite);
+    expect(report).toMatchObject({ pack: 'claim-severity', version: '1.0.0', passed: 0, failed: 3, errors: 1 });
+    expect(report.cases[0]!.error).toMatchObject({ code: 'INVALID_FACTS' });
+    expect(report.cases[1]!.error).toBeUndefined();
+    expect(report.cases[2]!.error).toBeUndefined();
   });
 });

@@ -7,7 +7,8 @@
  */
 import type { Pack } from './pack.js';
 import { buildConditionTree } from './condition-tree.js';
-import { AftersalesError, errorCodeOf } from './errors.js';
+import { AftersalesError, errorCodeOf, type ErrorCode } from './errors.js';
+import { assertValidSuite } from './suite.js';
 import type { Decision, LeafCondition, RuleDefinition, TestCase, TestSuite } from './types.js';
 
 /** The result of one test case. */
@@ -17,6 +18,10 @@ export interface CaseResult {
   durationMs: number;
   /** Why it failed, one line each (expected vs actual). */
   failures: string[];
+  /**
+   * Set when evaluation threw where the case expected a decision: the run could not check the case, which a report shows as an error rather than as a failed assertion. Such a case has status `fail`.
+   */
+  error?: { code: ErrorCode; message: string };
   expected: TestSuite['cases'][number]['expect'];
   /** The decision's outcome, or `{ error: code }`. */
   actual: unknown;
@@ -37,10 +42,16 @@ export interface CoverageReport {
 
 /** The result of running one suite. */
 export interface SuiteReport {
+  /** The pack's id. */
   pack: string;
+  /** The pack's version: `pack@version` names the suite in reports. */
+  version: string;
   cases: CaseResult[];
   passed: number;
+  /** Cases that did not pass, errors included: `passed + failed` is the number of cases. */
   failed: number;
+  /** Of the failed cases, those where evaluation threw instead of deciding ({@link CaseResult.error}). */
+  errors: number;
   /** Total time of the suite in milliseconds (sum of the cases). */
   durationMs: number;
   coverage: CoverageReport;
@@ -182,6 +193,8 @@ function recordCoverage(coverage: CoverageItems, decision: Decision): void {
  * @param pack - the loaded pack
  * @param suite - its test suite (`<pack-id>.test.json`)
  * @returns one result per case (in suite order), pass/fail counts and coverage
+ * @throws {@link SuiteValidationError} (`INVALID_SUITE`) when the suite is not a valid suite of this pack
+ *   ({@link validateSuite}): a misspelt key, an empty `expect`, another pack's id, two cases of one name
  * @example
  * ```ts
  * const report = await runSuite(pack, suite);
@@ -189,6 +202,7 @@ function recordCoverage(coverage: CoverageItems, decision: Decision): void {
  * ```
  */
 export async function runSuite(pack: Pack, suite: TestSuite): Promise<SuiteReport> {
+  assertValidSuite(suite, { pack });
   const coverage = coverageItems(pack);
   const cases: CaseResult[] = [];
   for (const testCase of suite.cases) {
@@ -211,6 +225,9 @@ export async function runSuite(pack: Pack, suite: TestSuite): Promise<SuiteRepor
     const durationMs = now() - started;
     if (decision) recordCoverage(coverage, decision);
     const failures = checkCase(testCase, decision, error);
+    // An error where a decision was expected: the case could not be checked (a case expecting another error code
+    // was checked, and failed).
+    const unexpectedError = !decision && testCase.expect.error === undefined;
     cases.push({
       name: testCase.name,
       status: failures.length === 0 ? 'pass' : 'fail',
@@ -218,6 +235,7 @@ export async function runSuite(pack: Pack, suite: TestSuite): Promise<SuiteRepor
       failures,
       expected: testCase.expect ?? {},
       actual: decision ? decision.outcome : { error: errorCodeOf(error) },
+      ...(unexpectedError ? { error: { code: errorCodeOf(error), message: (error as Error)?.message ?? String(error) } } : {}),
       ...(decision ? { decision } : {}),
     });
   }
@@ -227,9 +245,11 @@ export async function runSuite(pack: Pack, suite: TestSuite): Promise<SuiteRepor
   const passed = cases.filter((c) => c.status === 'pass').length;
   return {
     pack: pack.id,
+    version: pack.version,
     cases,
     passed,
     failed: cases.length - passed,
+    errors: cases.filter((c) => c.error !== undefined).length,
     durationMs: cases.reduce((sum, c) => sum + c.durationMs, 0),
     coverage: { percent, total: all.length, covered, missing: all.filter((i) => !i.seen).map((i) => i.label) },
   };

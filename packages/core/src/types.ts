@@ -170,6 +170,8 @@ export interface Problem {
   expected?: unknown;
   /** What was found, where it can be said. */
   found?: unknown;
+  /** The known name closest to an unknown one ("did you mean"), where one is within two edits. */
+  suggestion?: string;
 }
 
 /** The result of one leaf condition in an explanation. */
@@ -250,6 +252,8 @@ export interface TestCase {
 
 /** A pack's test suite (`<pack-id>.test.json`). */
 export interface TestSuite {
+  /** Where an editor finds the suite format's schema. */
+  $schema?: string;
   pack: string;
   asOf?: string;
   cases: TestCase[];

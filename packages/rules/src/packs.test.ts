@@ -1,6 +1,6 @@
 /**
  * Every pack folder under packs/ (a new folder gets these tests with no list to update), loaded through the
- * package's own `loadBundledPacks`: each is bundled with its suite, passes it with 100 % rule and condition
+ * package's own `loadBundledPacks`: each is bundled with a valid suite (the suite format), passes it with 100 % rule and condition
  * coverage, has cases below, at and above every numeric threshold, cites a declared source on every rule and
  * published parameter, marks whose every unpublished figure is, and has a README equal to its rendering. Then
  * figures of particular packs that a reader would check against the manuals.
@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { lintPack, runSuite } from '@aftersales/core';
+import { lintPack, runSuite, validateSuite } from '@aftersales/core';
 import type { Pack } from '@aftersales/core';
 import { loadBundledPacks } from './index.js';
 import { getSuite } from './suites/index.js';
@@ -29,6 +29,10 @@ describe.each(PACK_FOLDERS)('pack %s', (id) => {
   it('is bundled with its suite', () => {
     expect(pack?.id).toBe(id);
     expect(suite?.pack).toBe(id);
+  });
+
+  it('has a suite in the suite format, naming this pack, every key known, case names unique', () => {
+    expect(validateSuite(suite, { pack })).toEqual([]);
   });
 
   it('passes its suite with 100 % rule and condition coverage', async () => {
