@@ -10,7 +10,7 @@ import {
   RuleConflictError,
 } from './errors.js';
 import { loadPack, validatePack } from './pack.js';
-import { testPackHeader } from './test-pack.fixture.js';
+import { testPackHeader, thrownBy } from './test-pack.fixture.js';
 import type { RulePackDocument } from './types.js';
 
 const asOf = '2026-03-01T09:00:00+08:00';
@@ -189,12 +189,7 @@ describe('loading', () => {
     doc.rules[0].conditions.all[0].fact = 'noSuchFact';
     doc.rules[0].conditions.all[0].path = 'a.__proto__';
     doc.derived = [{ name: 'd', calculator: 'no-such', args: {} }];
-    let error: PackValidationError | undefined;
-    try {
-      loadPack(doc);
-    } catch (e) {
-      error = e as PackValidationError;
-    }
+    const error = thrownBy<PackValidationError>(() => loadPack(doc));
     expect(error).toBeInstanceOf(PackValidationError);
     expect(error!.code).toBe('INVALID_PACK');
     const found = error!.problems.map((p) => `${p.code} ${p.path}`);
@@ -212,12 +207,7 @@ describe('loading', () => {
   it('refuses an empty reference path in an event param, as the format refuses it in conditions', () => {
     const doc = severity() as unknown as Record<string, any>;
     doc.rules[0].event.params.level = { fact: 'claimAmountYuan', path: '' };
-    let error: PackValidationError | undefined;
-    try {
-      loadPack(doc);
-    } catch (e) {
-      error = e as PackValidationError;
-    }
+    const error = thrownBy<PackValidationError>(() => loadPack(doc));
     expect(error).toBeInstanceOf(PackValidationError);
     expect(error!.problems).toContainEqual(expect.objectContaining({ path: '/rules/0/event/params/level/path', code: 'UNSAFE_PATH', found: '' }));
   });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import severityFixture from '../test/fixtures/severity.pack.json';
 import { FactValidationError, PackValidationError } from './errors.js';
-import { testPackHeader } from './test-pack.fixture.js';
+import { testPackHeader, thrownBy } from './test-pack.fixture.js';
 import { loadPack, validatePack } from './pack.js';
 import { loadPacks, PackRegistry } from './registry.js';
 import type { RulePackDocument } from './types.js';
@@ -76,12 +76,7 @@ describe('composition', () => {
     const a = escalation();
     const b = severity() as RulePackDocument;
     b.requires = [{ pack: 'mini-escalation', as: 'esc' }];
-    let error: PackValidationError | undefined;
-    try {
-      loadPacks([a, b]);
-    } catch (e) {
-      error = e as PackValidationError;
-    }
+    const error = thrownBy<PackValidationError>(() => loadPacks([a, b]));
     expect(error?.problems[0]).toMatchObject({ code: 'REQUIRES_CYCLE' });
     expect(String(error?.problems[0]?.message)).toMatch(/mini-escalation -> mini-severity -> mini-escalation|mini-severity -> mini-escalation -> mini-severity/);
     const self = severity();

@@ -28,3 +28,13 @@ export function testPackHeader(id: string, options: TestPackHeaderOptions = {}) 
     hitPolicy,
   };
 }
+
+/** What `f` throws, or `undefined` when it returns: for assertions on an error's fields. */
+export function thrownBy<E = unknown>(f: () => unknown): E | undefined {
+  try {
+    f();
+  } catch (e) {
+    return e as E;
+  }
+  return undefined;
+}

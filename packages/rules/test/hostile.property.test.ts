@@ -398,25 +398,12 @@ function applyPackMutation(doc: Json, id: string, m: PackMutation): void {
   const pick = (list: string[][]) => (list.length > 0 ? (getAt(doc, list[m.at % list.length]!) as Json | undefined) : undefined);
   // Earlier mutations may have removed the target: then the mutation falls back to a random node.
   const ifObject = (v: Json | undefined) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined);
-  let target: Json | undefined;
-  switch (m.kind) {
-    case 'path':
-      if ((target = ifObject(safePick(() => pick(t.conditions))))) return setOwn(target, 'path', m.text);
-      break;
-    case 'reference-path':
-      if ((target = ifObject(safePick(() => pick(t.references))))) return setOwn(target, 'path', m.text);
-      break;
-    case 'operator':
-      if ((target = ifObject(safePick(() => pick(t.conditions))))) return setOwn(target, 'operator', m.text);
-      break;
-    case 'calculator':
-      if ((target = ifObject(safePick(() => pick(t.derived))))) return setOwn(target, 'calculator', m.text);
-      break;
-    case 'proto-key':
-      return applyMutation(doc, { ...m.mutation, kind: 'add-key', key: ['__proto__', 'constructor', 'prototype'][m.at % 3]! });
-    default:
-      break;
-  }
+  // Which node list a kind picks from, and the key it overwrites there with the mutation's text.
+  const sites: Partial<Record<PackMutation['kind'], [string[][], string]>> = { path: [t.conditions, 'path'], 'reference-path': [t.references, 'path'], operator: [t.conditions, 'operator'], calculator: [t.derived, 'calculator'] };
+  const site = sites[m.kind];
+  if (m.kind === 'proto-key') return applyMutation(doc, { ...m.mutation, kind: 'add-key', key: ['__proto__', 'constructor', 'prototype'][m.at % 3]! });
+  const target = site === undefined ? undefined : ifObject(safePick(() => pick(site[0])));
+  if (site !== undefined && target !== undefined) return setOwn(target, site[1], m.text);
   applyMutation(doc, m.mutation);
 }
 function safePick<T>(f: () => T): T | undefined {

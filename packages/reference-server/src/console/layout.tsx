@@ -148,3 +148,13 @@ export const DataTable: FC<{ head: Child[]; class?: string; caption?: Child; chi
     <tbody>{props.children}</tbody>
   </table>
 );
+
+/** A term of a description list whose description is a code value (an id, a hash). */
+export const CodeTerm: FC<{ term: Child; code: Child }> = ({ term, code }) => (
+  <>
+    <dt>{term}</dt>
+    <dd>
+      <code>{code}</code>
+    </dd>
+  </>
+);

@@ -13,7 +13,7 @@ import { notFound } from '../errors.js';
 import type { DecisionRecord } from '../storage/types.js';
 import { DecisionView } from './decision-view.js';
 import { WORDS, langOf, type Lang } from './i18n.js';
-import { BASE, DataTable, Json, Layout, MOUNT, outcomeWords, ShortHash, show } from './layout.js';
+import { BASE, CodeTerm, DataTable, Json, Layout, MOUNT, outcomeWords, ShortHash, show } from './layout.js';
 import type { ApiFetch } from './api-fetch.js';
 
 const PAGE = 50;
@@ -136,10 +136,7 @@ const RecordPage: FC<{ lang: Lang; path: string; ctx: ServerContext; r: Decision
         {w.record} #{r.seq}
       </h1>
       <dl>
-        <dt>{w.decisionId}</dt>
-        <dd>
-          <code>{r.decisionId}</code>
-        </dd>
+        <CodeTerm term={w.decisionId} code={r.decisionId} />
         <dt>{w.pack}</dt>
         <dd>
           <a href={`${BASE}/packs/${encodeURIComponent(r.pack)}?version=${encodeURIComponent(r.version)}`}>
@@ -151,14 +148,8 @@ const RecordPage: FC<{ lang: Lang; path: string; ctx: ServerContext; r: Decision
         <dd>{r.recordedAt}</dd>
         <dt>asOf</dt>
         <dd>{r.asOf}</dd>
-        <dt>{w.hash}</dt>
-        <dd>
-          <code>{r.hash}</code>
-        </dd>
-        <dt>{w.prevHash}</dt>
-        <dd>
-          <code>{r.prevHash}</code>
-        </dd>
+        <CodeTerm term={w.hash} code={r.hash} />
+        <CodeTerm term={w.prevHash} code={r.prevHash} />
       </dl>
       <form method="post" action={`${BASE}/log/${encodeURIComponent(r.decisionId)}/replay`}>
         <p>

@@ -9,7 +9,7 @@ import type { FC } from 'hono/jsx';
 import { formatCondition, type Pack, type RulePackDocument } from '@aftersales/core';
 import type { VersionInfo } from '../catalog.js';
 import { WORDS, type Lang } from './i18n.js';
-import { BASE, DataTable, Layout, outcomeWords, ShortHash, show } from './layout.js';
+import { BASE, CodeTerm, DataTable, Layout, outcomeWords, ShortHash, show } from './layout.js';
 import { factFields, flatten } from './schema-fields.js';
 
 const at = (id: string): string => `${BASE}/packs/${encodeURIComponent(id)}`;
@@ -155,10 +155,7 @@ export const PackPage: FC<{ lang: Lang; path: string; pack: Pack; active: Pack; 
         </a>
       </p>
       <dl>
-        <dt>{w.packHash}</dt>
-        <dd>
-          <code>{pack.packHash}</code>
-        </dd>
+        <CodeTerm term={w.packHash} code={pack.packHash} />
         <dt>{w.hitPolicy}</dt>
         <dd>{d.hitPolicy}</dd>
         <dt>{w.effective}</dt>

@@ -4,6 +4,12 @@
  * The facts, outcome and parameter overrides of the pack escalation.
  */
 
+/** The values of `level`, listed 2 times in the schemas of this pack. */
+export type EscalationLevel = 1 | 2 | 3 | null;
+
+/** The values of `lead`, listed 4 times in the schemas of this pack. */
+export type EscalationLead = "after-sales" | "quality-assurance" | "management" | "public-relations" | "sales-finance" | "legal" | "sales-logistics" | "planning-logistics" | "service-center" | "call-center";
+
 /**
  * The facts of escalation 1.0.0.
  */
@@ -15,7 +21,7 @@ export type EscalationFacts = {
   /**
    * 重大质量信息级别，一般信息为 null；缺省时由 severityFacts 判定 / the major level, null when general; when absent it is graded from severityFacts
    */
-  level?: 1 | 2 | 3 | null;
+  level?: EscalationLevel;
   /**
    * quality-severity 包的事实 / the facts of the quality-severity pack
    */
@@ -48,60 +54,18 @@ export type EscalationFacts = {
  * The outcome of escalation 1.0.0.
  */
 export type EscalationOutcome = {
-  lead:
-    | "after-sales"
-    | "quality-assurance"
-    | "management"
-    | "public-relations"
-    | "sales-finance"
-    | "legal"
-    | "sales-logistics"
-    | "planning-logistics"
-    | "service-center"
-    | "call-center";
-  level: 1 | 2 | 3 | null;
-  departments: (
-    | "after-sales"
-    | "quality-assurance"
-    | "management"
-    | "public-relations"
-    | "sales-finance"
-    | "legal"
-    | "sales-logistics"
-    | "planning-logistics"
-    | "service-center"
-    | "call-center"
-  )[];
+  lead: EscalationLead;
+  level: EscalationLevel;
+  departments: EscalationLead[];
   actions: {
     id: string;
-    owner:
-      | "after-sales"
-      | "quality-assurance"
-      | "management"
-      | "public-relations"
-      | "sales-finance"
-      | "legal"
-      | "sales-logistics"
-      | "planning-logistics"
-      | "service-center"
-      | "call-center";
+    owner: EscalationLead;
     dueAt: string | null;
     text: {
       zh: string;
       en: string;
     };
-    team?: (
-      | "after-sales"
-      | "quality-assurance"
-      | "management"
-      | "public-relations"
-      | "sales-finance"
-      | "legal"
-      | "sales-logistics"
-      | "planning-logistics"
-      | "service-center"
-      | "call-center"
-    )[];
+    team?: EscalationLead[];
   }[];
 };
 

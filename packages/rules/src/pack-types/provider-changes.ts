@@ -4,6 +4,9 @@
  * The facts, outcome and parameter overrides of the pack provider-changes.
  */
 
+/** The values of `documents`, listed 2 times in the schemas of this pack. */
+export type ProviderChangesDocuments = "change-request-form" | "before-after-copies" | "stamped-change-letter";
+
 /**
  * The facts of provider-changes 1.0.0.
  */
@@ -46,11 +49,11 @@ export type ProviderChangesOutcome = {
   onTime: boolean | null;
   daysLate: number | null;
   dueDate: string | null;
-  documents: ("change-request-form" | "before-after-copies" | "stamped-change-letter")[];
+  documents: ProviderChangesDocuments[];
   sendTo: ("installation-service-department" | "logistics-department")[];
   notify: "module-owner"[];
   stampedOriginalsByPost: boolean;
-  missingDocuments: ("change-request-form" | "before-after-copies" | "stamped-change-letter")[];
+  missingDocuments: ProviderChangesDocuments[];
 };
 
 /**
