@@ -7,6 +7,9 @@
  * Usage: pnpm examples                     run all, compare, exit 1 on any difference
  *        pnpm examples 03                  only the examples whose folder name contains "03"
  *        pnpm examples --update            rewrite OUTPUT.txt from the current output (then review the git diff)
+ *
+ * An example that cannot run on this machine (06 without python3) exits 77, the code automake and meson use for
+ * "skipped", with the reason on stderr: it is reported as SKIP with that reason and counts neither way.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +21,7 @@ const update = args.includes('--update');
 // `--dir <folder>`: another folder of examples (the runner's own tests use a fixture with a wrong OUTPUT.txt).
 const dirAt = args.indexOf('--dir');
 const here = dirAt >= 0 ? args[dirAt + 1] : dirname(fileURLToPath(import.meta.url));
+const SKIPPED = 77;
 const filters = args.filter((a, i) => !a.startsWith('--') && (dirAt < 0 || i !== dirAt + 1));
 
 /** Normalises line endings and trailing whitespace so that an editor's habits do not fail a run. */
@@ -81,6 +85,7 @@ function main() {
   }
 
   let failed = 0;
+  let skipped = 0;
   for (const name of examples) {
     const dir = join(here, name);
     const started = performance.now();
@@ -88,6 +93,11 @@ function main() {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const actual = normalise(run.stdout ?? '');
     const outputFile = join(dir, 'OUTPUT.txt');
+    if (run.status === SKIPPED) {
+      skipped++;
+      console.log(`SKIP ${name}: ${(run.stderr ?? '').trim() || 'no reason given'}`);
+      continue;
+    }
     if (run.status !== 0) {
       failed++;
       console.log(`FAIL ${name}: exit ${run.status ?? run.signal} (${seconds} s)`);
@@ -113,7 +123,9 @@ function main() {
       console.log(diff.replace(/^/gm, '    '));
     }
   }
-  console.log(`${examples.length - failed}/${examples.length} examples match their OUTPUT.txt`);
+  if (skipped > 0) console.log(`${skipped} skipped (see SKIP above)`);
+  const ran = examples.length - skipped;
+  console.log(`${ran - failed}/${ran} examples match their OUTPUT.txt`);
   return failed > 0 ? 1 : 0;
 }
 

@@ -40,6 +40,13 @@ describe('pnpm examples', () => {
     expect(run.stdout).toContain('0/1 examples match their OUTPUT.txt');
   });
 
+  it('reports an example that exits 77 as skipped, with the reason it gave, and does not fail the run', () => {
+    const run = spawnSync(process.execPath, [join(here, 'run-all.mjs'), '--dir', join(here, 'fixtures'), '98'], { encoding: 'utf8' });
+    expect(run.stdout).toContain('SKIP 98-needs-a-tool: some-tool not found on the PATH');
+    expect(run.stdout).toContain('1 skipped (see SKIP above)\n0/0 examples match their OUTPUT.txt');
+    expect(run.status).toBe(0);
+  });
+
   it('exits 2 when no example matches the filter', () => {
     const run = spawnSync(process.execPath, [join(here, 'run-all.mjs'), 'no-such-example'], { encoding: 'utf8' });
     expect(run.status).toBe(2);

@@ -10,30 +10,11 @@
  * Usage: pnpm --filter @aftersales/example-02-erp-over-http start
  *        (or `node examples/02-erp-over-http/index.mjs` after `pnpm build`)
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { startReferenceServer } from '../reference-server.mjs';
 
 // ---- start the reference server (what `pnpm start` runs), on port 0: the OS picks a free port -------------
-const require = createRequire(import.meta.url);
-const serverMain = join(dirname(require.resolve('@aftersales/reference-server/package.json')), 'dist', 'main.js');
-const dataDir = mkdtempSync(join(tmpdir(), 'aftersales-erp-'));
-const server = spawn(process.execPath, [serverMain], {
-  env: { ...process.env, PORT: '0', HOST: '127.0.0.1', AFTERSALES_DB_FILE: join(dataDir, 'aftersales.db'), DATABASE_URL: '' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const baseUrl = await new Promise((resolve, reject) => {
-  server.once('exit', (code) => reject(new Error(`the server exited with ${code} before listening`)));
-  // The server logs JSON lines on stdout; the `listening` line carries the URL.
-  createInterface({ input: server.stdout }).on('line', (line) => {
-    const entry = JSON.parse(line);
-    if (entry.msg === 'listening') resolve(entry.url);
-  });
-});
+const server = await startReferenceServer(import.meta.url);
+const { baseUrl } = server;
 
 // ---- masking what differs between runs -------------------------------------------------------------------
 const ids = new Map();
@@ -121,8 +102,5 @@ try {
   console.log(`POST /v1/decisions/${maskId(first)}/replay: identical ${replay.identical}, ${replay.differences.length} differences, under ${replay.pack}@${replay.version}`);
 } finally {
   // SIGTERM: the server stops accepting, finishes requests in flight, closes the database and exits 0.
-  server.kill('SIGTERM');
-  const [code] = await once(server, 'exit');
-  console.log(`server stopped (exit ${code})`);
-  rmSync(dataDir, { recursive: true, force: true });
+  console.log(`server stopped (exit ${await server.stop()})`);
 }
