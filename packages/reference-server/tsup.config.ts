@@ -1,8 +1,9 @@
 import { defineConfig } from 'tsup';
 
-// Two entries: the library (index) and the Node server (main, run by `pnpm start`).
+// Three entries: the library (index), the Node server (main, run by `pnpm start`) and the admin worker thread's
+// entry (admin-worker, started by admin-runner.ts from beside the running module).
 export default defineConfig({
-  entry: ['src/index.ts', 'src/main.ts'],
+  entry: ['src/index.ts', 'src/main.ts', 'src/admin-worker.ts'],
   format: ['esm', 'cjs'],
   dts: { entry: 'src/index.ts' },
   clean: true,

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { PackRegistry } from '@aftersales/core';
+import { AdminRunner } from './admin-runner.js';
 import { PackCatalog, type Logger } from './catalog.js';
 import type { AppEnv, ResolvedConfig, ServerConfig, ServerContext } from './context.js';
 import { HttpError, noRoute, toErrorResponse } from './errors.js';
@@ -81,6 +82,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     catalog,
     storage: deps.storage,
     writer: new LogWriter(deps.storage),
+    admin: new AdminRunner(deps.config?.adminBudgetMs, deps.config?.adminWorkerEntry),
     clock,
     newId: deps.newId ?? randomUUID,
     config,

@@ -15,8 +15,14 @@
  *
  * On load each stored document is hashed again: a document whose hash is not the one stored with it was edited
  * in storage; it is refused (not served), logged, and `integrityProblems` lists it (`/readyz` then fails).
+ *
+ * An uploaded version is checked, compiled and tested in the admin thread (`admin-runner.ts`) and taken in here
+ * as its canonical text: it is compiled on this thread only when first used (activated, decided, replayed), so
+ * an upload never compiles a pack on the event loop.
  */
 import { hashPack, loadPack, PackRegistry, type Pack } from '@aftersales/core';
+import type { PackNode } from './admin-tasks.js';
+import { bindingOf, PackVersions } from './pack-versions.js';
 import type { Storage, StoredPackVersion, Activation, UsedPack } from './storage/types.js';
 /** A version as listed by the API. */
 export interface VersionInfo {
@@ -31,10 +37,16 @@ export interface VersionInfo {
 /** Something that logs a JSON line. */
 export type Logger = (entry: Record<string, unknown>) => void;
 
-interface Entry {
-  pack: Pack;
-  origin: 'bundled' | 'uploaded';
-  createdAt: string;
+/** An uploaded version checked by the admin thread, ready to store. */
+export interface CheckedVersion {
+  pack: string;
+  version: string;
+  packHash: string;
+  /** Canonical JSON of the validated document. */
+  documentJson: string;
+  suite: unknown;
+  /** The versions of its required packs it was tested with. */
+  binding: UsedPack[];
 }
 
 /**
@@ -47,13 +59,10 @@ interface Entry {
  * ```
  */
 export class PackCatalog {
-  private readonly versions = new Map<string, Map<string, Entry>>();
-  private readonly byHashIndex = new Map<string, Pack>();
+  private readonly known = new PackVersions();
+  /** `pack@version#hash` of stored documents already hashed again (each is checked once per process). */
+  private readonly verified = new Set<string>();
   private readonly activeById = new Map<string, Pack>();
-  /** Each loaded pack's binding (the required versions it was loaded with) and everything it uses. */
-  private readonly bound = new Map<Pack, { binding: UsedPack[]; uses: UsedPack[] }>();
-  /** Compositions rebuilt for replay, by the canonical list of packs a record used. */
-  private readonly compositions = new Map<string, Pack>();
   private activation: Promise<unknown> = Promise.resolve();
   private readonly unloadable = new Set<string>();
   /** Stored documents that no longer match their stored hash (edited in storage): refused, and `/readyz` fails. */
@@ -79,7 +88,7 @@ export class PackCatalog {
     const now = clock().toISOString();
     for (const pack of bundled.list()) {
       const binding = bindingOf(pack, bundled);
-      catalog.remember(pack, 'bundled', now, binding);
+      catalog.known.remember(pack, 'bundled', now, binding);
       catalog.activeById.set(pack.id, pack);
       const result = await storage.putPackVersion({
         pack: pack.id,
@@ -128,6 +137,8 @@ export class PackCatalog {
     let pending: StoredPackVersion[] = [];
     for (const v of stored) {
       if (this.integrityProblems.some((p) => p.pack === v.pack && p.version === v.version)) continue;
+      const stamp = `${v.pack}@${v.version}#${v.packHash}`;
+      if (this.verified.has(stamp) && this.known.entry(v.pack, v.version)?.packHash === v.packHash) continue;
       let actual: string;
       try {
         actual = hashPack(v.document as never);
@@ -146,13 +157,14 @@ export class PackCatalog {
         });
         continue;
       }
-      if (!this.byHashIndex.has(v.packHash)) pending.push(v);
+      this.verified.add(stamp);
+      if (!this.known.hasHash(v.packHash)) pending.push(v);
     }
     // Versions load after the versions they are bound to; a pass per level of `requires` settles any order.
     for (let pass = 0; pass < 8 && pending.length > 0; pass++) {
       const failed: StoredPackVersion[] = [];
       for (const v of pending) {
-        const registry = v.bindings ? this.registryOf(v.bindings) : this.legacyRegistry(active);
+        const registry = v.bindings ? this.known.registryOf(v.bindings) : this.legacyRegistry(active);
         if (!registry) {
           failed.push(v);
           continue;
@@ -160,10 +172,8 @@ export class PackCatalog {
         try {
           const pack = loadPack(v.document, { registry });
           const binding = bindingOf(pack, registry);
-          if (this.get(v.pack, v.version)) {
-            this.byHashIndex.set(pack.packHash, pack);
-            this.bind(pack, binding);
-          } else this.remember(pack, v.origin, v.createdAt, binding);
+          if (this.known.entry(v.pack, v.version)) this.known.addHash(pack, binding);
+          else this.known.remember(pack, v.origin, v.createdAt, binding);
         } catch {
           failed.push(v);
         }
@@ -191,85 +201,11 @@ export class PackCatalog {
     return changed;
   }
 
-  /** A registry of exactly the given versions, or undefined while one of them is not loaded yet. */
-  private registryOf(bindings: UsedPack[]): PackRegistry | undefined {
-    const registry = new PackRegistry();
-    for (const b of bindings) {
-      const pack = this.byHashIndex.get(b.packHash);
-      if (!pack || pack.id !== b.pack) return undefined;
-      registry.add(pack);
-    }
-    return registry;
-  }
-
   /** Rows stored before bindings were kept: bind to the versions stored as active (or the bundled ones). */
   private legacyRegistry(active: Record<string, string>): PackRegistry {
     const registry = new PackRegistry();
     for (const [id, bundled] of this.activeById) registry.add(this.get(id, active[id] ?? '') ?? bundled);
     return registry;
-  }
-
-  /**
-   * The packs a decision on this pack uses: the pack itself, then each pack it requires (directly or not), as
-   * `{ pack, version, packHash }`.
-   *
-   * @example
-   * ```ts
-   * catalog.uses(catalog.active('escalation')!)
-   * ```
-   */
-  uses(pack: Pack): UsedPack[] {
-    return this.bound.get(pack)?.uses ?? [{ pack: pack.id, version: pack.version, packHash: pack.packHash }];
-  }
-
-  /**
-   * The pack a logged decision was made with: the known version with that hash when it uses exactly the listed
-   * packs, otherwise that composition rebuilt from the listed versions (each must be known).
-   *
-   * @param packHash - the record's pack hash
-   * @param used - the record's `packs` list, when it has one
-   * @returns the pack, or undefined when a version it used is not available here
-   */
-  forRecord(packHash: string, used: UsedPack[] | undefined): Pack | undefined {
-    const pack = this.byHashIndex.get(packHash);
-    if (!pack || !used || sameUses(this.uses(pack), used)) return pack;
-    const key = JSON.stringify(used);
-    const cached = this.compositions.get(key);
-    if (cached) return cached;
-    // Rebuild bottom-up: a pack once every pack it requires is rebuilt; stop when a pass makes no progress.
-    const byHash = new Map<string, Pack>();
-    let remaining = [...used];
-    while (remaining.length > 0) {
-      const next: UsedPack[] = [];
-      for (const u of remaining) {
-        const known = this.byHashIndex.get(u.packHash);
-        if (!known) return undefined;
-        const requires = (known.document.requires ?? []).map((r) => r.pack);
-        const deps = requires.map((id) => [...byHash.values()].find((p) => p.id === id));
-        if (deps.some((d) => d === undefined)) {
-          next.push(u);
-          continue;
-        }
-        if (requires.length === 0) {
-          byHash.set(u.packHash, known);
-          continue;
-        }
-        const registry = new PackRegistry();
-        for (const dep of deps) registry.add(dep as Pack);
-        try {
-          const rebuilt = loadPack(known.document, { registry });
-          this.bind(rebuilt, bindingOf(rebuilt, registry));
-          byHash.set(u.packHash, rebuilt);
-        } catch {
-          return undefined;
-        }
-      }
-      if (next.length === remaining.length) return undefined;
-      remaining = next;
-    }
-    const rebuilt = byHash.get(packHash);
-    if (rebuilt) this.compositions.set(key, rebuilt);
-    return rebuilt;
   }
 
   /** The active version of a pack. */
@@ -289,29 +225,74 @@ export class PackCatalog {
     return registry;
   }
 
-  /** A known version of a pack. */
+  /** Whether the catalogue knows any version of the pack. */
+  knows(id: string): boolean {
+    return this.known.knows(id);
+  }
+
+  /**
+   * The packs a decision on this pack uses: the pack itself, then each pack it requires (directly or not), as
+   * `{ pack, version, packHash }`.
+   *
+   * @example
+   * ```ts
+   * catalog.uses(catalog.active('escalation')!)
+   * ```
+   */
+  uses(pack: Pack): UsedPack[] {
+    return this.known.uses(pack);
+  }
+
+  /**
+   * The pack a logged decision was made with: the known version with that hash when it uses exactly the listed
+   * packs, otherwise that composition rebuilt from the listed versions (each must be known).
+   *
+   * @param packHash - the record's pack hash
+   * @param used - the record's `packs` list, when it has one
+   * @returns the pack, or undefined when a version it used is not available here
+   */
+  forRecord(packHash: string, used: UsedPack[] | undefined): Pack | undefined {
+    return this.known.forRecord(packHash, used);
+  }
+
+  /** A known version of a pack (an upload is compiled here on first use). */
   get(id: string, version: string): Pack | undefined {
-    return this.versions.get(id)?.get(version)?.pack;
+    return this.known.get(id, version);
+  }
+
+  /** Whether a version of a pack is known (without compiling it). */
+  has(id: string, version: string): boolean {
+    return this.known.has(id, version);
+  }
+
+  /** A known version's document (without compiling it). */
+  document(id: string, version: string): unknown {
+    return this.known.document(id, version);
   }
 
   /** A known pack by its hash (what a log record names). */
   byHash(packHash: string): Pack | undefined {
-    return this.byHashIndex.get(packHash);
+    return this.known.byHash(packHash);
   }
 
-  /** Whether the catalogue knows any version of the pack. */
-  knows(id: string): boolean {
-    return this.versions.has(id);
+  /** A known version as the admin thread takes it (its document and the versions it is bound to). */
+  node(id: string, version: string): PackNode | undefined {
+    return this.known.node(id, version);
+  }
+
+  /** The active version of every pack as admin-thread nodes, by id (what an upload's `requires` binds to). */
+  activeNodes(): Record<string, PackNode> {
+    return Object.fromEntries([...this.activeById].map(([id, pack]) => [id, this.known.nodeOf(pack)]));
   }
 
   /** The versions of a pack, oldest first. */
   listVersions(id: string): VersionInfo[] {
     const active = this.activeById.get(id);
-    return [...(this.versions.get(id)?.values() ?? [])].map((e) => ({
-      version: e.pack.version,
-      packHash: e.pack.packHash,
+    return this.known.entries(id).map((e) => ({
+      version: e.version,
+      packHash: e.packHash,
       origin: e.origin,
-      status: e.pack === active ? 'active' : 'draft',
+      status: e.pack !== undefined && e.pack === active ? 'active' : 'draft',
       createdAt: e.createdAt,
     }));
   }
@@ -322,22 +303,47 @@ export class PackCatalog {
    * @returns `created`, `exists` (same document already stored) or `conflict` (same version, other document)
    * @throws StorageUnavailableError
    */
-  async addDraft(pack: Pack, suite: unknown, registry: PackRegistry = this.registry()): Promise<'created' | 'exists' | 'conflict'> {
-    const binding = bindingOf(pack, registry);
-    const known = this.get(pack.id, pack.version);
-    if (known) return known.packHash === pack.packHash ? 'exists' : 'conflict';
+  addDraft(pack: Pack, suite: unknown, registry: PackRegistry = this.registry()): Promise<'created' | 'exists' | 'conflict'> {
+    return this.store({ pack: pack.id, version: pack.version, packHash: pack.packHash, suite, binding: bindingOf(pack, registry) }, pack);
+  }
+
+  /**
+   * Stores an uploaded version that the admin thread checked, compiled and tested, as a draft, without compiling
+   * it here (it is compiled when first used).
+   *
+   * @returns `created`, `exists` (same document already stored) or `conflict` (same version, other document)
+   * @throws StorageUnavailableError
+   * @example
+   * ```ts
+   * const checked = await runner.upload({ body, id, version, active: catalog.activeNodes() });
+   * await catalog.addChecked({ pack: id, version, ...checked });
+   * ```
+   */
+  addChecked(version: CheckedVersion): Promise<'created' | 'exists' | 'conflict'> {
+    return this.store(version);
+  }
+
+  private async store(v: Omit<CheckedVersion, 'documentJson'> & { documentJson?: string }, pack?: Pack): Promise<'created' | 'exists' | 'conflict'> {
+    const known = this.known.entry(v.pack, v.version);
+    if (known) return known.packHash === v.packHash ? 'exists' : 'conflict';
     const createdAt = this.clock().toISOString();
     const result = await this.storage.putPackVersion({
-      pack: pack.id,
-      version: pack.version,
-      packHash: pack.packHash,
-      document: pack.document,
+      pack: v.pack,
+      version: v.version,
+      packHash: v.packHash,
+      document: pack?.document,
+      ...(v.documentJson !== undefined ? { documentJson: v.documentJson } : {}),
       origin: 'uploaded',
       createdAt,
-      suite,
-      bindings: binding,
+      suite: v.suite,
+      bindings: v.binding,
     });
-    if (result !== 'conflict' && !this.get(pack.id, pack.version)) this.remember(pack, 'uploaded', createdAt, binding);
+    if (result === 'conflict' || this.known.entry(v.pack, v.version)) return result;
+    this.verified.add(`${v.pack}@${v.version}#${v.packHash}`);
+    if (pack) this.known.remember(pack, 'uploaded', createdAt, v.binding);
+    else if (v.documentJson !== undefined) {
+      this.known.rememberText(v.pack, { version: v.version, packHash: v.packHash, origin: 'uploaded', createdAt, binding: v.binding, documentJson: v.documentJson });
+    }
     return result;
   }
 
@@ -360,33 +366,4 @@ export class PackCatalog {
     this.activation = run.catch(() => undefined);
     return run;
   }
-
-  private remember(pack: Pack, origin: 'bundled' | 'uploaded', createdAt: string, binding: UsedPack[]): void {
-    let versions = this.versions.get(pack.id);
-    if (!versions) this.versions.set(pack.id, (versions = new Map()));
-    versions.set(pack.version, { pack, origin, createdAt });
-    this.byHashIndex.set(pack.packHash, pack);
-    this.bind(pack, binding);
-  }
-
-  private bind(pack: Pack, binding: UsedPack[]): void {
-    const uses: UsedPack[] = [{ pack: pack.id, version: pack.version, packHash: pack.packHash }];
-    for (const b of binding) {
-      const dep = this.byHashIndex.get(b.packHash);
-      for (const u of dep ? this.uses(dep) : [b]) if (!uses.some((x) => x.packHash === u.packHash)) uses.push(u);
-    }
-    this.bound.set(pack, { binding, uses });
-  }
-}
-
-/** The versions of its required packs a pack was loaded against (the registry it was loaded with). */
-function bindingOf(pack: Pack, registry: PackRegistry): UsedPack[] {
-  return (pack.document.requires ?? []).flatMap((r) => {
-    const dep = registry.get(r.pack);
-    return dep ? [{ pack: dep.id, version: dep.version, packHash: dep.packHash }] : [];
-  });
-}
-
-function sameUses(a: UsedPack[], b: UsedPack[]): boolean {
-  return a.length === b.length && a.every((u, i) => u.packHash === b[i]?.packHash);
 }

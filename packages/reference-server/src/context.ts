@@ -4,6 +4,7 @@
  * that turns a malformed body into `400`.
  */
 import type { Context } from 'hono';
+import type { AdminRunner } from './admin-runner.js';
 import type { PackCatalog, Logger } from './catalog.js';
 import type { LogWriter } from './log-writer.js';
 import type { Storage } from './storage/types.js';
@@ -28,6 +29,14 @@ export interface ServerConfig {
    * hears them at once through NOTIFY); 0 turns the watch off.
    */
   syncIntervalMs?: number;
+  /**
+   * Most time (ms) one heavy admin task — checking an upload with its suite, an impact replay — may take in the
+   * admin worker thread (default 60,000: `DEFAULT_ADMIN_BUDGET_MS`); over it the thread is stopped and the
+   * request gets `503 ADMIN_BUDGET_EXCEEDED`, nothing stored.
+   */
+  adminBudgetMs?: number;
+  /** The admin worker's entry file (default: `admin-worker.js` beside the server's build; see `admin-runner.ts`). */
+  adminWorkerEntry?: string | URL;
   /** Ed25519 key signing the audit head (`AFTERSALES_SIGNING_KEY`: PEM, or a 32-byte seed as hex or base64). */
   signingKey?: string;
 }
@@ -47,6 +56,8 @@ export interface ServerContext {
   catalog: PackCatalog;
   storage: Storage;
   writer: LogWriter;
+  /** Runs heavy admin work in the admin worker thread, within its time budget. */
+  admin: AdminRunner;
   clock: () => Date;
   newId: () => string;
   config: ResolvedConfig;
@@ -70,7 +81,19 @@ export interface AppEnv {
  * ```
  */
 export async function readJson(c: Context<AppEnv>): Promise<unknown> {
-  const text = await c.req.text();
+  return parseJsonText(await c.req.text());
+}
+
+/**
+ * Parses a request body's text as {@link readJson} does (the admin thread parses uploads with it).
+ *
+ * @throws HttpError 400 `MALFORMED_JSON`; 422 `INVALID_REQUEST` (too deep, a number out of range)
+ * @example
+ * ```ts
+ * parseJsonText('{"facts":{}}') // { facts: {} }
+ * ```
+ */
+export function parseJsonText(text: string): unknown {
   let value: unknown;
   if (textNestsDeeperThan(text)) {
     throw new HttpError(422, 'INVALID_REQUEST', { zh: '请求体嵌套过深', en: 'the request body nests too deep' }, [

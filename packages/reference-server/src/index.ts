@@ -11,7 +11,9 @@ export { createApp, DEFAULT_BODY_LIMIT } from './app.js';
 export type { AppDeps } from './app.js';
 export type { ServerConfig, AppEnv } from './context.js';
 export { PackCatalog } from './catalog.js';
-export type { VersionInfo, Logger } from './catalog.js';
+export type { VersionInfo, Logger, CheckedVersion } from './catalog.js';
+export { DEFAULT_ADMIN_BUDGET_MS } from './admin-runner.js';
+export type { PackNode } from './admin-tasks.js';
 
 // Storage
 export { SqliteStorage } from './storage/sqlite.js';

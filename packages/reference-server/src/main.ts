@@ -8,11 +8,13 @@
  *
  * Environment: `PORT`, `HOST`, `DATABASE_URL`, `AFTERSALES_DB_FILE` (SQLite file, default `./data/aftersales.db`),
  * `AFTERSALES_ADMIN_TOKEN` (admin routes off without it), `AFTERSALES_MASK_FIELDS` (comma list of fact paths),
- * `AFTERSALES_BODY_LIMIT` (bytes, default 1 MiB), `AFTERSALES_SIGNING_KEY` (Ed25519 key signing `GET /v1/audit/head`).
+ * `AFTERSALES_BODY_LIMIT` (bytes, default 1 MiB), `AFTERSALES_SIGNING_KEY` (Ed25519 key signing `GET /v1/audit/head`),
+ * `AFTERSALES_ADMIN_BUDGET_MS` (time budget of one upload check or impact replay in the admin thread, default 60,000).
  */
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { loadBundledPacks } from '@aftersales/rules';
+import { DEFAULT_ADMIN_BUDGET_MS } from './admin-runner.js';
 import { createApp } from './app.js';
 import { parseMaskFields } from './masking.js';
 import { PostgresStorage } from './storage/postgres.js';
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
       adminToken: process.env.AFTERSALES_ADMIN_TOKEN || undefined,
       maskFields: parseMaskFields(process.env.AFTERSALES_MASK_FIELDS),
       bodyLimitBytes: intFromEnv('AFTERSALES_BODY_LIMIT', 1024 * 1024),
+      adminBudgetMs: intFromEnv('AFTERSALES_ADMIN_BUDGET_MS', DEFAULT_ADMIN_BUDGET_MS),
       ...(process.env.AFTERSALES_SIGNING_KEY ? { signingKey: process.env.AFTERSALES_SIGNING_KEY } : {}),
     },
   });

@@ -130,6 +130,7 @@ export function buildOpenApi(packs: Pack[], options: OpenApiOptions = {}): Recor
           '409': errorResponse('version exists with another document'),
           '413': errorResponse('body over the limit'),
           '422': errorResponse('every validation problem and failing test case'),
+          '503': errorResponse('over the admin time budget (ADMIN_BUDGET_EXCEEDED) or storage unavailable: nothing stored'),
         },
       },
     },
@@ -141,7 +142,7 @@ export function buildOpenApi(packs: Pack[], options: OpenApiOptions = {}): Recor
         ...admin,
         parameters: [idParam, versionParam],
         requestBody: { required: false, ...json(ref('ImpactRequest'), { last100: { summary: 'the last 100 decisions', value: { limit: 100 } } }) },
-        responses: { '200': ok('outcomes that would change', ref('Impact')), '400': errorResponse('malformed JSON'), ...adminErrors, '422': errorResponse('limit out of range') },
+        responses: { '200': ok('outcomes that would change', ref('Impact')), '400': errorResponse('malformed JSON'), ...adminErrors, '422': errorResponse('limit out of range'), '503': errorResponse('over the admin time budget (ADMIN_BUDGET_EXCEEDED)') },
       },
     },
     '/v1/packs/{id}/versions/{version}/activate': {

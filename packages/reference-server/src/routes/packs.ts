@@ -67,10 +67,11 @@ export function packRoutes(ctx: ServerContext): Hono<AppEnv> {
 
   app.get('/v1/packs/:id/versions/:version', (c) => {
     const { id, version } = c.req.param();
-    const pack = catalog.get(id, version);
-    if (!pack) throw notFound('VERSION_NOT_FOUND', `没有版本 ${id}@${version}`, `no version ${id}@${version}`);
+    // The document without compiling the version (an upload is compiled when first used).
+    const document = catalog.document(id, version);
+    if (document === undefined) throw notFound('VERSION_NOT_FOUND', `没有版本 ${id}@${version}`, `no version ${id}@${version}`);
     const info = catalog.listVersions(id).find((v) => v.version === version);
-    return c.json({ ...info, pack: id, document: pack.document });
+    return c.json({ ...info, pack: id, document });
   });
 
   return app;

@@ -293,7 +293,7 @@ export class SqliteStorage implements Storage {
             v.pack,
             v.version,
             v.packHash,
-            canonicalJson(v.document),
+            v.documentJson ?? canonicalJson(v.document),
             v.origin,
             v.createdAt,
             v.suite === undefined ? null : canonicalJson(v.suite),

@@ -48,6 +48,8 @@ export interface StoredPackVersion {
   packHash: string;
   /** The pack document as uploaded or bundled. */
   document: unknown;
+  /** The document's canonical JSON when the caller has it already (an upload checked by the admin thread). */
+  documentJson?: string;
   origin: PackVersionOrigin;
   /** When it was stored (ISO 8601, UTC). */
   createdAt: string;
