@@ -6,10 +6,9 @@
  * 20,000 rules takes, and "answered during the upload" is an ordering, not a duration. Runs from the sources under
  * vitest: the thread's entry is the built `dist/admin-worker.js` (see admin-runner.ts), so `pnpm build` first.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Storage } from '../src/index.js';
-import { backends } from './backends.js';
-import { testApp, WARRANTY_DOC, type Backend } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { backends, freshStorage } from './backends.js';
+import { testApp, WARRANTY_DOC } from './helpers.js';
 
 const ADMIN = { authorization: 'Bearer s3cret-token' };
 
@@ -25,18 +24,10 @@ function bigUpload(version: string, rules: number): string {
 
 for (const b of backends) {
   describe.skipIf(!b.enabled)(`admin work in the worker thread on ${b.name}`, () => {
-    let backend: Backend;
-    let storage: Storage;
-    beforeEach(async () => {
-      backend = b.make();
-      storage = await backend.open();
-    });
-    afterEach(async () => {
-      await storage.close();
-      await backend.cleanup();
-    });
+    const fresh = freshStorage(b.make);
 
     it.skipIf(b.name !== 'sqlite')('answers /healthz while a 100,000-rule pack is uploaded, and stores the upload as a draft', { timeout: 180_000 }, async () => {
+      const storage = fresh.storage();
       const { call } = await testApp(storage, { config: { adminToken: 's3cret-token', bodyLimitBytes: 64 * 1024 * 1024 } });
       const body = bigUpload('2.0.0', 100_000);
       let uploadDone = false;
@@ -68,6 +59,7 @@ for (const b of backends) {
     });
 
     it('refuses an upload over the admin time budget with 503 and zh + en, stores nothing; a later upload within budget is stored and activates', { timeout: 120_000 }, async () => {
+      const storage = fresh.storage();
       const { call } = await testApp(storage, { config: { adminToken: 's3cret-token', bodyLimitBytes: 64 * 1024 * 1024, adminBudgetMs: 20 } });
       const before = (await call('GET', '/v1/packs/mini-warranty/versions')).json;
       const storedBefore = (await storage.listPackVersions()).map((v) => `${v.pack}@${v.version}`).sort();
