@@ -105,7 +105,7 @@ const rootScripts = Object.keys((JSON.parse(readFileSync(join(root, 'package.jso
 const examplePackages = readdirSync(join(root, 'examples'), { withFileTypes: true })
   .filter((e) => e.isDirectory() && /^\d\d-/.test(e.name))
   .map((e) => (JSON.parse(readFileSync(join(root, 'examples', e.name, 'package.json'), 'utf8')) as { name: string }).name);
-const cliCommands = ['validate', 'test', 'eval', 'explain', 'docs', 'lint', 'import'];
+const cliCommands = ['validate', 'test', 'eval', 'explain', 'docs', 'lint', 'import', 'types', 'completion', 'help'];
 const serverMainSource = readFileSync(join(root, 'packages/reference-server/src/main.ts'), 'utf8');
 
 /** Checks one shell instruction line; returns the problems. */
@@ -215,7 +215,8 @@ function checkBlock(block: Block): string[] {
     const parts = block.text.split(/^\$ /m).filter((p) => p.trim() !== '');
     for (const part of parts) {
       const [command, ...expected] = part.split('\n');
-      const args = command!.trim().split(/\s+/);
+      // Words split at blanks, a '…' quoted word kept whole (inline JSON), as a shell would.
+      const args = (command!.trim().match(/'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^'(.*)'$/s, '$1'));
       if (args[0] !== 'aftersales') return [`a cli block runs aftersales only, not ${args[0]}`];
       const run = spawnSync(process.execPath, [cliBin, ...args.slice(1)], { cwd: root, encoding: 'utf8', timeout: 120_000 });
       const actual = normaliseDurations(run.stdout.trimEnd());

@@ -118,13 +118,11 @@ export async function main(): Promise<void> {
   }
 });
 
-await step('npx aftersales --version (or --help when the CLI has no --version yet)', () => {
-  try {
-    console.log(`  ${run('npx', ['aftersales', '--version']).trim()}`);
-  } catch {
-    run('npx', ['aftersales', '--help']);
-    console.log('  aftersales has no --version yet: --help exits 0');
-  }
+await step('npx aftersales --version prints the installed CLI\'s version', () => {
+  const expected = packages.find((p) => p.json.name === '@aftersales/cli').json.version;
+  const printed = run('npx', ['aftersales', '--version']).trim();
+  if (printed !== expected) throw new Error(`npx aftersales --version printed ${JSON.stringify(printed)}, expected ${expected}`);
+  console.log(`  ${printed}`);
 });
 
 await step('the reference server starts from the installed package and answers /healthz', async () => {

@@ -1,40 +1,82 @@
 /**
  * The `aftersales` command: the dispatcher. Each command lives in `commands/<name>.ts` as a {@link Command} (its
- * usage, options, examples and runner); this file finds the command, prints usage, and turns the errors commands
+ * usage, options, examples and runner); this file finds the command, answers `--help`, `help <command>` and
+ * `--version`, turns colour on for a terminal (off with `NO_COLOR` or `--no-color`), and turns the errors commands
  * throw into messages and exit codes, so the bin stays a two-line adapter. Exit codes: 0 success; 1 a test, a lint
  * or a batch line failed; 2 invalid input (a pack, facts, parameters or the command line itself).
  */
+import { readFileSync } from 'node:fs';
 import { toErrorBody } from '@aftersales/core';
+import { colourWanted, palette, type Palette } from './colour.js';
+import { completionCommand } from './commands/completion.js';
 import { docsCommand } from './commands/docs.js';
 import { evalCommand } from './commands/eval.js';
 import { explainCommand } from './commands/explain.js';
 import { importCommandSpec } from './commands/import-jre.js';
 import { lintCommand } from './commands/lint.js';
-import { InputError, type CliIo, type Command } from './commands/shared.js';
+import { InputError, parse, type CliIo, type Command } from './commands/shared.js';
 import { testCommand } from './commands/test.js';
 import { typesCommandSpec } from './commands/types.js';
 import { validateCommand } from './commands/validate.js';
+import { renderCommandHelp, renderUsage, synopsis } from './help.js';
 import { UsageError } from './packs.js';
 
 export type { CliIo } from './commands/shared.js';
 
+/** `help [command]`: the global usage, or one command's help. */
+const helpCommand: Command = {
+  name: 'help',
+  usage: [`${'help [command]'.padEnd(47)}a command's options and examples / 命令的选项与示例`],
+  summary: 'the usage of aftersales, or of one command / 显示用法',
+  options: {},
+  examples: ['aftersales help test', 'aftersales test --help'],
+  async run(args, io) {
+    const { positionals } = parse(args, {});
+    const paint = io.colour ?? palette(false);
+    if (positionals.length === 0) {
+      io.stdout.write(renderUsage(COMMANDS, paint));
+      return 0;
+    }
+    const command = COMMANDS.find((c) => c.name === positionals[0]);
+    if (!command || positionals.length > 1) throw new UsageError(`help ${positionals.join(' ')}: no such command / 没有此命令`);
+    io.stdout.write(renderCommandHelp(command, paint));
+    return 0;
+  },
+};
+
 /** Every command, in the order the usage lists them. */
-const COMMANDS: readonly Command[] = [validateCommand, testCommand, evalCommand, explainCommand, docsCommand, lintCommand, importCommandSpec, typesCommandSpec];
+const COMMANDS: readonly Command[] = [
+  validateCommand,
+  testCommand,
+  evalCommand,
+  explainCommand,
+  docsCommand,
+  lintCommand,
+  importCommandSpec,
+  typesCommandSpec,
+  completionCommand(() => COMMANDS),
+  helpCommand,
+];
 
-const USAGE = `Usage: aftersales <command> [options]
+/** The version of this package (`@aftersales/cli`), read from its package.json beside `src/` and `dist/`. */
+function cliVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
-Commands / 命令:
-${COMMANDS.flatMap((c) => c.usage.map((line) => `  ${line}`)).join('\n')}
-
-<pack> is a bundled pack id or a path to a pack.json (its suite is <dir>/<id>.test.json).
-Exit codes: 0 ok; 1 test/lint/batch-line failure; 2 invalid pack, facts, parameters or usage.
-`;
+/** The arguments without the global `--no-color` (before a `--`), and whether it was there. */
+function withoutNoColor(argv: string[]): { args: string[]; noColor: boolean } {
+  const end = argv.indexOf('--');
+  const head = end === -1 ? argv : argv.slice(0, end);
+  const args = [...head.filter((a) => a !== '--no-color'), ...(end === -1 ? [] : argv.slice(end))];
+  return { args, noColor: args.length !== argv.length };
+}
 
 /**
  * Runs the `aftersales` command line.
  *
  * @param argv - the arguments after the program name, e.g. `['test', '--coverage']`
- * @param io - the streams to use (the process's by default)
+ * @param io - the streams to use (the process's by default); colour follows `io.colour`, else stdout being a
+ *   terminal, `NO_COLOR` and `--no-color`
  * @returns the exit code
  * @example
  * ```ts
@@ -45,18 +87,27 @@ export async function runCli(
   argv: string[],
   io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
 ): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    (name ? io.stdout : io.stderr).write(USAGE);
-    return name ? 0 : 2;
+  const { args, noColor } = withoutNoColor(argv);
+  const colour: Palette = io.colour ?? palette(colourWanted(io.stdout as { isTTY?: boolean }, process.env, noColor));
+  io = { ...io, colour };
+  const [name, ...rest] = args;
+  if (!name) {
+    io.stderr.write(renderUsage(COMMANDS));
+    return 2;
+  }
+  if (name === '--help' || name === '-h') return helpCommand.run([], io);
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${cliVersion()}\n`);
+    return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    io.stderr.write(`unknown command ${name} / 未知命令\n\n${USAGE}`);
+    io.stderr.write(`unknown command ${name} / 未知命令\n\n${renderUsage(COMMANDS)}`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(USAGE);
+  const end = rest.indexOf('--');
+  if ((end === -1 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
+    io.stdout.write(renderCommandHelp(command, colour));
     return 0;
   }
   try {
@@ -68,7 +119,7 @@ export async function runCli(
     }
     const e = error as { code?: unknown; message?: string; problems?: unknown; toJSON?: () => unknown };
     if (error instanceof UsageError || (e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'))) {
-      io.stderr.write(`${e.message}\n\n${USAGE}`);
+      io.stderr.write(`${e.message}\n\n${command.usage.map((u) => `  aftersales ${synopsis(u)}`).join('\n')}\n\nRun \`aftersales ${command.name} --help\` for every option and an example. / 查看全部选项：aftersales ${command.name} --help\n`);
       return 2;
     }
     if (e && typeof e.code === 'string' && Array.isArray(e.problems)) {

@@ -98,7 +98,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr.write(formatSummary(summary));
     return summary.errors > 0 ? 1 : 0;
   }
-  if (values.facts === undefined) throw new UsageError('eval needs --facts <file|-> or --input <file> / 需要 --facts 或 --input');
+  if (values.facts === undefined) throw new UsageError('eval needs --facts <file|json|-> or --input <file> / 需要 --facts 或 --input');
   const facts = await readJsonInput(values.facts as string, io);
   const decision = await target.pack.evaluate(facts, { asOf, ...(parameters ? { parameters } : {}) });
   io.stdout.write(`${JSON.stringify(decision, null, 2)}\n`);
@@ -109,13 +109,14 @@ async function run(args: string[], io: CliIo): Promise<number> {
 export const evalCommand: Command = {
   name: 'eval',
   usage: [
-    'eval <pack> --facts <file|-> [--as-of <ISO>] [--param name=value]...',
+    'eval <pack> --facts <file|json|-> [--as-of <ISO>] [--param name=value]...',
     'eval <pack> --input <claims.jsonl|-> [--output <decisions.jsonl>] [--as-of <ISO>] [--explain] [--workers auto|<n>] [--max-line-bytes <n>]',
   ],
   summary: 'decide one claim (--facts) or a JSONL batch (--input) / 判定一个或一批索赔',
   options,
   examples: [
     'aftersales eval quality-severity --facts claim.json --as-of 2026-01-15T00:00:00Z',
+    `aftersales eval quality-severity --facts '{"claimAmountYuan": 30000}'`,
     'aftersales eval quality-severity --input claims.jsonl --output decisions.jsonl',
   ],
   run,

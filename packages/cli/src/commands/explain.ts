@@ -1,5 +1,5 @@
 /**
- * `aftersales explain <pack> --facts <file|->`: the decision for one claim in words (which rules fired, which
+ * `aftersales explain <pack> --facts <file|json|->`: the decision for one claim in words (which rules fired, which
  * did not and why), in English or Chinese.
  */
 import { describeDecision } from '@aftersales/core';
@@ -17,7 +17,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const language = lang(values.lang);
   const { target, failures } = await resolveOnePack(positionals[0]);
   if (!target) return reportPackFailures(failures, io);
-  if (values.facts === undefined) throw new UsageError('explain needs --facts <file|-> / 需要 --facts');
+  if (values.facts === undefined) throw new UsageError('explain needs --facts <file|json|-> / 需要 --facts');
   const facts = await readJsonInput(values.facts as string, io);
   const parameters = parseParams(values.param as string[] | undefined);
   const asOf = (values['as-of'] as string | undefined) ?? new Date().toISOString();
@@ -29,7 +29,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
 /** The `explain` command. */
 export const explainCommand: Command = {
   name: 'explain',
-  usage: ['explain <pack> --facts <file|-> [--lang zh|en] [--as-of <ISO>] [--param name=value]...'],
+  usage: ['explain <pack> --facts <file|json|-> [--lang zh|en] [--as-of <ISO>] [--param name=value]...'],
   summary: 'explain one decision in words / 用文字解释一次判定',
   options,
   examples: ['aftersales explain quality-severity --facts claim.json --lang zh'],

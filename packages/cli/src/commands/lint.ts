@@ -3,6 +3,7 @@
  * boundaries not tested) and suggestions. Exit 1 when there are gaps, 2 when a pack is invalid.
  */
 import { lintPack, type TestSuite } from '@aftersales/core';
+import { PLAIN } from '../colour.js';
 import { resolvePacks } from '../packs.js';
 import { printFailures } from './problems.js';
 import { lang, parse, type CliIo, type Command, type OptionSpec } from './shared.js';
@@ -25,7 +26,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     const count = report.messages.length + (target.suite ? 0 : 1);
     gaps += count;
     if (values.json) continue;
-    io.stdout.write(`${report.ok && target.suite ? 'OK ' : 'GAPS'} ${target.id}${count ? `: ${count} gap(s) / 处缺口` : ''}\n`);
+    const paint = io.colour ?? PLAIN;
+    io.stdout.write(`${report.ok && target.suite ? paint.green('OK ') : paint.yellow('GAPS')} ${target.id}${count ? `: ${count} gap(s) / 处缺口` : ''}\n`);
     if (!target.suite) io.stdout.write(`    no test suite / 没有测试用例集\n`);
     for (const m of report.messages) io.stdout.write(`    ${m[language]}\n`);
     for (const m of report.suggestions ?? []) io.stdout.write(`    ${m[language]}\n`);

@@ -4,6 +4,7 @@
  */
 import type { Writable } from 'node:stream';
 import { toErrorBody } from '@aftersales/core';
+import { PLAIN, type Palette } from '../colour.js';
 import { displayPath, type LocatedProblem, type PackFileFailure } from '../packs.js';
 import type { CliIo } from './shared.js';
 
@@ -13,10 +14,10 @@ export function formatProblem(p: LocatedProblem): string {
   return `${where}${p.path || '/'} ${p.message} [${p.code}]`;
 }
 
-/** Each failed file with its problems. */
-export function printFailures(failures: PackFileFailure[], out: Writable): void {
+/** Each failed file with its problems (the heading in red when the palette colours). */
+export function printFailures(failures: PackFileFailure[], out: Writable, colour: Palette = PLAIN): void {
   for (const failure of failures) {
-    out.write(`INVALID ${displayPath(failure.file)}: ${failure.problems.length} problem(s) / 个问题\n`);
+    out.write(`${colour.red('INVALID')} ${displayPath(failure.file)}: ${failure.problems.length} problem(s) / 个问题\n`);
     for (const p of failure.problems) out.write(`  ${formatProblem(p)}\n`);
   }
 }

@@ -8,6 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { jsonTextNestsDeeperThan } from '@aftersales/core';
 import { MAX_INPUT_DEPTH } from '../batch.js';
+import type { Palette } from '../colour.js';
 import { locateJson, JsonSyntaxError } from '../json-locator.js';
 import { UsageError } from '../packs.js';
 
@@ -16,6 +17,8 @@ export interface CliIo {
   stdout: Writable;
   stderr: Writable & { isTTY?: boolean };
   stdin: Readable;
+  /** Colours for stdout; the dispatcher sets it (a TTY without NO_COLOR or --no-color), plain when absent. */
+  colour?: Palette;
 }
 
 /** One option of a command: its `parseArgs` type and what `--help` and completion say of it. */
@@ -68,16 +71,24 @@ export class InputError extends Error {
   }
 }
 
-/** Reads a JSON file (or stdin for `-`) and reports a syntax error with its line and column. */
+/** How an input is named in messages: `stdin`, `inline JSON` or the file. */
+const source = (path: string): string => (path === '-' ? 'stdin' : path.trimStart().startsWith('{') ? 'inline JSON' : path);
+
+/**
+ * Reads JSON given on the command line: inline when it starts with `{` (after blanks), stdin for `-`, else a file.
+ * A syntax error is reported with its line and column.
+ */
 export async function readJsonInput(path: string, io: CliIo): Promise<unknown> {
   let text: string;
-  if (path === '-') {
+  const inline = path.trimStart().startsWith('{');
+  if (inline) text = path;
+  else if (path === '-') {
     const chunks: Buffer[] = [];
     for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
     text = Buffer.concat(chunks).toString('utf8');
   } else text = readFileSync(path, 'utf8');
   if (jsonTextNestsDeeperThan(text, MAX_INPUT_DEPTH)) {
-    const message = `${path === '-' ? 'stdin' : path}: nests deeper than ${MAX_INPUT_DEPTH} levels / 嵌套超过 ${MAX_INPUT_DEPTH} 层`;
+    const message = `${source(path)}: nests deeper than ${MAX_INPUT_DEPTH} levels / 嵌套超过 ${MAX_INPUT_DEPTH} 层`;
     throw new InputError({ code: 'INPUT_TOO_DEEP', message, problems: [{ path: '', message, code: 'INPUT_TOO_DEEP' }] });
   }
   try {
@@ -86,7 +97,7 @@ export async function readJsonInput(path: string, io: CliIo): Promise<unknown> {
     if (error instanceof JsonSyntaxError) {
       throw new InputError({
         code: 'INVALID_JSON',
-        message: `${path === '-' ? 'stdin' : path}: ${error.message}`,
+        message: `${source(path)}: ${error.message}`,
         problems: [{ path: '', message: error.message, code: 'INVALID_JSON', ...error.position }],
       });
     }
@@ -124,7 +135,11 @@ export function lang(value: unknown): 'zh' | 'en' {
 
 /** The options `eval` and `explain` share. */
 export const DECISION_OPTIONS = {
-  facts: { type: 'string', value: '<file|->', description: 'the facts: a JSON file, or - for stdin / 事实：JSON 文件，或 - 表示标准输入' },
+  facts: {
+    type: 'string',
+    value: '<file|json|->',
+    description: 'the facts: a JSON file, inline JSON starting with {, or - for stdin / 事实：JSON 文件、以 { 开头的 JSON 或 - （标准输入）',
+  },
   'as-of': { type: 'string', value: '<ISO>', description: 'decide as of this date-time (default: now) / 按此时间判定（默认：现在）' },
   param: {
     type: 'string',

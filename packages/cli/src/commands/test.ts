@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { runSuite, type SuiteReport } from '@aftersales/core';
+import { PLAIN } from '../colour.js';
 import { renderJunit } from '../junit.js';
 import { resolvePacks, UsageError } from '../packs.js';
 import { formatProblem } from './problems.js';
@@ -18,7 +19,7 @@ const options = {
     default: 'pretty',
     value: '<name>',
     choices: ['pretty', 'json', 'junit'],
-    description: 'pretty (default), json or junit / 报告格式',
+    description: 'the report format / 报告格式',
   },
   output: { type: 'string', short: 'o', value: '<file>', description: 'write the report to a file instead of stdout / 报告写入文件' },
 } satisfies Record<string, OptionSpec>;
@@ -75,16 +76,17 @@ async function run(args: string[], io: CliIo): Promise<number> {
       2,
     )}\n`;
   } else {
+    const paint = values.output ? PLAIN : (io.colour ?? PLAIN); // a report file holds no escape codes
     const lines: string[] = [];
     const results = reports.flatMap((r) => r.cases.map((c) => ({ pack: r.pack, c })));
     const ms = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms`;
     for (const { pack, c } of results.filter(({ c }) => c.status === 'fail')) {
-      lines.push(`${pack}: ${c.name}: FAIL (${ms(c.durationMs)})`);
+      lines.push(`${pack}: ${c.name}: ${paint.red('FAIL')} (${ms(c.durationMs)})`);
       for (const f of c.failures) lines.push(`    ${f}`);
       lines.push(`    expected: ${JSON.stringify(c.expected)}`, `    actual:   ${JSON.stringify(c.actual)}`);
     }
-    for (const { pack, c } of results.filter(({ c }) => c.status === 'pass')) lines.push(`${pack}: ${c.name}: PASS (${ms(c.durationMs)})`);
-    for (const p of problems) lines.push(`ERROR ${p}`);
+    for (const { pack, c } of results.filter(({ c }) => c.status === 'pass')) lines.push(`${pack}: ${c.name}: ${paint.green('PASS')} (${ms(c.durationMs)})`);
+    for (const p of problems) lines.push(`${paint.red('ERROR')} ${p}`);
     if (values.coverage || threshold !== undefined) {
       lines.push('');
       for (const r of reports) {
@@ -96,8 +98,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
       }
     }
     lines.push('--------------------------------------------------------------------------------');
-    lines.push(`PASS: ${passed}/${total}`);
-    if (total - passed > 0) lines.push(`FAIL: ${total - passed}/${total}`);
+    lines.push((passed === total ? paint.green : paint.red)(`PASS: ${passed}/${total}`));
+    if (total - passed > 0) lines.push(paint.red(`FAIL: ${total - passed}/${total}`));
     text = `${lines.join('\n')}\n`;
   }
   if (values.output) {

@@ -3,6 +3,7 @@
  * `OK <file> (<id> <version>)` or each problem with its file:line:column. Exit 2 when any pack is invalid.
  */
 import { validatePack } from '@aftersales/core';
+import { PLAIN } from '../colour.js';
 import { bundledPacks, displayPath, resolvePacks } from '../packs.js';
 import { printFailures } from './problems.js';
 import { parse, type CliIo, type Command, type OptionSpec } from './shared.js';
@@ -18,9 +19,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
     // Bundled packs load at start-up; re-check their documents so the command reports the same as for files.
     const problems = target.file ? [] : validatePack(target.pack.document, { registry: await bundledPacks() });
     if (problems.length > 0) failures.push({ file: target.id, problems });
-    else io.stdout.write(`OK ${target.file ? displayPath(target.file) : target.id} (${target.id} ${target.pack.version})\n`);
+    else io.stdout.write(`${(io.colour ?? PLAIN).green('OK')} ${target.file ? displayPath(target.file) : target.id} (${target.id} ${target.pack.version})\n`);
   }
-  printFailures(failures, io.stdout);
+  printFailures(failures, io.stdout, io.colour);
   return failures.length > 0 ? 2 : 0;
 }
 
