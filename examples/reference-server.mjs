@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline';
 /**
  * Starts the server and waits until it listens.
  *
- * @param fromUrl - the calling example's `import.meta.url`: the package is resolved from the example's folder
+ * @param {string} fromUrl - the calling example's `import.meta.url`: the package is resolved from the example's folder
  * @returns `baseUrl` (e.g. `http://127.0.0.1:41234`) and `stop()`, which sends SIGTERM (the server finishes the
  *   requests in flight, closes the database and exits 0), removes the data folder and resolves to the exit code
  * @throws when the server exits before listening
