@@ -1,9 +1,15 @@
 import { defineConfig } from 'tsup';
 
-// Three entries: the library (index), the Node server (main, run by `pnpm start`) and the admin worker thread's
-// entry (admin-worker, started by admin-runner.ts from beside the running module).
+// Four entries: the library (index), the Node server (main, run by `pnpm start`), and two worker threads' entry
+// files, each started from beside the running module: the admin worker (admin-worker, see admin-runner.ts) and the
+// SQLite log writer (sqlite-writer-thread, see writerThreadEntry in storage/sqlite-writer.ts).
 export default defineConfig({
-  entry: ['src/index.ts', 'src/main.ts', 'src/admin-worker.ts'],
+  entry: {
+    index: 'src/index.ts',
+    main: 'src/main.ts',
+    'admin-worker': 'src/admin-worker.ts',
+    'sqlite-writer-thread': 'src/storage/sqlite-writer-thread.ts',
+  },
   format: ['esm', 'cjs'],
   dts: { entry: 'src/index.ts' },
   clean: true,

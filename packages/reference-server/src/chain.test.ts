@@ -1,93 +1,44 @@
 /**
- * Tests of the hash chain's text: the server's own canonical JSON (`canonicalText`, which the SQLite writer thread
- * runs from source) gives exactly core's `canonicalJson` on random JSON values and on the values JSON cannot hold,
- * and the hash body composed from the column texts is exactly the canonical JSON of the whole record. Property
- * tests with a fixed seed; cases per property `FC_RUNS` (default 10,000).
+ * Tests of the chain linker: it gives the known-answer hashes of a two-record chain written by the server before
+ * it used core's record hash (the first is core's record-hash vector), so logs stored earlier still verify; and
+ * a record's stored column texts are the canonical JSON of its fields.
  */
-import fc from 'fast-check';
-import { canonicalJson } from '@aftersales/core';
+import { canonicalJson, GENESIS_HASH, hashRecord } from '@aftersales/core';
 import { describe, expect, it } from 'vitest';
-import { canonicalText, computeRecordHash, GENESIS_HASH, recordColumns, recordHashBody } from './chain.js';
+import { linkRecords } from './chain.js';
+import { recordColumns } from './storage/rows.js';
 import type { NewDecisionRecord } from './storage/types.js';
 
-const RUNS = Number(process.env.FC_RUNS ?? 10_000);
-const SEED = 20261127;
+// Core's record-hash vector (canonical.test.ts), the first record of the chain.
+const first = {
+  decisionId: '0190f5a2-7c1e-7000-8000-000000000001', recordedAt: '2026-03-01T01:00:00.000Z', pack: 'quality-severity',
+  version: '1.0.0', packHash: `sha256:${'ab'.repeat(32)}`, asOf: '2026-03-01T09:00:00+08:00', parameters: {},
+  facts: { claimAmountYuan: 50000, casualties: 0, breakdown: false, note: '质量' }, outcome: { class: 'major', level: 2 },
+  decision: { fired: [{ rule: 'level-2-claim' }], messages: { zh: '二级', en: 'Level 2' } },
+} as unknown as NewDecisionRecord;
 
-/** Core's answer, or the fact that it refused. */
-function both(value: unknown): [string, string] {
-  const run = (f: (v: unknown) => string): string => {
-    try {
-      return f(value);
-    } catch {
-      return '<refused>';
-    }
-  };
-  return [run(canonicalText), run(canonicalJson)];
-}
-
-const odd = fc.oneof(
-  fc.jsonValue(),
-  fc.string({ unit: 'binary' }),
-  fc.double(),
-  fc.constantFrom(undefined, -0, 1e21, 1e-7, 5e-324, 2 ** 53 + 2, NaN, Infinity, '\ud800', '\u2028', '"\\'),
-);
-const value = fc.letrec((tie) => ({
-  node: fc.oneof(
-    { depthSize: 'small' },
-    odd,
-    fc.array(tie('node'), { maxLength: 4 }),
-    fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), tie('node'), { maxKeys: 5 }),
-  ),
-})).node;
-
-describe('canonicalText', () => {
-  it(`equals core's canonicalJson on random values (${RUNS} cases, seed ${SEED})`, () => {
-    fc.assert(
-      fc.property(value, (v) => {
-        const [ours, core] = both(v);
-        expect(ours).toBe(core);
-      }),
-      { numRuns: RUNS, seed: SEED },
-    );
+describe('linkRecords', () => {
+  it('links records with the known-answer hashes of a chain stored before', () => {
+    const [a, b] = linkRecords(undefined, [first, { ...first, decisionId: 'x' }]);
+    expect(a).toMatchObject({ seq: 1, prevHash: GENESIS_HASH, hash: 'sha256:3672b6cff5cb27b511086ed88bf2cf661e202c9ce7115234a12853601b9e7153' });
+    expect(b).toMatchObject({ seq: 2, prevHash: a?.hash, hash: 'sha256:08b006c01ed10e0b4eb14c9539ee12cbf8e1040baa45a720264130757cda5e85' });
   });
 
-  it('orders keys by UTF-16 code units and honours toJSON', () => {
-    expect(canonicalText({ b: 1, a: [undefined, 2], '\u00e9': 0, ['é'.normalize('NFD')]: 0, Z: null })).toBe(
-      canonicalJson({ b: 1, a: [undefined, 2], '\u00e9': 0, ['é'.normalize('NFD')]: 0, Z: null }),
-    );
-    expect(canonicalText({ at: new Date('2026-01-01T00:00:00Z') })).toBe('{"at":"2026-01-01T00:00:00.000Z"}');
-    expect(() => canonicalText(NaN)).toThrow(TypeError);
+  it('continues from a head with core record hashes', () => {
+    const head = { seq: 41, hash: `sha256:${'cd'.repeat(32)}` };
+    const [next] = linkRecords(head, [first]);
+    expect(next).toMatchObject({ seq: 42, prevHash: head.hash, hash: hashRecord(42, head.hash, first) });
   });
 });
 
-const text = fc.string({ unit: 'binary', maxLength: 20 });
-const record: fc.Arbitrary<NewDecisionRecord> = fc.record({
-  decisionId: text,
-  recordedAt: text,
-  pack: text,
-  version: text,
-  packHash: text,
-  asOf: text,
-  parameters: fc.dictionary(text, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
-  facts: fc.jsonValue({ maxDepth: 3 }),
-  outcome: fc.jsonValue({ maxDepth: 2 }),
-  decision: fc.dictionary(text, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }) as unknown as fc.Arbitrary<NewDecisionRecord['decision']>,
-});
-
-describe('recordHashBody', () => {
-  it(`is the canonical JSON of the whole record (${RUNS} cases, seed ${SEED})`, () => {
-    fc.assert(
-      fc.property(record, fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), text, (r, seq, prevHash) => {
-        const whole = canonicalJson({ seq, prevHash, ...r });
-        expect(recordHashBody(seq, prevHash, r, recordColumns(r))).toBe(whole);
-      }),
-      { numRuns: RUNS, seed: SEED },
-    );
-  });
-
-  it('gives the first record of a chain a stable hash', () => {
-    const r = { decisionId: 'd', recordedAt: 't', pack: 'p', version: '1', packHash: 'h', asOf: 'a', parameters: {}, facts: {}, outcome: {}, decision: {} } as unknown as NewDecisionRecord;
-    expect(computeRecordHash(1, GENESIS_HASH, r)).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(computeRecordHash(1, GENESIS_HASH, r)).not.toBe(computeRecordHash(2, GENESIS_HASH, r));
+describe('recordColumns', () => {
+  it('gives the canonical JSON of each JSON-valued field', () => {
+    const record = { ...first, facts: { b: [1, { d: 2, c: null }], a: '质' } } as NewDecisionRecord;
+    expect(recordColumns(record)).toEqual({
+      parametersJson: '{}',
+      factsJson: '{"a":"质","b":[1,{"c":null,"d":2}]}',
+      outcomeJson: canonicalJson(first.outcome),
+      decisionJson: canonicalJson(first.decision),
+    });
   });
 });

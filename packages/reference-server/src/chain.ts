@@ -1,149 +1,22 @@
 /**
- * The hash chain of the decision log. Each record's hash is the SHA-256 of the canonical JSON (RFC 8785, the same
- * text as core's `canonicalJson`) of everything an auditor relies on — its place in the chain, the previous record's hash, the
- * pack, version, pack hash, `asOf`, parameters, (masked) facts, outcome and the whole decision — so editing,
- * removing or reordering any stored record breaks the chain at that record. Verification walks the log from the
- * first record and reports the first one that does not match.
+ * The hash chain of the decision log. A record's hash is core's {@link hashRecord}: the SHA-256 of the canonical
+ * JSON (core's `canonicalJson`, RFC 8785) of everything an auditor relies on — its place in the chain, the previous
+ * record's hash, the pack, version, pack hash, `asOf`, parameters, (masked) facts, outcome and the whole decision —
+ * so editing, removing or reordering any stored record breaks the chain at that record. {@link linkRecords} is the
+ * one linker both storages call inside the transaction that holds the chain head; verification walks the log from
+ * the first record and reports the first one that does not match.
  */
-import { createHash } from 'node:crypto';
-import { storedColumnTexts } from './storage/rows.js';
+// The canonical entry alone: the SQLite writer thread imports this module and must start in milliseconds.
+import { GENESIS_HASH, hashRecord } from '@aftersales/core/canonical';
+import { recordColumns, storedColumnTexts, type RecordColumns } from './storage/rows.js';
 import type { DecisionRecord, NewDecisionRecord, Storage } from './storage/types.js';
 
-/** The `prevHash` of the first record. */
-export const GENESIS_HASH = `sha256:${'0'.repeat(64)}`;
+export { GENESIS_HASH };
 
 /**
- * Canonical JSON (RFC 8785): object keys sorted by UTF-16 code units, no whitespace, strings and numbers as
- * ECMAScript's `JSON.stringify` writes them, `undefined` members left out (`null` in arrays), `toJSON` honoured,
- * NaN and Infinity refused. It gives the same text as core's `canonicalJson` (a property test compares the two on
- * random JSON) and is self-contained, so the SQLite writer thread runs this very function's source; it is also
- * quicker than the general implementation on the records the server hashes.
- *
- * @param value - a JSON value
- * @returns the canonical text
- * @throws TypeError on NaN, Infinity or a value with no JSON form
- * @example
- * ```ts
- * canonicalText({ b: [1, 'x'], a: null }) // '{"a":null,"b":[1,"x"]}'
- * ```
- */
-export function canonicalText(value: unknown): string {
-  const write = (v: unknown): string => {
-    if (v === null) return 'null';
-    switch (typeof v) {
-      case 'string':
-        return JSON.stringify(v);
-      case 'number':
-        if (!Number.isFinite(v)) throw new TypeError(`${String(v)} is not allowed in canonical JSON`);
-        return JSON.stringify(v);
-      case 'boolean':
-        return v ? 'true' : 'false';
-      case 'object': {
-        const o = v as Record<string, unknown> & { toJSON?: unknown };
-        if (typeof o.toJSON === 'function') return write((o.toJSON as () => unknown)());
-        if (Array.isArray(o)) {
-          let out = '[';
-          for (let i = 0; i < o.length; i++) {
-            const item: unknown = o[i];
-            out += (i === 0 ? '' : ',') + (item === undefined || typeof item === 'symbol' ? 'null' : write(item));
-          }
-          return `${out}]`;
-        }
-        const keys = Object.keys(o).sort();
-        let out = '{';
-        let first = true;
-        for (const key of keys) {
-          const member = o[key];
-          if (member === undefined || typeof member === 'symbol') continue;
-          out += `${first ? '' : ','}${JSON.stringify(key)}:${write(member)}`;
-          first = false;
-        }
-        return `${out}}`;
-      }
-      default: {
-        const text = JSON.stringify(v) as string | undefined;
-        if (text === undefined) throw new TypeError('value cannot be serialised as JSON');
-        return text;
-      }
-    }
-  };
-  return write(value);
-}
-
-/** A record's JSON-valued fields, each as canonical JSON text (what the storages keep in their `*_json` columns). */
-export interface RecordColumns {
-  parametersJson: string;
-  factsJson: string;
-  outcomeJson: string;
-  decisionJson: string;
-}
-
-/**
- * The canonical JSON of a record's JSON-valued fields, computed once: the storages keep these strings and the
- * hash is composed from them (see {@link recordHashBody}) instead of canonicalising the record a second time.
- *
- * @example
- * ```ts
- * const { factsJson } = recordColumns(record);
- * ```
- */
-export function recordColumns(record: NewDecisionRecord): RecordColumns {
-  return {
-    parametersJson: canonicalText(record.parameters),
-    factsJson: canonicalText(record.facts),
-    outcomeJson: canonicalText(record.outcome),
-    decisionJson: canonicalText(record.decision),
-  };
-}
-
-/**
- * The text a record's hash is taken over: exactly `canonicalJson({ seq, prevHash, decisionId, recordedAt, pack,
- * version, packHash, asOf, parameters, facts, outcome, decision })`, composed from the already canonical column
- * texts (RFC 8785 orders the keys by UTF-16 code units, as written here; strings serialise as `JSON.stringify`,
- * a safe integer as its decimal digits). Self-contained on purpose: the SQLite writer thread runs this very
- * function's source.
- *
- * @example
- * ```ts
- * const body = recordHashBody(1, GENESIS_HASH, record, recordColumns(record));
- * body === canonicalJson({ seq: 1, prevHash: GENESIS_HASH, ...record }) // true
- * ```
- */
-export function recordHashBody(
-  seq: number,
-  prevHash: string,
-  r: { decisionId: string; recordedAt: string; pack: string; version: string; packHash: string; asOf: string },
-  c: RecordColumns,
-): string {
-  const s = JSON.stringify;
-  return (
-    `{"asOf":${s(r.asOf)},"decision":${c.decisionJson},"decisionId":${s(r.decisionId)},"facts":${c.factsJson}` +
-    `,"outcome":${c.outcomeJson},"pack":${s(r.pack)},"packHash":${s(r.packHash)},"parameters":${c.parametersJson}` +
-    `,"prevHash":${s(prevHash)},"recordedAt":${s(r.recordedAt)},"seq":${String(seq)},"version":${s(r.version)}}`
-  );
-}
-
-/**
- * Computes a record's own hash.
- *
- * @param seq - the record's 1-based position in the chain
- * @param prevHash - the previous record's hash, or {@link GENESIS_HASH}
- * @param record - the record's content
- * @param columns - the record's canonical column texts, when already computed
- * @returns `sha256:` followed by 64 hex digits
- * @example
- * ```ts
- * const hash = computeRecordHash(1, GENESIS_HASH, record);
- * ```
- */
-export function computeRecordHash(seq: number, prevHash: string, record: NewDecisionRecord, columns = recordColumns(record)): string {
-  const body = recordHashBody(seq, prevHash, record, columns);
-  return `sha256:${createHash('sha256').update(body, 'utf8').digest('hex')}`;
-}
-
-/**
- * Links new records onto a chain head: assigns sequence numbers and hashes. Storage implementations call it
- * inside the transaction that holds the head.
+ * Links new records onto a chain head: assigns sequence numbers and hashes ({@link hashRecord}). Both storages
+ * call it inside the transaction that holds the head, so the chain stays linear even when several processes share
+ * one database.
  *
  * @param head - the last stored record's seq and hash, or undefined for an empty log
  * @param records - the records to append, in order
@@ -162,7 +35,7 @@ export function linkRecords(
   let prevHash = head?.hash ?? GENESIS_HASH;
   return records.map((record) => {
     seq += 1;
-    const hash = computeRecordHash(seq, prevHash, record);
+    const hash = hashRecord(seq, prevHash, record);
     const linked: DecisionRecord = { ...record, seq, prevHash, hash };
     prevHash = hash;
     return linked;
@@ -265,7 +138,7 @@ export async function verifyChain(storage: Storage, options: { pageSize?: number
       let columns: RecordColumns;
       try {
         columns = recordColumns(record);
-        actual = computeRecordHash(record.seq, record.prevHash, record, columns);
+        actual = hashRecord(record.seq, record.prevHash, record);
       } catch {
         return broken(checked, record, 'unreadable', { zh: '记录无法读取', en: 'the record cannot be read' });
       }

@@ -32,7 +32,7 @@ export type {
 } from './storage/types.js';
 
 // The hash chain, masking, errors
-export { computeRecordHash, linkRecords, verifyChain, GENESIS_HASH } from './chain.js';
+export { linkRecords, verifyChain, GENESIS_HASH } from './chain.js';
 export type { VerifyResult } from './chain.js';
 export { maskFacts, maskDecision, parseMaskFields, MASKED } from './masking.js';
 export { HttpError, toErrorResponse } from './errors.js';

@@ -51,6 +51,8 @@ for (const b of backends) {
       const [one, two] = replicas as [TestServer, TestServer];
       expect((await one.call('PUT', '/v1/packs/quality-severity/versions/1.1.0', { pack: raised('1.1.0'), suite }, ADMIN)).status).toBe(201);
 
+      // One decision each first: what is measured below is the activation's reach, not a log writer starting.
+      for (const server of replicas) expect((await server.call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 }, asOf: '2026-01-15T10:00:00+08:00' })).status).toBe(201);
       const seen: Seen[] = [];
       let sending = true;
       const client = async (replica: number): Promise<void> => {

@@ -3,7 +3,8 @@
  * stored as canonical JSON text (not JSONB) so that what is read back is exactly what was hashed; a column that no
  * longer parses (a tampered row) is read as a marker object so that verification reports it instead of crashing.
  */
-import { canonicalJson, type Decision } from '@aftersales/core';
+import type { Decision } from '@aftersales/core';
+import { canonicalJson } from '@aftersales/core/canonical';
 import type { DecisionRecord, NewDecisionRecord, StoredPackVersion, UsedPack } from './types.js';
 
 /** A decision row as both databases return it. */
@@ -51,8 +52,34 @@ export function parseColumn(text: string): unknown {
   }
 }
 
+/** A record's JSON-valued fields, each as canonical JSON text (what the storages keep in their `*_json` columns). */
+export interface RecordColumns {
+  parametersJson: string;
+  factsJson: string;
+  outcomeJson: string;
+  decisionJson: string;
+}
+
 /**
- * The column values of a record, in the order of {@link DECISION_COLUMNS}.
+ * The canonical JSON of a record's JSON-valued fields: the texts the storages keep, and the texts verification
+ * expects to find stored.
+ *
+ * @example
+ * ```ts
+ * const { factsJson } = recordColumns(record);
+ * ```
+ */
+export function recordColumns(record: NewDecisionRecord): RecordColumns {
+  return {
+    parametersJson: canonicalJson(record.parameters),
+    factsJson: canonicalJson(record.facts),
+    outcomeJson: canonicalJson(record.outcome),
+    decisionJson: canonicalJson(record.decision),
+  };
+}
+
+/**
+ * The column values of a linked record, in the order of {@link DECISION_COLUMNS}.
  *
  * @example
  * ```ts
@@ -60,21 +87,9 @@ export function parseColumn(text: string): unknown {
  * ```
  */
 export function decisionValues(r: DecisionRecord): Array<string | number> {
-  return [
-    r.seq,
-    r.decisionId,
-    r.recordedAt,
-    r.pack,
-    r.version,
-    r.packHash,
-    r.asOf,
-    canonicalJson(r.parameters),
-    canonicalJson(r.facts),
-    canonicalJson(r.outcome),
-    canonicalJson(r.decision),
-    r.prevHash,
-    r.hash,
-  ];
+  const c = recordColumns(r);
+  return [r.seq, r.decisionId, r.recordedAt, r.pack, r.version, r.packHash, r.asOf,
+    c.parametersJson, c.factsJson, c.outcomeJson, c.decisionJson, r.prevHash, r.hash];
 }
 
 /** The decision columns, in the order of {@link decisionValues}. */

@@ -3,13 +3,15 @@
  * that waited share a transaction); the hashes it computes are the ones the verifier recomputes on the main
  * thread; a writer thread that dies refuses what was in flight and the next append starts a new one.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../chain.js';
 import { SqliteStorage } from './sqlite.js';
+import { writerThreadEntry } from './sqlite-writer.js';
 import { StorageUnavailableError, type NewDecisionRecord } from './types.js';
 
 function record(id: string): NewDecisionRecord {
@@ -64,5 +66,26 @@ describe('SQLite writer thread', () => {
     const verify = await verifyChain(storage);
     expect(verify.ok).toBe(true);
     for (const s of settled) if (s.status === 'fulfilled') expect(await storage.getDecision(s.value[0]?.decisionId ?? '')).toBeDefined();
+  });
+});
+
+describe('writerThreadEntry', () => {
+  it('starts the TypeScript entry beside the module through the tsx bootstrap when run from the sources', () => {
+    const { file, entry } = writerThreadEntry();
+    expect(file).toMatch(/[/\\]src[/\\]storage[/\\]ts-worker\.cjs$/);
+    expect(entry).toMatch(/[/\\]src[/\\]storage[/\\]sqlite-writer-thread\.ts$/);
+  });
+
+  it('starts the built entry beside the bundle, the .cjs one beside the CommonJS build, and names a missing one', () => {
+    const dist = mkdtempSync(join(tmpdir(), 'aftersales-dist-'));
+    try {
+      expect(() => writerThreadEntry(pathToFileURL(join(dist, 'index.js')).href)).toThrow(/sqlite-writer-thread\.js is missing: build the package \(pnpm build\)/);
+      writeFileSync(join(dist, 'sqlite-writer-thread.js'), '');
+      writeFileSync(join(dist, 'sqlite-writer-thread.cjs'), '');
+      expect(writerThreadEntry(pathToFileURL(join(dist, 'chunk-X.js')).href)).toEqual({ file: join(dist, 'sqlite-writer-thread.js') });
+      expect(writerThreadEntry(pathToFileURL(join(dist, 'index.cjs')).href)).toEqual({ file: join(dist, 'sqlite-writer-thread.cjs') });
+    } finally {
+      rmSync(dist, { recursive: true, force: true });
+    }
   });
 });

@@ -4,21 +4,20 @@
  * a fifth of a constant endpoint's requests/s). Appends therefore go to a worker thread with its own connection to
  * the same file: the main thread keeps reading and answering while a group is committed, and a decision's promise
  * (and so its `201`) resolves only when the worker reports the transaction holding it committed. The main thread
- * only serialises each group with `JSON.stringify` (native and quick); the worker canonicalises the records
- * (RFC 8785), links them to the chain head inside a `BEGIN IMMEDIATE` transaction (so several processes may still
- * share the file) and hashes them. Group commit happens in the worker: when a transaction ends, every append that
+ * only serialises each group with `JSON.stringify` (native and quick); the worker links them to the chain head and
+ * hashes them inside a `BEGIN IMMEDIATE` transaction (so several processes may still share the file). Group commit happens in the worker: when a transaction ends, every append that
  * arrived meanwhile is taken from the port at once (`receiveMessageOnPort`) and committed in the next single
  * transaction, one fsync for all of them; when that transaction fails, each of them is refused.
  *
- * The worker's code is {@link writerThread} (with `canonicalText` and `recordHashBody` of the chain module) passed as source to an
- * `eval` worker, so the same code runs from the TypeScript sources under test and from the built package, with no
- * separate worker file to locate. If the worker dies, every append in flight is refused (`503`, nothing
- * acknowledged) and the next append starts a new worker: the server recovers without a restart.
+ * The thread's code is a real entry file, `sqlite-writer-thread.ts` (see {@link writerThreadEntry} for how it is
+ * found from the build and from the sources). If the thread dies, every append in flight is refused (`503`,
+ * nothing acknowledged) and the next append starts a new thread: the server recovers without a restart.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type BetterSqlite3 from 'better-sqlite3';
-import { canonicalText, recordHashBody } from '../chain.js';
 import { recordsJson } from './record-json.js';
 import type { NewDecisionRecord } from './types.js';
 
@@ -34,8 +33,6 @@ export interface WriterData {
   /** The database file (it must exist: the main connection creates and migrates it). */
   file: string;
   busyTimeoutMs: number;
-  /** Resolved path of the better-sqlite3 module. */
-  betterSqlite3: string;
   /** PRAGMA statements to run after opening (e.g. a page limit set at run time). */
   pragmas: string[];
 }
@@ -51,171 +48,6 @@ export type WriterReply =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { code?: string; message: string; name?: string } };
 
-/** The minimal port the writer thread talks through. */
-interface Port {
-  on(event: 'message', listener: (message: WriterRequest) => void): void;
-  postMessage(message: WriterReply): void;
-}
-
-/** Tools the writer thread receives (it imports nothing itself). */
-export interface WriterTools {
-  /** The better-sqlite3 constructor. */
-  Database: typeof BetterSqlite3;
-  /** SHA-256 of a UTF-8 string, as hex. */
-  sha256Hex: (text: string) => string;
-  /** The next message already waiting on the port, if any (`receiveMessageOnPort`). */
-  receive: () => WriterRequest | undefined;
-  canonicalText: typeof canonicalText;
-  recordHashBody: typeof recordHashBody;
-}
-
-/**
- * The body of the writer thread. Self-contained (it runs from its own source text in the worker): everything it
- * uses arrives as an argument.
- *
- * @param port - the worker's parent port
- * @param data - see {@link WriterData}
- * @param tools - see {@link WriterTools}
- * @example
- * ```ts
- * // inside the worker: writerThread(parentPort, workerData, { Database, sha256Hex, receive, canonicalText, recordHashBody })
- * ```
- */
-export function writerThread(port: Port, data: WriterData, tools: WriterTools): void {
-  const GENESIS = `sha256:${'0'.repeat(64)}`;
-  const COLUMNS =
-    'seq, decision_id, recorded_at, pack, version, pack_hash, as_of, parameters_json, facts_json, outcome_json, decision_json, prev_hash, hash';
-  // Errors after which the connection is reopened for the next request (its state may be unusable).
-  const REOPEN = /^SQLITE_(IOERR|CORRUPT|NOTADB|CANTOPEN|PROTOCOL|PERM)/;
-  const { Database, sha256Hex, receive, canonicalText: canon, recordHashBody: hashBody } = tools;
-  let db: BetterSqlite3.Database | undefined;
-  let append: ((groups: NewDecisionRecord[][]) => WriterLink[][]) | undefined;
-  const pragmas = [...data.pragmas];
-
-  const open = (): BetterSqlite3.Database => {
-    if (db?.open) return db;
-    const conn = new Database(data.file, { fileMustExist: true });
-    try {
-      conn.pragma('journal_mode = WAL');
-      conn.pragma('synchronous = FULL');
-      conn.pragma(`busy_timeout = ${Math.trunc(data.busyTimeoutMs)}`);
-      for (const statement of pragmas) conn.pragma(statement);
-    } catch (error) {
-      conn.close();
-      throw error;
-    }
-    const head = conn.prepare('SELECT seq, hash FROM decisions ORDER BY seq DESC LIMIT 1');
-    const insert = conn.prepare(`INSERT INTO decisions (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const tx = conn.transaction((groups: NewDecisionRecord[][]): WriterLink[][] => {
-      const last = head.get() as { seq: number; hash: string } | undefined;
-      let seq = last?.seq ?? 0;
-      let prevHash = last?.hash ?? GENESIS;
-      return groups.map((records) =>
-        records.map((r) => {
-          seq += 1;
-          const columns = {
-            parametersJson: canon(r.parameters),
-            factsJson: canon(r.facts),
-            outcomeJson: canon(r.outcome),
-            decisionJson: canon(r.decision),
-          };
-          const hash = `sha256:${sha256Hex(hashBody(seq, prevHash, r, columns))}`;
-          insert.run(
-            seq, r.decisionId, r.recordedAt, r.pack, r.version, r.packHash, r.asOf,
-            columns.parametersJson, columns.factsJson, columns.outcomeJson, columns.decisionJson, prevHash, hash,
-          );
-          const link = { seq, prevHash, hash };
-          prevHash = hash;
-          return link;
-        }),
-      );
-    });
-    append = (groups) => tx.immediate(groups);
-    db = conn;
-    return conn;
-  };
-
-  const failure = (error: unknown): { code?: string; message: string; name?: string } => {
-    const e = error as { code?: unknown; message?: unknown; name?: unknown };
-    const code = typeof e.code === 'string' ? e.code : undefined;
-    if (code && REOPEN.test(code) && db?.open) {
-      try {
-        db.close();
-      } catch {
-        // the connection is being dropped anyway
-      }
-    }
-    if (!db?.open) db = undefined;
-    return { ...(code ? { code } : {}), message: String(e.message ?? error), ...(typeof e.name === 'string' ? { name: e.name } : {}) };
-  };
-
-  /** Commits these appends (and every append already waiting) in one transaction, then answers each. */
-  const commit = (first: WriterRequest & { op: 'append' }): WriterRequest | undefined => {
-    const batch = [first];
-    let next: WriterRequest | undefined;
-    while ((next = receive()) !== undefined && next.op === 'append') batch.push(next);
-    const groups: NewDecisionRecord[][] = [];
-    const ids: number[] = [];
-    for (const m of batch) {
-      try {
-        groups.push(JSON.parse(m.records) as NewDecisionRecord[]);
-        ids.push(m.id);
-      } catch (error) {
-        port.postMessage({ id: m.id, ok: false, error: failure(error) });
-      }
-    }
-    try {
-      open();
-      const links = (append as (g: NewDecisionRecord[][]) => WriterLink[][])(groups);
-      ids.forEach((id, i) => port.postMessage({ id, ok: true, result: links[i] }));
-    } catch (error) {
-      const reason = failure(error);
-      for (const id of ids) port.postMessage({ id, ok: false, error: reason });
-    }
-    return next;
-  };
-
-  const handle = (message: WriterRequest): void => {
-    let pending: WriterRequest | undefined = message;
-    while (pending) {
-      const current: WriterRequest = pending;
-      pending = undefined;
-      if (current.op === 'append') {
-        pending = commit(current);
-        continue;
-      }
-      try {
-        let result: unknown = null;
-        if (current.op === 'pragma') {
-          result = open().pragma(current.statement);
-          pragmas.push(current.statement);
-        } else if (current.op === 'close') {
-          if (db?.open) db.close();
-          db = undefined;
-        }
-        port.postMessage({ id: current.id, ok: true, result });
-      } catch (error) {
-        port.postMessage({ id: current.id, ok: false, error: failure(error) });
-      }
-    }
-  };
-
-  port.on('message', handle);
-}
-
-/** The worker's bootstrap: loads its modules and runs {@link writerThread} from source. */
-const BOOTSTRAP = `
-const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-(${writerThread.toString()})(parentPort, workerData, {
-  Database: require(workerData.betterSqlite3),
-  sha256Hex: (text) => createHash('sha256').update(text, 'utf8').digest('hex'),
-  receive: () => receiveMessageOnPort(parentPort)?.message,
-  canonicalText: (${canonicalText.toString()}),
-  recordHashBody: (${recordHashBody.toString()}),
-});
-`;
-
 /** A writer thread failed; `code` is the SQLite error code when there is one. */
 export class WriterError extends Error {
   readonly code: string | undefined;
@@ -226,9 +58,39 @@ export class WriterError extends Error {
   }
 }
 
-function resolveBetterSqlite3(): string {
-  // `__filename` exists in the CommonJS build; the ESM build resolves from `import.meta.url`.
-  return createRequire(typeof __filename === 'string' ? __filename : import.meta.url).resolve('better-sqlite3');
+/**
+ * Where the writer thread's entry file is. From the built package (what `pnpm start` and every installed copy
+ * run) it is `sqlite-writer-thread.js` — `.cjs` beside the CommonJS build — in the same `dist` folder as the bundle
+ * running this code. From the TypeScript sources (vitest runs them) it is `sqlite-writer-thread.ts` beside this
+ * file, started through `ts-worker.cjs` with tsx's CommonJS hook (a dev dependency), so tests run the current
+ * source of the thread, not a stale build. Either way a missing file is a clear error at start, not a thread that
+ * dies at its first append.
+ *
+ * @param moduleUrl - the URL of the module asking (default: this module's `import.meta.url`, which tsup shims in
+ * the CommonJS build)
+ * @returns `file`, the worker's main file, and from the sources `entry`, the TypeScript entry it loads
+ * @throws Error naming the file looked for and what provides it
+ * @example
+ * ```ts
+ * const { file, entry } = writerThreadEntry();
+ * new Worker(file, { workerData: { ...data, entry } });
+ * ```
+ */
+export function writerThreadEntry(moduleUrl: string = import.meta.url): { file: string; entry?: string } {
+  const here = fileURLToPath(moduleUrl);
+  const fromSource = here.endsWith('.ts');
+  const built = `sqlite-writer-thread${here.endsWith('.cjs') ? '.cjs' : '.js'}`;
+  const entry = join(dirname(here), fromSource ? 'sqlite-writer-thread.ts' : built);
+  if (!existsSync(entry)) {
+    throw new Error(`the SQLite writer thread's entry file ${entry} is missing: build the package (pnpm build)`);
+  }
+  if (!fromSource) return { file: entry };
+  try {
+    createRequire(here).resolve('tsx/cjs');
+  } catch (error) {
+    throw new Error(`the SQLite writer thread from the TypeScript sources needs tsx (a dev dependency): ${String(error)}`);
+  }
+  return { file: join(dirname(here), 'ts-worker.cjs'), entry };
 }
 
 /**
@@ -303,13 +165,10 @@ export class SqliteWriterClient {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const data: WriterData = {
-      file: this.options.file,
-      busyTimeoutMs: this.options.busyTimeoutMs,
-      betterSqlite3: resolveBetterSqlite3(),
-      pragmas: [...this.pragmas],
-    };
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: data });
+    const data: WriterData = { file: this.options.file, busyTimeoutMs: this.options.busyTimeoutMs, pragmas: [...this.pragmas] };
+    const { file, entry } = writerThreadEntry();
+    // No inherited flags: the thread needs none, and some of the parent's (`--input-type`) refuse to start a worker.
+    const worker = new Worker(file, { execArgv: [], workerData: entry === undefined ? data : { ...data, entry } });
     worker.unref();
     worker.on('message', (reply: WriterReply) => {
       const entry = this.settle(reply.id);

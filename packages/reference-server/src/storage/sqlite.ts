@@ -13,10 +13,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { canonicalJson } from '@aftersales/core';
-import { computeRecordHash, GENESIS_HASH, recordColumns } from '../chain.js';
+import { sqliteAppender } from './sqlite-append.js';
 import { SqliteWriterClient, type WriterLink } from './sqlite-writer.js';
 import {
-  DECISION_COLUMNS,
   rowToRecord,
   rowToVersion,
   type DecisionRow,
@@ -112,6 +111,8 @@ export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
   private readonly writer: SqliteWriterClient | undefined;
   private readonly memory: boolean;
+  /** Appends on the main connection (in-memory databases only). */
+  private appendHere: ((records: NewDecisionRecord[]) => DecisionRecord[]) | undefined;
   /** Appends may be sent concurrently: the writer thread commits them in order, grouping those that wait. */
   readonly groupsAppends: boolean;
 
@@ -169,7 +170,7 @@ export class SqliteStorage implements Storage {
 
   async appendDecisions(records: NewDecisionRecord[]): Promise<DecisionRecord[]> {
     if (records.length === 0) return [];
-    if (!this.writer) return this.run(() => this.appendHere(records));
+    if (!this.writer) return this.run(() => (this.appendHere ??= sqliteAppender(this.db))(records));
     if (!this.db.open) throw new StorageUnavailableError('SQLite: the database is closed');
     let links: WriterLink[];
     try {
@@ -202,31 +203,6 @@ export class SqliteStorage implements Storage {
       }
     }
     return result;
-  }
-
-  /** Appends on the main connection (in-memory databases). */
-  private appendHere(records: NewDecisionRecord[]): DecisionRecord[] {
-    const insert = this.db.prepare(
-      `INSERT INTO decisions (${DECISION_COLUMNS.join(', ')}) VALUES (${DECISION_COLUMNS.map(() => '?').join(', ')})`,
-    );
-    const append = this.db.transaction((): DecisionRecord[] => {
-      const head = this.db.prepare('SELECT seq, hash FROM decisions ORDER BY seq DESC LIMIT 1').get() as
-        | { seq: number; hash: string }
-        | undefined;
-      let seq = head?.seq ?? 0;
-      let prevHash = head?.hash ?? GENESIS_HASH;
-      return records.map((record) => {
-        const c = recordColumns(record);
-        seq += 1;
-        const hash = computeRecordHash(seq, prevHash, record, c);
-        insert.run(seq, record.decisionId, record.recordedAt, record.pack, record.version, record.packHash, record.asOf,
-          c.parametersJson, c.factsJson, c.outcomeJson, c.decisionJson, prevHash, hash);
-        const linked: DecisionRecord = { ...record, seq, prevHash, hash };
-        prevHash = hash;
-        return linked;
-      });
-    });
-    return append.immediate();
   }
 
   /** Turns a writer-thread error into the storage's errors. */

@@ -3,28 +3,19 @@
  * Two implementations satisfy it — SQLite (better-sqlite3, the embedded default) and PostgreSQL (node-postgres) —
  * and the same route tests run against both. The log is append-only and hash-chained: an implementation assigns
  * each appended record the next sequence number, reads the previous record's hash and computes the record's own
- * hash with {@link computeRecordHash} inside the same transaction, so the chain stays linear even when several
+ * hash with core's `hashRecord` (through `linkRecords`) inside the same transaction, so the chain stays linear even when several
  * processes share one database.
  */
-import type { Decision } from '@aftersales/core';
+import type { Decision, RecordContent } from '@aftersales/core';
 
-/** A decision about to be appended to the log (facts already masked). */
-export interface NewDecisionRecord {
-  /** Server-assigned id, returned to the caller. */
-  decisionId: string;
-  /** When the server logged it (ISO 8601, UTC, from the injected clock). */
-  recordedAt: string;
-  pack: string;
-  version: string;
-  packHash: string;
-  /** The instant decided as of, exactly as evaluated (the caller's or the server clock's). */
-  asOf: string;
-  /** Parameter overrides the caller sent (empty object when none). */
+/**
+ * A decision about to be appended to the log: core's {@link RecordContent} (exactly what a record's hash covers)
+ * as the server fills it — `recordedAt` from the server's clock (ISO 8601, UTC), `asOf` exactly as evaluated,
+ * `parameters` the caller's overrides (empty object when none), `facts` with personal fields masked, and
+ * `decision` the whole decision as returned (values of masked fields masked too).
+ */
+export interface NewDecisionRecord extends RecordContent {
   parameters: Record<string, unknown>;
-  /** The facts as stored: personal fields masked. */
-  facts: unknown;
-  outcome: unknown;
-  /** The whole decision as returned (explanation values of masked fields masked too). */
   decision: Decision;
 }
 
@@ -34,7 +25,7 @@ export interface DecisionRecord extends NewDecisionRecord {
   seq: number;
   /** The previous record's hash ({@link GENESIS_HASH} for the first). */
   prevHash: string;
-  /** `sha256:` + hex of this record's canonical JSON (see {@link computeRecordHash}). */
+  /** `sha256:` + hex of this record's canonical JSON (core's `hashRecord`). */
   hash: string;
 }
 

@@ -1,0 +1,33 @@
+/**
+ * Appending to the SQLite log on one connection: inside a `BEGIN IMMEDIATE` transaction, read the chain head, link
+ * the records with the chain's one linker and insert them, so the chain stays linear even when several processes
+ * share the file. The writer thread runs it on its own connection; an in-memory database on the main one.
+ */
+import type Database from 'better-sqlite3';
+import { linkRecords } from '../chain.js';
+import { DECISION_COLUMNS, decisionValues } from './rows.js';
+import type { DecisionRecord, NewDecisionRecord } from './types.js';
+
+/**
+ * Prepares the append statements on a connection.
+ *
+ * @param db - an open connection to a migrated database
+ * @returns a function appending records in one immediate transaction and returning them linked
+ * @example
+ * ```ts
+ * const append = sqliteAppender(db);
+ * const [stored] = append([record]);
+ * ```
+ */
+export function sqliteAppender(db: Database.Database): (records: NewDecisionRecord[]) => DecisionRecord[] {
+  const head = db.prepare('SELECT seq, hash FROM decisions ORDER BY seq DESC LIMIT 1');
+  const insert = db.prepare(
+    `INSERT INTO decisions (${DECISION_COLUMNS.join(', ')}) VALUES (${DECISION_COLUMNS.map(() => '?').join(', ')})`,
+  );
+  const append = db.transaction((records: NewDecisionRecord[]): DecisionRecord[] => {
+    const linked = linkRecords(head.get() as { seq: number; hash: string } | undefined, records);
+    for (const r of linked) insert.run(...decisionValues(r));
+    return linked;
+  });
+  return (records) => append.immediate(records);
+}
