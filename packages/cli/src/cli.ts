@@ -13,6 +13,7 @@ import { docsCommand } from './commands/docs.js';
 import { evalCommand } from './commands/eval.js';
 import { explainCommand } from './commands/explain.js';
 import { importCommandSpec } from './commands/import-jre.js';
+import { initCommand } from './commands/init.js';
 import { lintCommand } from './commands/lint.js';
 import { InputError, parse, type CliIo, type Command } from './commands/shared.js';
 import { testCommand } from './commands/test.js';
@@ -54,6 +55,7 @@ const COMMANDS: readonly Command[] = [
   lintCommand,
   importCommandSpec,
   typesCommandSpec,
+  initCommand,
   completionCommand(() => COMMANDS),
   helpCommand,
 ];

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { importJsonRulesEngine, renderImportReport, type ImportInput } from '../jre-import.js';
 import { UsageError } from '../packs.js';
+import { schemaPath } from './init.js';
 import type { Command } from './shared.js';
 
 /** The streams the command writes. */
@@ -81,8 +82,11 @@ export async function importCommand(args: string[], io: Io, today: string): Prom
 
   const result = importJsonRulesEngine(readInputs(target), { id, effectiveFrom, allowUndefinedFacts: values['allow-undefined-facts'] ?? false });
   mkdirSync(out, { recursive: true });
-  writeFileSync(packFile, `${JSON.stringify(result.pack, null, 2)}\n`);
-  writeFileSync(join(out, `${id}.test.json`), `${JSON.stringify(result.suite, null, 2)}\n`);
+  // The schemas an editor finds offline from the folder, as `aftersales init` writes them (see init.ts).
+  const pack = { ...result.pack, $schema: schemaPath(out, 'rule-pack.schema.json').path };
+  const suite = { $schema: schemaPath(out, 'test-suite.schema.json').path, ...result.suite };
+  writeFileSync(packFile, `${JSON.stringify(pack, null, 2)}\n`);
+  writeFileSync(join(out, `${id}.test.json`), `${JSON.stringify(suite, null, 2)}\n`);
   writeFileSync(join(out, 'IMPORT-REPORT.md'), renderImportReport(result));
   const excluded = result.notes.filter((n) => n.excluded).length;
   io.stdout.write(

@@ -1,0 +1,106 @@
+/**
+ * A pack made by `aftersales init` in an editor: vscode-json-languageservice (the engine of VS Code's JSON support)
+ * loads the schema the pack's `$schema` names, offline, and offers the operators at an operator position and flags
+ * a misspelt hit policy and an unknown key; the suite's `$schema` does the same for a misspelt `expect` key. A
+ * second run drops `$schema` and maps the files by pattern, with the `json.schemas` of docs/editor-setup.md.
+ * The project is a temp folder whose `node_modules/@aftersales/core` links to packages/core, as an install would.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getLanguageService, TextDocument, type LanguageService } from 'vscode-json-languageservice';
+import { assertBuilt, root, runCli } from './run-cli.js';
+
+const project = mkdtempSync(join(tmpdir(), 'aftersales-editor-'));
+const packDir = join(project, 'packs/claim-review');
+
+function service(schemas: { uri: string; fileMatch: string[] }[] = []): LanguageService {
+  const ls = getLanguageService({
+    schemaRequestService: async (uri) => readFileSync(fileURLToPath(uri), 'utf8'),
+    workspaceContext: { resolveRelativePath: (relativePath, resource) => new URL(relativePath, resource).href },
+  });
+  ls.configure({ validate: true, allowComments: false, schemas });
+  return ls;
+}
+
+/** A document of the pack folder whose text is `text`, with the offset of `at` in it (when given). */
+function open(file: string, text: string): TextDocument {
+  return TextDocument.create(pathToFileURL(join(packDir, file)).href, 'json', 1, text);
+}
+
+async function completionsAt(ls: LanguageService, file: string, text: string, marker: string): Promise<string[]> {
+  const offset = text.indexOf(marker);
+  expect(offset, `${marker} in the text`).toBeGreaterThan(-1);
+  const doc = open(file, text.replace(marker, ''));
+  const list = await ls.doComplete(doc, doc.positionAt(offset), ls.parseJSONDocument(doc));
+  return (list?.items ?? []).map((i) => i.label.replace(/^"|"$/g, ''));
+}
+
+async function diagnostics(ls: LanguageService, file: string, text: string): Promise<string[]> {
+  const doc = open(file, text);
+  return (await ls.doValidation(doc, ls.parseJSONDocument(doc))).map((d) => `${doc.getText(d.range)}: ${d.message}`);
+}
+
+let pack = '';
+let suite = '';
+
+beforeAll(async () => {
+  assertBuilt();
+  mkdirSync(join(project, 'node_modules/@aftersales'), { recursive: true });
+  symlinkSync(join(root, 'packages/core'), join(project, 'node_modules/@aftersales/core'), 'dir');
+  const r = await runCli(['init', packDir, '--effective-from', '2026-01-01']);
+  expect(r.code, r.stderr).toBe(0);
+  pack = readFileSync(join(packDir, 'pack.json'), 'utf8');
+  suite = readFileSync(join(packDir, 'claim-review.test.json'), 'utf8');
+});
+
+describe('a scaffolded pack in the JSON language service', () => {
+  it('writes what docs/examples/starter shows (apart from the schema path)', () => {
+    const bare = (text: string) => text.replace(/^ {2}"\$schema": .*\n/m, '');
+    const starter = join(root, 'docs/examples/starter');
+    expect(bare(pack)).toBe(bare(readFileSync(join(starter, 'pack.json'), 'utf8')));
+    expect(bare(suite)).toBe(bare(readFileSync(join(starter, 'claim-review.test.json'), 'utf8')));
+  });
+
+  it('names the installed schemas by a relative path into node_modules', () => {
+    expect(JSON.parse(pack).$schema).toBe('../../node_modules/@aftersales/core/schema/rule-pack.schema.json');
+    expect(JSON.parse(suite).$schema).toBe('../../node_modules/@aftersales/core/schema/test-suite.schema.json');
+  });
+
+  it('is clean as scaffolded', async () => {
+    const ls = service();
+    expect(await diagnostics(ls, 'pack.json', pack)).toEqual([]);
+    expect(await diagnostics(ls, 'claim-review.test.json', suite)).toEqual([]);
+  });
+
+  it('offers the operators at an operator position', async () => {
+    const text = pack.replace('"operator": "greaterThanInclusive"', '"operator": "|"');
+    const labels = await completionsAt(service(), 'pack.json', text, '|');
+    expect(labels).toEqual(expect.arrayContaining(['greaterThanInclusive', 'lessThan', 'equal', 'notIn']));
+  });
+
+  it('flags a misspelt hit policy with the allowed values, and an unknown key', async () => {
+    const ls = service();
+    const typo = await diagnostics(ls, 'pack.json', pack.replace('"hitPolicy": "first"', '"hitPolicy": "frist"'));
+    expect(typo).toEqual([expect.stringMatching(/^"frist": .*first.*collect/s)]);
+    const unknown = await diagnostics(ls, 'pack.json', pack.replace('"hitPolicy"', '"hitPolicyy"'));
+    expect(unknown.some((d) => d.startsWith('"hitPolicyy"'))).toBe(true);
+    const suiteTypo = await diagnostics(ls, 'claim-review.test.json', suite.replace('"outcome"', '"outcom"'));
+    expect(suiteTypo.some((d) => d.startsWith('"outcom"'))).toBe(true);
+  });
+
+  it('works the same by file pattern with the json.schemas of docs/editor-setup.md', async () => {
+    const settings = JSON.parse(readFileSync(join(root, 'docs/examples/editor/vscode-settings.json'), 'utf8')) as {
+      'json.schemas': { fileMatch: string[]; url: string }[];
+    };
+    const workspace = pathToFileURL(`${project}/`).href;
+    const ls = service(settings['json.schemas'].map((s) => ({ fileMatch: s.fileMatch, uri: new URL(s.url, workspace).href })));
+    const bare = (text: string) => text.replace(/^ {2}"\$schema": .*\n/m, '');
+    const text = bare(pack).replace('"operator": "greaterThanInclusive"', '"operator": "|"');
+    expect(await completionsAt(ls, 'pack.json', text, '|')).toContain('greaterThanInclusive');
+    expect(await diagnostics(ls, 'pack.json', bare(pack).replace('"hitPolicy": "first"', '"hitPolicy": "frist"'))).toHaveLength(1);
+    expect(await diagnostics(ls, 'claim-review.test.json', bare(suite).replace('"outcome"', '"outcom"'))).not.toEqual([]);
+  });
+});
