@@ -7,16 +7,9 @@
  * and the pool reconnects by itself when the database comes back.
  */
 import pg from 'pg';
-import { canonicalJson } from '@aftersales/core';
 import { linkRecords } from '../chain.js';
-import {
-  DECISION_COLUMNS,
-  decisionValues,
-  rowToRecord,
-  rowToVersion,
-  type DecisionRow,
-  type VersionRow,
-} from './rows.js';
+import { decisionValues, rowToRecord, rowToVersion, versionValues, type DecisionRow, type VersionRow } from './rows.js';
+import { sqlFor, type StorageSql } from './schema.js';
 import {
   StorageUnavailableError,
   type Activation,
@@ -32,59 +25,6 @@ import {
 const LOCK_CLASS = 0x61667465;
 const LOCK_MIGRATE = 1;
 const LOCK_APPEND = 2;
-
-function migrations(s: string): Array<{ version: number; sql: string }> {
-  return [
-    {
-      version: 1,
-      sql: `
-        CREATE TABLE ${s}.decisions (
-          seq BIGINT PRIMARY KEY,
-          decision_id TEXT NOT NULL UNIQUE,
-          recorded_at TEXT NOT NULL,
-          pack TEXT NOT NULL,
-          version TEXT NOT NULL,
-          pack_hash TEXT NOT NULL,
-          as_of TEXT NOT NULL,
-          parameters_json TEXT NOT NULL,
-          facts_json TEXT NOT NULL,
-          outcome_json TEXT NOT NULL,
-          decision_json TEXT NOT NULL,
-          prev_hash TEXT NOT NULL,
-          hash TEXT NOT NULL
-        );
-        CREATE INDEX decisions_pack_seq ON ${s}.decisions (pack, seq);
-        CREATE INDEX decisions_recorded_at ON ${s}.decisions (recorded_at);
-        CREATE FUNCTION ${s}.decisions_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-          BEGIN RAISE EXCEPTION 'the decision log is append-only'; END $$;
-        CREATE TRIGGER decisions_no_change BEFORE UPDATE OR DELETE ON ${s}.decisions
-          FOR EACH ROW EXECUTE FUNCTION ${s}.decisions_append_only();
-        CREATE TABLE ${s}.pack_versions (
-          pack TEXT NOT NULL,
-          version TEXT NOT NULL,
-          pack_hash TEXT NOT NULL,
-          document_json TEXT NOT NULL,
-          origin TEXT NOT NULL,
-          created_at TEXT NOT NULL,
-          suite_json TEXT,
-          PRIMARY KEY (pack, version)
-        );
-        CREATE TABLE ${s}.active_versions (
-          pack TEXT PRIMARY KEY,
-          version TEXT NOT NULL,
-          activated_at TEXT NOT NULL
-        );
-        CREATE TABLE ${s}.activations (
-          id BIGSERIAL PRIMARY KEY,
-          pack TEXT NOT NULL,
-          version TEXT NOT NULL,
-          activated_at TEXT NOT NULL
-        );
-      `,
-    },
-    { version: 2, sql: `ALTER TABLE ${s}.pack_versions ADD COLUMN bindings_json TEXT` },
-  ];
-}
 
 /**
  * SQLSTATEs meaning "cannot serve now": connection (08), resources (53), operator intervention (57), system (58),
@@ -120,6 +60,7 @@ export class PostgresStorage implements Storage {
   private readonly pool: pg.Pool;
   private readonly schema: string;
   private readonly s: string;
+  private readonly sql: StorageSql;
   private appendQueue: Promise<unknown> = Promise.resolve();
   private readonly connectionString: string;
 
@@ -127,6 +68,7 @@ export class PostgresStorage implements Storage {
     this.schema = options.schema ?? 'public';
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.schema)) throw new Error(`invalid schema name: ${this.schema}`);
     this.s = `"${this.schema}"`;
+    this.sql = sqlFor('postgres', this.schema);
     this.connectionString = options.connectionString;
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
@@ -141,26 +83,21 @@ export class PostgresStorage implements Storage {
     await this.tx(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, LOCK_MIGRATE]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.s}`);
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS ${this.s}.schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`,
-      );
-      const { rows } = await client.query<{ v: number | null }>(`SELECT MAX(version) AS v FROM ${this.s}.schema_migrations`);
+      await client.query(this.sql.createMigrationsTable);
+      const { rows } = await client.query<{ v: number | null }>(this.sql.schemaVersion);
       const current = rows[0]?.v ?? 0;
-      for (const migration of migrations(this.s)) {
+      for (const migration of this.sql.migrations) {
         if (migration.version <= current) continue;
         await client.query(migration.sql);
-        await client.query(`INSERT INTO ${this.s}.schema_migrations (version, applied_at) VALUES ($1, $2)`, [
-          migration.version,
-          new Date().toISOString(),
-        ]);
+        await client.query(this.sql.recordMigration, [migration.version, new Date().toISOString()]);
       }
     });
   }
 
   /** Resolves when the database answers and holds this server's schema at its latest migration. */
   async ping(): Promise<void> {
-    const { rows } = await this.query<{ v: number | null }>(`SELECT MAX(version) AS v FROM ${this.s}.schema_migrations`);
-    const latest = migrations(this.s).length;
+    const { rows } = await this.query<{ v: number | null }>(this.sql.schemaVersion);
+    const latest = this.sql.migrations.length;
     if ((rows[0]?.v ?? 0) < latest) throw new StorageUnavailableError(`PostgreSQL: the schema is not migrated (found ${String(rows[0]?.v ?? 0)}, need ${latest})`);
   }
 
@@ -169,22 +106,13 @@ export class PostgresStorage implements Storage {
     const run = this.appendQueue.then(() =>
       this.tx(async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, LOCK_APPEND]);
-        const { rows } = await client.query<{ seq: string; hash: string }>(
-          `SELECT seq, hash FROM ${this.s}.decisions ORDER BY seq DESC LIMIT 1`,
-        );
+        const { rows } = await client.query<{ seq: string; hash: string }>(this.sql.chainHead);
         const head = rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : undefined;
         const linked = linkRecords(head, records);
-        const width = DECISION_COLUMNS.length;
         // One multi-row INSERT per chunk keeps a batch of 1,000 to a few round trips.
         for (let start = 0; start < linked.length; start += 200) {
           const chunk = linked.slice(start, start + 200);
-          const placeholders = chunk
-            .map((_, i) => `(${DECISION_COLUMNS.map((__, j) => `$${i * width + j + 1}`).join(', ')})`)
-            .join(', ');
-          await client.query(
-            `INSERT INTO ${this.s}.decisions (${DECISION_COLUMNS.join(', ')}) VALUES ${placeholders}`,
-            chunk.flatMap(decisionValues),
-          );
+          await client.query(this.sql.insertDecisions(chunk.length), chunk.flatMap(decisionValues));
         }
         return linked;
       }),
@@ -194,109 +122,60 @@ export class PostgresStorage implements Storage {
   }
 
   async getDecision(decisionId: string): Promise<DecisionRecord | undefined> {
-    const { rows } = await this.query<DecisionRow>(`SELECT * FROM ${this.s}.decisions WHERE decision_id = $1`, [decisionId]);
+    const { rows } = await this.query<DecisionRow>(this.sql.decisionById, [decisionId]);
     return rows[0] ? rowToRecord(rows[0]) : undefined;
   }
 
   async listDecisions(query: DecisionQuery): Promise<DecisionRecord[]> {
-    const where: string[] = [];
-    const args: Array<string | number> = [];
-    const add = (clause: string, value: string | number): void => {
-      args.push(value);
-      where.push(clause.replace('?', `$${args.length}`));
-    };
-    if (query.pack !== undefined) add('pack = ?', query.pack);
-    if (query.from !== undefined) add('recorded_at >= ?', query.from);
-    if (query.to !== undefined) add('recorded_at < ?', query.to);
-    if (query.afterSeq !== undefined) add('seq > ?', query.afterSeq);
-    args.push(query.limit);
-    const sql = `SELECT * FROM ${this.s}.decisions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT $${args.length}`;
-    const { rows } = await this.query<DecisionRow>(sql, args);
-    return rows.map(rowToRecord);
+    const { sql, args } = this.sql.listDecisions(query);
+    return (await this.query<DecisionRow>(sql, args)).rows.map(rowToRecord);
   }
 
   async recentDecisions(pack: string, limit: number): Promise<DecisionRecord[]> {
-    const { rows } = await this.query<DecisionRow>(
-      `SELECT * FROM ${this.s}.decisions WHERE pack = $1 ORDER BY seq DESC LIMIT $2`,
-      [pack, limit],
-    );
-    return rows.map(rowToRecord);
+    return (await this.query<DecisionRow>(this.sql.recentDecisions, [pack, limit])).rows.map(rowToRecord);
   }
 
   async chainHead(): Promise<{ seq: number; hash: string } | undefined> {
-    const { rows } = await this.query<{ seq: string; hash: string }>(`SELECT seq, hash FROM ${this.s}.decisions ORDER BY seq DESC LIMIT 1`);
+    const { rows } = await this.query<{ seq: string; hash: string }>(this.sql.chainHead);
     return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : undefined;
   }
 
   async scanChain(afterSeq: number, limit: number): Promise<DecisionRecord[]> {
-    const { rows } = await this.query<DecisionRow>(
-      `SELECT * FROM ${this.s}.decisions WHERE seq > $1 ORDER BY seq LIMIT $2`,
-      [afterSeq, limit],
-    );
-    return rows.map(rowToRecord);
+    return (await this.query<DecisionRow>(this.sql.scanChain, [afterSeq, limit])).rows.map(rowToRecord);
   }
 
   async putPackVersion(v: StoredPackVersion): Promise<PutVersionResult> {
     return this.tx(async (client) => {
-      const inserted = await client.query(
-        `INSERT INTO ${this.s}.pack_versions (pack, version, pack_hash, document_json, origin, created_at, suite_json, bindings_json)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (pack, version) DO NOTHING`,
-        [
-          v.pack,
-          v.version,
-          v.packHash,
-          v.documentJson ?? canonicalJson(v.document),
-          v.origin,
-          v.createdAt,
-          v.suite === undefined ? null : canonicalJson(v.suite),
-          v.bindings === undefined ? null : canonicalJson(v.bindings),
-        ],
-      );
+      const inserted = await client.query(this.sql.insertVersion, versionValues(v));
       if (inserted.rowCount === 1) {
         await client.query('SELECT pg_notify($1, $2)', [this.channel, `${v.pack}@${v.version}`]);
         return 'created';
       }
-      const { rows } = await client.query<{ pack_hash: string }>(
-        `SELECT pack_hash FROM ${this.s}.pack_versions WHERE pack = $1 AND version = $2`,
-        [v.pack, v.version],
-      );
+      const { rows } = await client.query<{ pack_hash: string }>(this.sql.versionHash, [v.pack, v.version]);
       return rows[0]?.pack_hash === v.packHash ? 'exists' : 'conflict';
     });
   }
 
   async listPackVersions(): Promise<StoredPackVersion[]> {
-    const { rows } = await this.query<VersionRow>(`SELECT * FROM ${this.s}.pack_versions ORDER BY pack, created_at`);
-    return rows.map(rowToVersion);
+    return (await this.query<VersionRow>(this.sql.listVersions)).rows.map(rowToVersion);
   }
 
   async getActiveVersions(): Promise<Record<string, string>> {
-    const { rows } = await this.query<{ pack: string; version: string }>(`SELECT pack, version FROM ${this.s}.active_versions`);
+    const { rows } = await this.query<{ pack: string; version: string }>(this.sql.activeVersions);
     return Object.fromEntries(rows.map((r) => [r.pack, r.version]));
   }
 
   async activateVersion(a: Activation): Promise<void> {
     await this.tx(async (client) => {
-      await client.query(
-        `INSERT INTO ${this.s}.active_versions (pack, version, activated_at) VALUES ($1, $2, $3)
-         ON CONFLICT (pack) DO UPDATE SET version = excluded.version, activated_at = excluded.activated_at`,
-        [a.pack, a.version, a.activatedAt],
-      );
-      await client.query(`INSERT INTO ${this.s}.activations (pack, version, activated_at) VALUES ($1, $2, $3)`, [
-        a.pack,
-        a.version,
-        a.activatedAt,
-      ]);
+      await client.query(this.sql.upsertActive, [a.pack, a.version, a.activatedAt]);
+      await client.query(this.sql.insertActivation, [a.pack, a.version, a.activatedAt]);
       // Delivered to every listening replica when the transaction commits.
       await client.query('SELECT pg_notify($1, $2)', [this.channel, `${a.pack}@${a.version}`]);
     });
   }
 
   async listActivations(pack: string): Promise<Activation[]> {
-    const { rows } = await this.query<Activation>(
-      `SELECT pack, version, activated_at AS "activatedAt" FROM ${this.s}.activations WHERE pack = $1 ORDER BY id`,
-      [pack],
-    );
-    return rows;
+    return (await this.query<Activation>(this.sql.listActivations, [pack])).rows;
   }
 
   private watchers = new Set<() => void>();
@@ -353,9 +232,7 @@ export class PostgresStorage implements Storage {
     const poll = async (): Promise<void> => {
       void listen();
       try {
-        const { rows } = await this.pool.query<{ a: string; v: string }>(
-          `SELECT (SELECT COALESCE(MAX(id), 0) FROM ${this.s}.activations) AS a, (SELECT COUNT(*) FROM ${this.s}.pack_versions) AS v`,
-        );
+        const { rows } = await this.pool.query<{ a: string; v: string }>(this.sql.changeMarker);
         const next = `${rows[0]?.a}:${rows[0]?.v}`;
         if (marker !== '' && next !== marker) await fire();
         marker = next;

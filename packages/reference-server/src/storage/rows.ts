@@ -92,6 +92,20 @@ export function decisionValues(r: DecisionRecord): Array<string | number> {
     c.parametersJson, c.factsJson, c.outcomeJson, c.decisionJson, r.prevHash, r.hash];
 }
 
+/**
+ * The values of a pack-version row, in the order of the insert of `schema.ts` (pack, version, pack_hash,
+ * document_json, origin, created_at, suite_json, bindings_json).
+ *
+ * @example
+ * ```ts
+ * db.prepare(sql.insertVersion).run(...versionValues(version));
+ * ```
+ */
+export function versionValues(v: StoredPackVersion): Array<string | null> {
+  const json = (value: unknown): string | null => (value === undefined ? null : canonicalJson(value));
+  return [v.pack, v.version, v.packHash, v.documentJson ?? canonicalJson(v.document), v.origin, v.createdAt, json(v.suite), json(v.bindings)];
+}
+
 /** The decision columns, in the order of {@link decisionValues}. */
 export const DECISION_COLUMNS = [
   'seq',

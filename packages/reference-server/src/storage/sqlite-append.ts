@@ -5,7 +5,8 @@
  */
 import type Database from 'better-sqlite3';
 import { linkRecords } from '../chain.js';
-import { DECISION_COLUMNS, decisionValues } from './rows.js';
+import { decisionValues } from './rows.js';
+import { sqlFor } from './schema.js';
 import type { DecisionRecord, NewDecisionRecord } from './types.js';
 
 /**
@@ -20,10 +21,9 @@ import type { DecisionRecord, NewDecisionRecord } from './types.js';
  * ```
  */
 export function sqliteAppender(db: Database.Database): (records: NewDecisionRecord[]) => DecisionRecord[] {
-  const head = db.prepare('SELECT seq, hash FROM decisions ORDER BY seq DESC LIMIT 1');
-  const insert = db.prepare(
-    `INSERT INTO decisions (${DECISION_COLUMNS.join(', ')}) VALUES (${DECISION_COLUMNS.map(() => '?').join(', ')})`,
-  );
+  const sql = sqlFor('sqlite');
+  const head = db.prepare(sql.chainHead);
+  const insert = db.prepare(sql.insertDecisions(1));
   const append = db.transaction((records: NewDecisionRecord[]): DecisionRecord[] => {
     const linked = linkRecords(head.get() as { seq: number; hash: string } | undefined, records);
     for (const r of linked) insert.run(...decisionValues(r));

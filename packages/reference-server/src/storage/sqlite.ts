@@ -12,15 +12,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { canonicalJson } from '@aftersales/core';
 import { sqliteAppender } from './sqlite-append.js';
 import { SqliteWriterClient, type WriterLink } from './sqlite-writer.js';
-import {
-  rowToRecord,
-  rowToVersion,
-  type DecisionRow,
-  type VersionRow,
-} from './rows.js';
+import { rowToRecord, rowToVersion, versionValues, type DecisionRow, type VersionRow } from './rows.js';
+import { sqlFor } from './schema.js';
 import {
   StorageUnavailableError,
   type Activation,
@@ -32,59 +27,7 @@ import {
   type StoredPackVersion,
 } from './types.js';
 
-const MIGRATIONS: Array<{ version: number; sql: string }> = [
-  {
-    version: 1,
-    sql: `
-      CREATE TABLE decisions (
-        seq INTEGER PRIMARY KEY,
-        decision_id TEXT NOT NULL UNIQUE,
-        recorded_at TEXT NOT NULL,
-        pack TEXT NOT NULL,
-        version TEXT NOT NULL,
-        pack_hash TEXT NOT NULL,
-        as_of TEXT NOT NULL,
-        parameters_json TEXT NOT NULL,
-        facts_json TEXT NOT NULL,
-        outcome_json TEXT NOT NULL,
-        decision_json TEXT NOT NULL,
-        prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL
-      );
-      CREATE INDEX decisions_pack_seq ON decisions (pack, seq);
-      CREATE INDEX decisions_recorded_at ON decisions (recorded_at);
-      CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
-        BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
-      CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
-        BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
-      CREATE TABLE pack_versions (
-        pack TEXT NOT NULL,
-        version TEXT NOT NULL,
-        pack_hash TEXT NOT NULL,
-        document_json TEXT NOT NULL,
-        origin TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        suite_json TEXT,
-        PRIMARY KEY (pack, version)
-      );
-      CREATE TABLE active_versions (
-        pack TEXT PRIMARY KEY,
-        version TEXT NOT NULL,
-        activated_at TEXT NOT NULL
-      );
-      CREATE TABLE activations (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        pack TEXT NOT NULL,
-        version TEXT NOT NULL,
-        activated_at TEXT NOT NULL
-      );
-    `,
-  },
-  {
-    version: 2,
-    sql: 'ALTER TABLE pack_versions ADD COLUMN bindings_json TEXT',
-  },
-];
+const SQL = sqlFor('sqlite');
 
 /** SQLite error codes that mean "cannot serve now", answered with 503. */
 const UNAVAILABLE = /^SQLITE_(READONLY|FULL|IOERR|BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|PROTOCOL|PERM)/;
@@ -138,16 +81,13 @@ export class SqliteStorage implements Storage {
 
   async migrate(): Promise<void> {
     this.run(() => {
-      this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+      this.db.exec(SQL.createMigrationsTable);
       const apply = this.db.transaction(() => {
-        const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
-        const current = row.v ?? 0;
-        for (const migration of MIGRATIONS) {
+        const current = (this.db.prepare(SQL.schemaVersion).get() as { v: number | null }).v ?? 0;
+        for (const migration of SQL.migrations) {
           if (migration.version <= current) continue;
           this.db.exec(migration.sql);
-          this.db
-            .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
-            .run(migration.version, new Date().toISOString());
+          this.db.prepare(SQL.recordMigration).run(migration.version, new Date().toISOString());
         }
       });
       apply.immediate();
@@ -158,13 +98,13 @@ export class SqliteStorage implements Storage {
   async ping(): Promise<void> {
     const found = this.run(() => {
       try {
-        return (this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+        return (this.db.prepare(SQL.schemaVersion).get() as { v: number | null }).v ?? 0;
       } catch (error) {
         if (/no such table/.test((error as Error).message)) return 0;
         throw error;
       }
     });
-    const latest = MIGRATIONS.length;
+    const latest = SQL.migrations.length;
     if (found < latest) throw new StorageUnavailableError(`SQLite: the schema is not migrated (found ${found}, need ${latest})`);
   }
 
@@ -216,7 +156,7 @@ export class SqliteStorage implements Storage {
 
   async getDecision(decisionId: string): Promise<DecisionRecord | undefined> {
     return this.run(() => {
-      const row = this.db.prepare('SELECT * FROM decisions WHERE decision_id = ?').get(decisionId) as
+      const row = this.db.prepare(SQL.decisionById).get(decisionId) as
         | DecisionRow
         | undefined;
       return row ? rowToRecord(row) : undefined;
@@ -224,31 +164,25 @@ export class SqliteStorage implements Storage {
   }
 
   async listDecisions(query: DecisionQuery): Promise<DecisionRecord[]> {
-    const where: string[] = [];
-    const args: Array<string | number> = [];
-    if (query.pack !== undefined) (where.push('pack = ?'), args.push(query.pack));
-    if (query.from !== undefined) (where.push('recorded_at >= ?'), args.push(query.from));
-    if (query.to !== undefined) (where.push('recorded_at < ?'), args.push(query.to));
-    if (query.afterSeq !== undefined) (where.push('seq > ?'), args.push(query.afterSeq));
-    const sql = `SELECT * FROM decisions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`;
-    return this.run(() => (this.db.prepare(sql).all(...args, query.limit) as DecisionRow[]).map(rowToRecord));
+    const { sql, args } = SQL.listDecisions(query);
+    return this.run(() => (this.db.prepare(sql).all(...args) as DecisionRow[]).map(rowToRecord));
   }
 
   async recentDecisions(pack: string, limit: number): Promise<DecisionRecord[]> {
     return this.run(() =>
       (
-        this.db.prepare('SELECT * FROM decisions WHERE pack = ? ORDER BY seq DESC LIMIT ?').all(pack, limit) as DecisionRow[]
+        this.db.prepare(SQL.recentDecisions).all(pack, limit) as DecisionRow[]
       ).map(rowToRecord),
     );
   }
 
   async chainHead(): Promise<{ seq: number; hash: string } | undefined> {
-    return this.run(() => this.db.prepare('SELECT seq, hash FROM decisions ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined);
+    return this.run(() => this.db.prepare(SQL.chainHead).get() as { seq: number; hash: string } | undefined);
   }
 
   async scanChain(afterSeq: number, limit: number): Promise<DecisionRecord[]> {
     return this.run(() =>
-      (this.db.prepare('SELECT * FROM decisions WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as DecisionRow[]).map(
+      (this.db.prepare(SQL.scanChain).all(afterSeq, limit) as DecisionRow[]).map(
         rowToRecord,
       ),
     );
@@ -257,25 +191,9 @@ export class SqliteStorage implements Storage {
   async putPackVersion(v: StoredPackVersion): Promise<PutVersionResult> {
     return this.run(() => {
       const put = this.db.transaction((): PutVersionResult => {
-        const existing = this.db
-          .prepare('SELECT pack_hash FROM pack_versions WHERE pack = ? AND version = ?')
-          .get(v.pack, v.version) as { pack_hash: string } | undefined;
-        if (existing) return existing.pack_hash === v.packHash ? 'exists' : 'conflict';
-        this.db
-          .prepare(
-            'INSERT INTO pack_versions (pack, version, pack_hash, document_json, origin, created_at, suite_json, bindings_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-          )
-          .run(
-            v.pack,
-            v.version,
-            v.packHash,
-            v.documentJson ?? canonicalJson(v.document),
-            v.origin,
-            v.createdAt,
-            v.suite === undefined ? null : canonicalJson(v.suite),
-            v.bindings === undefined ? null : canonicalJson(v.bindings),
-          );
-        return 'created';
+        if (this.db.prepare(SQL.insertVersion).run(...versionValues(v)).changes === 1) return 'created';
+        const existing = this.db.prepare(SQL.versionHash).get(v.pack, v.version) as { pack_hash: string } | undefined;
+        return existing?.pack_hash === v.packHash ? 'exists' : 'conflict';
       });
       return put.immediate();
     });
@@ -283,13 +201,13 @@ export class SqliteStorage implements Storage {
 
   async listPackVersions(): Promise<StoredPackVersion[]> {
     return this.run(() =>
-      (this.db.prepare('SELECT * FROM pack_versions ORDER BY pack, created_at').all() as VersionRow[]).map(rowToVersion),
+      (this.db.prepare(SQL.listVersions).all() as VersionRow[]).map(rowToVersion),
     );
   }
 
   async getActiveVersions(): Promise<Record<string, string>> {
     return this.run(() => {
-      const rows = this.db.prepare('SELECT pack, version FROM active_versions').all() as Array<{ pack: string; version: string }>;
+      const rows = this.db.prepare(SQL.activeVersions).all() as Array<{ pack: string; version: string }>;
       return Object.fromEntries(rows.map((r) => [r.pack, r.version]));
     });
   }
@@ -297,13 +215,8 @@ export class SqliteStorage implements Storage {
   async activateVersion(a: Activation): Promise<void> {
     this.run(() => {
       const activate = this.db.transaction(() => {
-        this.db
-          .prepare(
-            `INSERT INTO active_versions (pack, version, activated_at) VALUES (?, ?, ?)
-             ON CONFLICT (pack) DO UPDATE SET version = excluded.version, activated_at = excluded.activated_at`,
-          )
-          .run(a.pack, a.version, a.activatedAt);
-        this.db.prepare('INSERT INTO activations (pack, version, activated_at) VALUES (?, ?, ?)').run(a.pack, a.version, a.activatedAt);
+        this.db.prepare(SQL.upsertActive).run(a.pack, a.version, a.activatedAt);
+        this.db.prepare(SQL.insertActivation).run(a.pack, a.version, a.activatedAt);
       });
       activate.immediate();
     });
@@ -313,7 +226,7 @@ export class SqliteStorage implements Storage {
     return this.run(
       () =>
         this.db
-          .prepare('SELECT pack, version, activated_at AS activatedAt FROM activations WHERE pack = ? ORDER BY id')
+          .prepare(SQL.listActivations)
           .all(pack) as Activation[],
     );
   }
@@ -334,7 +247,7 @@ export class SqliteStorage implements Storage {
         if (now === version) return;
         version = now;
         const row = this.db
-          .prepare('SELECT (SELECT COALESCE(MAX(id), 0) FROM activations) AS a, (SELECT COUNT(*) FROM pack_versions) AS v')
+          .prepare(SQL.changeMarker)
           .get() as { a: number; v: number };
         const next = `${row.a}:${row.v}`;
         if (marker !== '' && next !== marker) await onChange();

@@ -1,0 +1,159 @@
+/**
+ * The tables and queries of the decision log and the pack versions, written once for both storages: SQLite and
+ * PostgreSQL differ only in the dialect details given to {@link sqlFor} — the integer and serial column types, how
+ * the append-only guard is written (two triggers, or a trigger function), the placeholders (`?` or `$n`) and the
+ * schema the tables live in. A migration is never edited once released: a change is a new version at the end.
+ */
+import { DECISION_COLUMNS } from './rows.js';
+import type { DecisionQuery } from './types.js';
+
+/** The SQL dialect of a storage. */
+export type Dialect = 'sqlite' | 'postgres';
+
+/** A schema migration: applied once, in version order, and recorded in `schema_migrations`. */
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+/** Every statement a storage runs, in its dialect. */
+export interface StorageSql {
+  /** Creates `schema_migrations` when missing. */
+  createMigrationsTable: string;
+  /** `v`: the latest applied migration (null before any). */
+  schemaVersion: string;
+  recordMigration: string;
+  migrations: Migration[];
+  /** `seq, hash` of the last record. */
+  chainHead: string;
+  /** Inserts `rows` decision rows (values in the order of DECISION_COLUMNS). */
+  insertDecisions: (rows: number) => string;
+  decisionById: string;
+  recentDecisions: string;
+  scanChain: string;
+  /** The decisions matching a query, ascending, with its arguments. */
+  listDecisions: (query: DecisionQuery) => { sql: string; args: Array<string | number> };
+  /** Inserts a pack version unless (pack, version) exists. */
+  insertVersion: string;
+  versionHash: string;
+  listVersions: string;
+  activeVersions: string;
+  upsertActive: string;
+  insertActivation: string;
+  listActivations: string;
+  /** `a`, `v`: the last activation's id and the count of versions, which move when a replica changes either. */
+  changeMarker: string;
+}
+
+/**
+ * The statements of a dialect, for tables in `schema` (PostgreSQL; SQLite has none).
+ *
+ * @param dialect - `sqlite` or `postgres`
+ * @param schema - a validated schema name (PostgreSQL only)
+ * @example
+ * ```ts
+ * const sql = sqlFor('postgres', 'public');
+ * await client.query(sql.chainHead);
+ * ```
+ */
+export function sqlFor(dialect: Dialect, schema?: string): StorageSql {
+  const pg = dialect === 'postgres';
+  const t = (name: string): string => (pg && schema ? `"${schema}".${name}` : name);
+  /** The placeholder of the n-th argument (1-based). */
+  const p = (n: number): string => (pg ? `$${n}` : '?');
+  const list = (from: number, count: number): string => Array.from({ length: count }, (_, i) => p(from + i)).join(', ');
+  const guard = pg
+    ? `CREATE FUNCTION ${t('decisions_append_only')}() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN RAISE EXCEPTION 'the decision log is append-only'; END $$;
+        CREATE TRIGGER decisions_no_change BEFORE UPDATE OR DELETE ON ${t('decisions')}
+          FOR EACH ROW EXECUTE FUNCTION ${t('decisions_append_only')}();`
+    : `CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+          BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
+        CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
+          BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;`;
+  const migrations: Migration[] = [
+    {
+      version: 1,
+      sql: `
+        CREATE TABLE ${t('decisions')} (
+          seq ${pg ? 'BIGINT' : 'INTEGER'} PRIMARY KEY,
+          decision_id TEXT NOT NULL UNIQUE,
+          recorded_at TEXT NOT NULL,
+          pack TEXT NOT NULL,
+          version TEXT NOT NULL,
+          pack_hash TEXT NOT NULL,
+          as_of TEXT NOT NULL,
+          parameters_json TEXT NOT NULL,
+          facts_json TEXT NOT NULL,
+          outcome_json TEXT NOT NULL,
+          decision_json TEXT NOT NULL,
+          prev_hash TEXT NOT NULL,
+          hash TEXT NOT NULL
+        );
+        CREATE INDEX decisions_pack_seq ON ${t('decisions')} (pack, seq);
+        CREATE INDEX decisions_recorded_at ON ${t('decisions')} (recorded_at);
+        ${guard}
+        CREATE TABLE ${t('pack_versions')} (
+          pack TEXT NOT NULL,
+          version TEXT NOT NULL,
+          pack_hash TEXT NOT NULL,
+          document_json TEXT NOT NULL,
+          origin TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          suite_json TEXT,
+          PRIMARY KEY (pack, version)
+        );
+        CREATE TABLE ${t('active_versions')} (
+          pack TEXT PRIMARY KEY,
+          version TEXT NOT NULL,
+          activated_at TEXT NOT NULL
+        );
+        CREATE TABLE ${t('activations')} (
+          id ${pg ? 'BIGSERIAL PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT'},
+          pack TEXT NOT NULL,
+          version TEXT NOT NULL,
+          activated_at TEXT NOT NULL
+        );
+      `,
+    },
+    { version: 2, sql: `ALTER TABLE ${t('pack_versions')} ADD COLUMN bindings_json TEXT` },
+  ];
+  const width = DECISION_COLUMNS.length;
+  return {
+    createMigrationsTable: `CREATE TABLE IF NOT EXISTS ${t('schema_migrations')} (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`,
+    schemaVersion: `SELECT MAX(version) AS v FROM ${t('schema_migrations')}`,
+    recordMigration: `INSERT INTO ${t('schema_migrations')} (version, applied_at) VALUES (${list(1, 2)})`,
+    migrations,
+    chainHead: `SELECT seq, hash FROM ${t('decisions')} ORDER BY seq DESC LIMIT 1`,
+    insertDecisions: (rows) =>
+      `INSERT INTO ${t('decisions')} (${DECISION_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, (_, i) => `(${list(i * width + 1, width)})`).join(', ')}`,
+    decisionById: `SELECT * FROM ${t('decisions')} WHERE decision_id = ${p(1)}`,
+    recentDecisions: `SELECT * FROM ${t('decisions')} WHERE pack = ${p(1)} ORDER BY seq DESC LIMIT ${p(2)}`,
+    scanChain: `SELECT * FROM ${t('decisions')} WHERE seq > ${p(1)} ORDER BY seq LIMIT ${p(2)}`,
+    listDecisions: (query) => {
+      const where: string[] = [];
+      const args: Array<string | number> = [];
+      const add = (clause: string, value: string | number): void => {
+        args.push(value);
+        where.push(`${clause} ${p(args.length)}`);
+      };
+      if (query.pack !== undefined) add('pack =', query.pack);
+      if (query.from !== undefined) add('recorded_at >=', query.from);
+      if (query.to !== undefined) add('recorded_at <', query.to);
+      if (query.afterSeq !== undefined) add('seq >', query.afterSeq);
+      args.push(query.limit);
+      const filter = where.length ? `WHERE ${where.join(' AND ')} ` : '';
+      return { sql: `SELECT * FROM ${t('decisions')} ${filter}ORDER BY seq LIMIT ${p(args.length)}`, args };
+    },
+    insertVersion: `INSERT INTO ${t('pack_versions')} (pack, version, pack_hash, document_json, origin, created_at, suite_json, bindings_json)
+      VALUES (${list(1, 8)}) ON CONFLICT (pack, version) DO NOTHING`,
+    versionHash: `SELECT pack_hash FROM ${t('pack_versions')} WHERE pack = ${p(1)} AND version = ${p(2)}`,
+    listVersions: `SELECT * FROM ${t('pack_versions')} ORDER BY pack, created_at`,
+    activeVersions: `SELECT pack, version FROM ${t('active_versions')}`,
+    upsertActive: `INSERT INTO ${t('active_versions')} (pack, version, activated_at) VALUES (${list(1, 3)})
+      ON CONFLICT (pack) DO UPDATE SET version = excluded.version, activated_at = excluded.activated_at`,
+    insertActivation: `INSERT INTO ${t('activations')} (pack, version, activated_at) VALUES (${list(1, 3)})`,
+    listActivations: `SELECT pack, version, activated_at AS "activatedAt" FROM ${t('activations')} WHERE pack = ${p(1)} ORDER BY id`,
+    changeMarker: `SELECT (SELECT COALESCE(MAX(id), 0) FROM ${t('activations')}) AS a, (SELECT COUNT(*) FROM ${t('pack_versions')}) AS v`,
+  };
+}
