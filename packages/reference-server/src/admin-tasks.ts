@@ -99,7 +99,7 @@ export function unprocessable(problems: Problem[]): HttpError {
 const MAX_SUITE_CASES = 10_000;
 
 /**
- * Checks the shape of an uploaded test suite before it is run: `{ pack?, asOf?, cases: [{ name, facts, asOf?,
+ * Checks the shape of an uploaded test suite before it is run: `{ $schema?, pack?, asOf?, cases: [{ name, facts, asOf?,
  * parameters?, expect: { outcome?, fired?, error? } }] }`, every problem at its JSON pointer.
  *
  * @example
@@ -117,7 +117,7 @@ export function suiteProblems(suite: unknown, id: string): Problem[] {
   const mustBe = (path: string, type: string, message = `must be ${type === 'object' ? 'an' : 'a'} ${type}`): void => {
     problems.push({ path, message, code: 'schema.type', expected: type });
   };
-  extra(at, suite, ['pack', 'asOf', 'cases']);
+  extra(at, suite, ['$schema', 'pack', 'asOf', 'cases']);
   if (suite.pack !== undefined && suite.pack !== id) problems.push({ path: `${at}/pack`, message: `must equal the pack id (${id})`, code: 'ID_MISMATCH', expected: id, found: suite.pack });
   if (suite.asOf !== undefined && typeof suite.asOf !== 'string') mustBe(`${at}/asOf`, 'string');
   const cases = suite.cases;
