@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { toErrorBody } from '@aftersales/core';
 import { colourWanted, palette, type Palette } from './colour.js';
 import { completionCommand } from './commands/completion.js';
+import { diffCommand } from './commands/diff.js';
 import { docsCommand } from './commands/docs.js';
 import { evalCommand } from './commands/eval.js';
 import { explainCommand } from './commands/explain.js';
@@ -53,6 +54,7 @@ const COMMANDS: readonly Command[] = [
   explainCommand,
   docsCommand,
   lintCommand,
+  diffCommand,
   importCommandSpec,
   typesCommandSpec,
   initCommand,

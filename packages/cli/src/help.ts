@@ -42,7 +42,7 @@ ${commands.flatMap((c) => c.usage.map((line) => `  ${line}`)).join('\n')}
   --no-color (or NO_COLOR=1)                     no colours on a terminal / 不使用颜色
 
 <pack> is a bundled pack id or a path to a pack.json (its suite is <dir>/<id>.test.json).
-Exit codes: 0 ok; 1 test/lint/batch-line failure; 2 invalid pack, facts, parameters or usage.
+Exit codes: 0 ok; 1 test/lint/batch-line failure, or diff found a difference; 2 invalid pack, facts, parameters or usage.
 `;
 }
 

@@ -64,8 +64,9 @@ export type { Lang } from './docs.js';
 export { describeDecision } from './describe.js';
 
 // The decision-space difference of two versions of a pack
-export { diffPacks } from './pack-diff.js';
-export type { PackDiff, PackDiffOptions, DiffBase, DiffRegion, DiffReplay, DiffOutcome } from './pack-diff.js';
+export { diffPacks, outcomeChanges } from './pack-diff.js';
+export type { PackDiff, PackDiffOptions, DiffBase, DiffRegion, DiffReplay, DiffOutcome, DiffChange } from './pack-diff.js';
+export type { RuleChange, ParameterChange } from './pack-diff-changes.js';
 export type { DiffBound } from './pack-diff-points.js';
 
 // Data shapes

@@ -93,6 +93,13 @@ describe('diffPacks', () => {
     expect(diff.differs).toBe(true);
   });
 
+  it('groups points by the outcome keys that change, so an outcome echoing the fact still makes one region', () => {
+    const [older, newer] = [version(50000), version(30000)];
+    for (const doc of [older, newer]) doc.default = { ...doc.default, claim: { fact: 'claimAmountYuan' } };
+    const diff = diffPacks(loadPack(older), loadPack(newer), { suite });
+    expect(diff.regions.map((r) => [r.text, r.changed])).toEqual([['claimAmountYuan in [30000, 50000)', [{ key: 'level', old: 3, new: 2 }]]]);
+  });
+
   it('splits a region where an unchanged rule changes the old outcome inside it', () => {
     const diff = diffPacks(loadPack(version(50000)), loadPack(version(5000)), { suite });
     expect(diff.regions.map((r) => [r.text, r.old])).toEqual([

@@ -7,10 +7,10 @@
  * with the same old → new change make one region, reported with an example fact set. Past facts can be replayed
  * on both versions too. The conditions are read from the pack plans' condition trees.
  */
-import { canonicalJson } from './canonical.js';
 import type { PlanLeaf } from './condition-tree.js';
 import { AftersalesError, errorCodeOf } from './errors.js';
 import type { Pack } from './pack.js';
+import { derivedInputs, factSchemas, keyOf, packChanges, type ParameterChange, type RuleChange } from './pack-diff-changes.js';
 import {
   comparedValues,
   isNumericSchema,
@@ -32,8 +32,11 @@ export interface DiffBase {
 
 /** Options of {@link diffPacks}. */
 export interface PackDiffOptions {
-  /** Base fact sets from a suite: every case without parameter overrides and not expecting an error. */
-  suite?: TestSuite;
+  /**
+   * Base fact sets from a suite (or from each of several, such as both versions' suites): every case without
+   * parameter overrides and not expecting an error; a case with the facts and `asOf` of an earlier one is skipped.
+   */
+  suite?: TestSuite | TestSuite[];
   /** More base fact sets. */
   bases?: DiffBase[];
   /** The instant for replayed facts and for suite cases without one. */
@@ -60,12 +63,22 @@ export interface DiffRegion {
   values?: unknown[];
   /** e.g. `claimAmountYuan in [30000, 50000)`. */
   text: string;
+  /** The outcome keys whose values change, e.g. `[{ key: 'level', old: 3, new: 2 }]` (the same at every point). */
+  changed: DiffChange[];
+  /** The outcomes at the example (keys that follow the fact, such as an amount echoed, may vary in the region). */
   old: DiffOutcome;
   new: DiffOutcome;
   /** A fact set in the region: the first base that shows it, with one point of the region. */
   example: { base: string; facts: Record<string, unknown>; asOf: string };
   /** How many bases show this region. */
   bases: number;
+}
+
+/** One outcome key whose value changes (absent `old` or `new`: the key is on one side only). */
+export interface DiffChange {
+  key: string;
+  old?: unknown;
+  new?: unknown;
 }
 
 /** A replay of past facts on both versions. */
@@ -83,8 +96,8 @@ export interface PackDiff {
   new: { version: string; packHash: string };
   /** Whether any decision differs: a region, a base case or a replayed fact set. */
   differs: boolean;
-  rules: Array<{ rule: string; change: 'added' | 'removed' | 'changed' }>;
-  parameters: Array<{ name: string; old?: unknown; new?: unknown }>;
+  rules: RuleChange[];
+  parameters: ParameterChange[];
   /** Other top-level keys whose value changed (`hitPolicy`, `default`, `facts`, …). */
   settings: string[];
   /** The facts whose points were evaluated. */
@@ -100,10 +113,7 @@ export interface PackDiff {
   replay?: DiffReplay;
 }
 
-const PACK_WIDE = ['hitPolicy', 'default', 'undefinedFacts', 'derived', 'conditions', 'requires', 'timeZone', 'effective', 'outcome'] as const;
-
-const keyOf = (value: unknown): string => (value === undefined ? 'undefined' : canonicalJson(value));
-
+/** One version's outcome for a fact set, or the error code it ends with. */
 function decide(pack: Pack, facts: unknown, asOf: string): DiffOutcome {
   try {
     return pack.evaluateSync(facts, { asOf, explain: false }).outcome as Record<string, unknown>;
@@ -112,58 +122,6 @@ function decide(pack: Pack, facts: unknown, asOf: string): DiffOutcome {
   }
 }
 
-function factSchemas(pack: Pack): Record<string, FactSchema> {
-  return ((pack.document.facts as { properties?: Record<string, FactSchema> }).properties ?? {}) as Record<string, FactSchema>;
-}
-
-/** What changed between the documents: rules by name, parameter values, pack-wide settings, fact schemas. */
-function changes(older: Pack, newer: Pack): Pick<PackDiff, 'rules' | 'parameters' | 'settings'> & { facts: string[] } {
-  const parameters: PackDiff['parameters'] = [];
-  for (const name of [...new Set([...Object.keys(older.plan.parameters), ...Object.keys(newer.plan.parameters)])].sort()) {
-    const [o, n] = [older.plan.parameters[name], newer.plan.parameters[name]];
-    if (keyOf(o) !== keyOf(n)) parameters.push({ name, ...(o !== undefined ? { old: o } : {}), ...(n !== undefined ? { new: n } : {}) });
-  }
-  const readsChanged = (text: string): boolean => parameters.some((p) => text.includes(`"param":${JSON.stringify(p.name)}`));
-  const oldRules = new Map(older.plan.rules.map((r) => [r.name, r]));
-  const newRules = new Map(newer.plan.rules.map((r) => [r.name, r]));
-  const oldOrder = older.plan.rules.map((r) => r.name).filter((n) => newRules.has(n));
-  const newOrder = newer.plan.rules.map((r) => r.name).filter((n) => oldRules.has(n));
-  const reordered = oldOrder.join('\n') !== newOrder.join('\n');
-  const rules: PackDiff['rules'] = [];
-  for (const rule of older.plan.rules) if (!newRules.has(rule.name)) rules.push({ rule: rule.name, change: 'removed' });
-  for (const rule of newer.plan.rules) {
-    const before = oldRules.get(rule.name);
-    if (!before) rules.push({ rule: rule.name, change: 'added' });
-    else {
-      const [a, b] = [canonicalJson(before.definition), canonicalJson(rule.definition)];
-      if (a !== b || reordered || readsChanged(a) || readsChanged(b)) rules.push({ rule: rule.name, change: 'changed' });
-    }
-  }
-  const docs = [older.document, newer.document] as unknown as Array<Record<string, unknown>>;
-  const settings: string[] = PACK_WIDE.filter((key) => keyOf(docs[0]![key]) !== keyOf(docs[1]![key]));
-  const [os, ns] = [factSchemas(older), factSchemas(newer)];
-  const facts = [...new Set([...Object.keys(os), ...Object.keys(ns)])].filter((f) => keyOf(os[f]) !== keyOf(ns[f]));
-  if (facts.length > 0) settings.push('facts');
-  return { rules, parameters, settings, facts };
-}
-
-/** The facts a derived fact is computed from, through other derived facts. */
-function derivedInputs(pack: Pack, name: string, seen = new Set<string>()): string[] {
-  const derived = pack.document.derived?.find((d) => d.name === name);
-  if (!derived || seen.has(name)) return [];
-  seen.add(name);
-  const out: string[] = [];
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(visit);
-    else if (value !== null && typeof value === 'object') {
-      const fact = (value as { fact?: unknown }).fact;
-      if (typeof fact === 'string') out.push(fact, ...derivedInputs(pack, fact, seen));
-      else Object.values(value).forEach(visit);
-    }
-  };
-  visit(derived.args);
-  return out;
-}
 
 /** A fact to vary, with the leaves that compare it (with each leaf's pack, for its parameter values). */
 interface Explored {
@@ -220,9 +178,30 @@ function pointsOf(target: Explored, base: Record<string, unknown>, step: number)
   return numericPoints([...compared, ...dynamic].filter((v): v is number => typeof v === 'number' && Number.isFinite(v)), target.schemas, step);
 }
 
-/** Runs of adjacent points with the same old → new change, as regions. */
+/**
+ * The outcome keys whose values differ between two outcomes (or error bodies).
+ *
+ * @param older - the old version's outcome, or `{ error: code }`
+ * @param newer - the new version's
+ * @returns one entry per differing key, in key order; empty when the outcomes are equal
+ * @example
+ * ```ts
+ * outcomeChanges({ class: 'major', level: 3 }, { class: 'major', level: 2 }); // [{ key: 'level', old: 3, new: 2 }]
+ * ```
+ */
+export function outcomeChanges(older: DiffOutcome, newer: DiffOutcome): DiffChange[] {
+  const [o, n] = [older as Record<string, unknown>, newer as Record<string, unknown>];
+  const has = (x: Record<string, unknown>, key: string) => Object.prototype.hasOwnProperty.call(x, key);
+  return [...new Set([...Object.keys(o), ...Object.keys(n)])]
+    .sort()
+    .filter((key) => keyOf(o[key]) !== keyOf(n[key]))
+    .map((key) => ({ key, ...(has(o, key) ? { old: o[key] } : {}), ...(has(n, key) ? { new: n[key] } : {}) }));
+}
+
+/** Runs of adjacent points with the same change of outcome keys, as regions. */
 function regionsOf(fact: string, points: BoundaryPoint[], results: Array<[DiffOutcome, DiffOutcome]>, base: DiffBase, numeric: boolean): DiffRegion[] {
-  const change = results.map(([o, n]) => (keyOf(o) === keyOf(n) ? null : `${keyOf(o)}→${keyOf(n)}`));
+  const changes = results.map(([o, n]) => outcomeChanges(o, n));
+  const change = changes.map((c) => (c.length === 0 ? null : keyOf(c)));
   const out: DiffRegion[] = [];
   for (let start = 0; start < points.length; ) {
     let end = start;
@@ -238,6 +217,7 @@ function regionsOf(fact: string, points: BoundaryPoint[], results: Array<[DiffOu
         ...(numeric && max ? { max } : {}),
         ...(values ? { values } : {}),
         text: regionText(fact, numeric ? min : undefined, numeric ? max : undefined, values),
+        changed: changes[start]!,
         old: results[start]![0],
         new: results[start]![1],
         example: { base: base.name, facts: { ...base.facts, [fact]: first.value }, asOf: base.asOf },
@@ -251,10 +231,15 @@ function regionsOf(fact: string, points: BoundaryPoint[], results: Array<[DiffOu
 
 function basesOf(options: PackDiffOptions): DiffBase[] {
   const bases = [...(options.bases ?? [])];
-  for (const c of options.suite?.cases ?? []) {
-    const asOf = c.asOf ?? options.suite?.asOf ?? options.asOf;
-    if (c.parameters || c.expect?.error !== undefined || asOf === undefined) continue;
-    bases.push({ name: c.name, facts: c.facts ?? {}, asOf });
+  const seen = new Set(bases.map((b) => keyOf([b.facts, b.asOf])));
+  for (const suite of [options.suite ?? []].flat()) {
+    for (const c of suite.cases) {
+      const asOf = c.asOf ?? suite.asOf ?? options.asOf;
+      const key = keyOf([c.facts ?? {}, asOf]);
+      if (c.parameters || c.expect?.error !== undefined || asOf === undefined || seen.has(key)) continue;
+      seen.add(key);
+      bases.push({ name: c.name, facts: c.facts ?? {}, asOf });
+    }
   }
   return bases;
 }
@@ -282,7 +267,7 @@ export function diffPacks(older: Pack, newer: Pack, options: PackDiffOptions = {
     throw new AftersalesError('INVALID_PACK', message, [{ path: '/id', message, code: 'PACK_ID_MISMATCH', expected: older.id, found: newer.id }]);
   }
   const step = options.step ?? 0.01;
-  const { rules, parameters, settings, facts: schemaChanged } = changes(older, newer);
+  const { rules, parameters, settings, facts: schemaChanged } = packChanges(older, newer);
   const allRules = settings.some((s) => s !== 'facts');
   const { explored, skipped } = explore(older, newer, new Set(rules.map((r) => r.rule)), allRules, schemaChanged);
   const bases = basesOf(options);
@@ -295,7 +280,7 @@ export function diffPacks(older: Pack, newer: Pack, options: PackDiffOptions = {
   const found = new Map<string, DiffRegion>();
   for (const base of bases) {
     const [o, n] = both(base.facts, base.asOf);
-    if (keyOf(o) !== keyOf(n)) cases.push({ name: base.name, old: o, new: n });
+    if (outcomeChanges(o, n).length > 0) cases.push({ name: base.name, old: o, new: n });
     let filled: Record<string, unknown> = base.facts;
     try {
       filled = older.validateFacts(base.facts);
@@ -307,7 +292,7 @@ export function diffPacks(older: Pack, newer: Pack, options: PackDiffOptions = {
       const results = points.map((p) => both({ ...base.facts, [target.fact]: p.value }, base.asOf));
       const numeric = points.some((p) => p.min !== undefined || p.max !== undefined);
       for (const region of regionsOf(target.fact, points, results, base, numeric)) {
-        const key = keyOf([region.fact, region.min, region.max, region.values, region.old, region.new]);
+        const key = keyOf([region.fact, region.min, region.max, region.values, region.changed]);
         const seen = found.get(key);
         if (seen) seen.bases++;
         else found.set(key, region);
@@ -327,7 +312,7 @@ export function diffPacks(older: Pack, newer: Pack, options: PackDiffOptions = {
     replay = { total: 0, changed: 0, examples: [] };
     for (const facts of options.replay) {
       const [o, n] = both(facts, asOf);
-      if (keyOf(o) !== keyOf(n)) {
+      if (outcomeChanges(o, n).length > 0) {
         if (replay.examples.length < (options.examples ?? 5)) replay.examples.push({ index: replay.total, facts, old: o, new: n });
         replay.changed++;
       }
