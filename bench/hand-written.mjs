@@ -6,7 +6,8 @@
  */
 
 /**
- * quality-severity (HC §4): general, or major level 1 / 2 / 3, the most severe level winning.
+ * quality-severity (HC §4): major level 1 / 2 / 3 (the most severe level winning), else important quality
+ * information when it touches safety, reputation or a large batch, else general.
  *
  * @param facts - the pack's facts (absent fields take the pack's defaults)
  * @param params - `level2ClaimYuan` and `level3ClaimYuan`
@@ -26,8 +27,7 @@ export function qualitySeverity(facts, params = { level2ClaimYuan: 50000, level3
   const claim = facts.claimAmountYuan ?? 0;
   if (
     casualties >= 1 ||
-    media === 'imminent' ||
-    media === 'published' ||
+    ((media === 'imminent' || media === 'published') && facts.majorReputationDamage === true) ||
     (facts.manufacturingFault === true && facts.customerLoss === true && facts.customerComplaint === true) ||
     (vehicleValue !== undefined && companyLoss > vehicleValue)
   ) {
@@ -43,6 +43,9 @@ export function qualitySeverity(facts, params = { level2ClaimYuan: 50000, level3
   }
   if (frequency === 'high' || frequency === 'very-high' || sales === 'possible' || facts.breakdown === true || claim >= params.level3ClaimYuan) {
     return { class: 'major', level: 3 };
+  }
+  if (facts.affectsPerformanceAndSafety === true || facts.involvesReputation === true || facts.largeBatchSeriousLoss === true) {
+    return { class: 'important', level: null };
   }
   return { class: 'general', level: null };
 }

@@ -53,6 +53,24 @@ describe.each(engines)('engine %s', (engine) => {
   });
 });
 
+describe('outcomes that hold no reference', () => {
+  it('hands out a fresh outcome and messages each time: changing one decision leaves the next as it was', () => {
+    const p = pack({ default: { tags: ['none'] } }, { event: { type: 'e', params: { tags: ['one'] } }, message: { zh: '标签 {{tags}}', en: 'tags {{tags}}' } });
+    const first = p.evaluateSync({ x: 1 }, { asOf });
+    (first.outcome as { tags: string[] }).tags.push('changed');
+    first.messages.en = 'changed';
+    const second = p.evaluateSync({ x: 1 }, { asOf });
+    expect(second.outcome).toEqual({ tags: ['one'] });
+    expect(second.messages).toEqual({ zh: '标签 ["one"]', en: 'tags ["one"]' });
+    expect(p.evaluateSync({ x: 2 }, { asOf }).outcome).toEqual({ tags: ['none'] });
+  });
+
+  it('refuses an outcome the outcome schema rejects on every decision, not only the first', () => {
+    const p = pack({ outcome: { type: 'object', required: ['level'] } });
+    for (let i = 0; i < 2; i++) expect(() => p.evaluateSync({ x: 1 }, { asOf })).toThrow(expect.objectContaining({ code: 'INVALID_OUTCOME' }));
+  });
+});
+
 describe('the reference engine is stock json-rules-engine', () => {
   it("reads paths with json-rules-engine's JSONPath: a string's length, as the compiled evaluator now does too", async () => {
     const p = pack({}, { conditions: { all: [{ fact: 'name', path: '$.first.length', operator: 'equal', value: 2 }] } });

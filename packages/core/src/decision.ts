@@ -9,6 +9,7 @@ import type { EvaluationState } from './inputs.js';
 import { cloneJson } from './json.js';
 import { mergeOutcome, renderMessages } from './outcome.js';
 import type { PackPlan } from './plan.js';
+import { isConstant } from './references.js';
 import type { LeafRecord } from './rule-stage.js';
 import { toProblems } from './schema.js';
 import type { ConditionTrace, Decision, FiredRule, Localized, RuleTrace } from './types.js';
@@ -58,6 +59,62 @@ export function undefinedFactsError(facts: string[]): FactValidationError {
   );
 }
 
+/** An outcome checked against the outcome schema, and its messages. */
+interface CheckedOutcome {
+  outcome: Record<string, unknown>;
+  messages: Localized;
+}
+
+const STATIC_MEMO_ENTRIES = 1024;
+/**
+ * Per plan, the checked outcomes of applied-rule lists whose outcome holds no reference (a constant default and
+ * constant params): the same list always gives the same outcome, so it is merged, checked against the outcome
+ * schema and its messages rendered once, then handed out as a copy. Bounded; an outcome that fails the schema is
+ * never remembered, so its error is raised on every decision as before.
+ */
+const staticOutcomes = new WeakMap<PackPlan, Map<string, CheckedOutcome>>();
+
+/** Whether the outcome of these applied rules is the same whatever the facts. */
+function isStatic(plan: PackPlan, applied: number[]): boolean {
+  if (!isConstant(plan.resolveDefault)) return false;
+  for (const i of applied) if (!isConstant(plan.rules[i]!.resolveParams)) return false;
+  return true;
+}
+
+/** Merges, checks and renders the outcome of the applied rules. */
+function checkedOutcome(plan: PackPlan, state: EvaluationState, applied: FiredRule[]): CheckedOutcome {
+  const outcome = mergeOutcome(plan.resolveDefault(state) as Record<string, unknown>, applied, plan.hitPolicy === 'collect' ? 'collect' : 'first');
+  // Drop undefined (absent optional facts referenced by an outcome) so the decision is plain JSON.
+  const cleanOutcome = cloneJson(outcome);
+  if (!plan.outcomeValidator(cleanOutcome)) {
+    throw new OutcomeValidationError(plan.id, toProblems(plan.outcomeValidator.errors, cleanOutcome, '/outcome'));
+  }
+  const texts: Localized[] = [];
+  for (const f of applied) {
+    const message = plan.rules[plan.ruleIndex.get(f.rule)!]!.message;
+    if (message) texts.push(message);
+  }
+  return { outcome: cleanOutcome, messages: renderMessages(texts, plan.defaultMessage, cleanOutcome) };
+}
+
+/** The checked outcome of the applied rules (`indexes`, in applied order), remembered when it is static. */
+function outcomeOf(plan: PackPlan, state: EvaluationState, indexes: number[], applied: FiredRule[]): CheckedOutcome {
+  if (!isStatic(plan, indexes)) return checkedOutcome(plan, state, applied);
+  let memo = staticOutcomes.get(plan);
+  if (memo === undefined) {
+    memo = new Map();
+    staticOutcomes.set(plan, memo);
+  }
+  const key = indexes.join(',');
+  let known = memo.get(key);
+  if (known === undefined) {
+    known = checkedOutcome(plan, state, applied);
+    if (memo.size >= STATIC_MEMO_ENTRIES) memo.clear();
+    memo.set(key, known);
+  }
+  return { outcome: cloneJson(known.outcome), messages: { zh: known.messages.zh, en: known.messages.en } };
+}
+
 /**
  * Builds the decision from per-rule results.
  *
@@ -90,28 +147,18 @@ export function finish(plan: PackPlan, state: EvaluationState, results: RuleResu
   }
   if (plan.hitPolicy === 'unique' && firedIndexes.length > 1) throw new RuleConflictError(plan.id, firedIndexes.map((i) => rules[i]!.name));
   const applied = plan.hitPolicy === 'collect' ? fired : fired.slice(0, 1);
-  const outcome = mergeOutcome(plan.resolveDefault(state) as Record<string, unknown>, applied, plan.hitPolicy === 'collect' ? 'collect' : 'first');
-  // Drop undefined (absent optional facts referenced by an outcome) so the decision is plain JSON.
-  const cleanOutcome = cloneJson(outcome);
-  if (!plan.outcomeValidator(cleanOutcome)) {
-    throw new OutcomeValidationError(plan.id, toProblems(plan.outcomeValidator.errors, cleanOutcome, '/outcome'));
-  }
+  const { outcome, messages } = outcomeOf(plan, state, applied.length === fired.length ? firedIndexes : firedIndexes.slice(0, 1), applied);
   const explanation: RuleTrace[] = explain ? results.map((result, i) => traceRule(plan, state, i, result)) : [];
-  const texts: Localized[] = [];
-  for (const f of applied) {
-    const message = rules[plan.ruleIndex.get(f.rule)!]!.message;
-    if (message) texts.push(message);
-  }
   return {
     pack: plan.id,
     version: plan.version,
     packHash: plan.packHash,
     asOf: state.asOf,
     parameters: cloneJson(state.overrides),
-    outcome: cleanOutcome,
+    outcome,
     fired,
     derived: cloneJson(state.derived),
     explanation,
-    messages: renderMessages(texts, plan.defaultMessage, cleanOutcome),
+    messages,
   };
 }

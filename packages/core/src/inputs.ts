@@ -7,7 +7,7 @@ import { localDate, parseInstant } from './calendar.js';
 import { AftersalesError, FactValidationError, PackNotEffectiveError, ParameterValidationError } from './errors.js';
 import { cloneJson, isPlainObject } from './json.js';
 import { pointerToken } from './path.js';
-import { nonJsonProblems } from './plain-json.js';
+import { JsonShape, jsonShape, nonJsonProblems } from './plain-json.js';
 import type { PackPlan } from './plan.js';
 import type { Scope } from './references.js';
 import { toProblems } from './schema.js';
@@ -22,8 +22,12 @@ export interface EvaluationState extends Scope {
   derived: Record<string, unknown>;
 }
 
+// The asOf string last accepted: a batch resolves the same one for every decision.
+let lastAsOf: string | undefined;
+
 /** `asOf` as an ISO string, or an `INVALID_AS_OF` error. */
 export function resolveAsOf(value: unknown): string {
+  if (typeof value === 'string' && value === lastAsOf) return value;
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new AftersalesError('INVALID_AS_OF', 'asOf is an invalid Date', [{ path: '/asOf', message: 'must be a valid date-time', code: 'INVALID_AS_OF' }]);
     const iso = value.toISOString();
@@ -37,6 +41,7 @@ export function resolveAsOf(value: unknown): string {
       { path: '/asOf', message: 'must be an ISO 8601 date-time with an offset', code: 'INVALID_AS_OF', expected: 'date-time', found: value === undefined ? 'undefined' : typeof value === 'string' ? value : typeof value },
     ]);
   }
+  lastAsOf = value;
   return value;
 }
 
@@ -66,10 +71,15 @@ export function validateFacts(plan: PackPlan, facts: unknown): Record<string, un
   if (!isPlainObject(facts)) {
     throw new FactValidationError([{ path: '', message: 'must be an object', code: 'schema.type', expected: 'object', found: Array.isArray(facts) ? 'array' : facts === null ? 'null' : typeof facts }]);
   }
-  // NaN, Infinity, a Date, a function, a class instance: refused, not turned into null, a string or {}.
-  const notJson = nonJsonProblems(facts);
-  if (notJson.length > 0) throw new FactValidationError(notJson);
-  const copy = cloneJson(facts);
+  // NaN, Infinity, a Date, a function, a class instance: refused, not turned into null, a string or {}. Facts
+  // as JSON.parse builds them are validated in place, with only what the schema's defaults may change copied;
+  // anything a JSON copy would normalise (an undefined member, a hole) is copied whole first, as before.
+  const shape = jsonShape(facts);
+  if (shape === JsonShape.NotJson) {
+    const notJson = nonJsonProblems(facts);
+    if (notJson.length > 0) throw new FactValidationError(notJson);
+  }
+  const copy = shape === JsonShape.Parsed ? plan.copyFacts(facts) : cloneJson(facts);
   const validate = plan.factsValidator;
   if (!validate(copy)) throw new FactValidationError(toProblems(validate.errors, copy));
   return copy;
@@ -88,7 +98,8 @@ export function begin(plan: PackPlan, facts: unknown, options: EvaluateOptions):
   const { from, to } = plan.document.effective;
   if (asOfDate < from || (to !== undefined && asOfDate > to)) throw new PackNotEffectiveError(plan.id, asOfDate, plan.document.effective);
   const overrides = options.parameters ?? {};
-  const params = parameterValues(plan, overrides);
+  // Without overrides the pack's own values serve as they are (a decision only reads them).
+  const params = options.parameters === undefined ? plan.parameters : parameterValues(plan, overrides);
   const values = validateFacts(plan, facts);
   return { asOf, context: { asOf, asOfDate }, overrides, params, values, derived: {} };
 }

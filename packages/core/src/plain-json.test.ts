@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nonJsonProblems } from './plain-json.js';
+import { JsonShape, jsonShape, nonJsonProblems } from './plain-json.js';
 
 describe('nonJsonProblems', () => {
   it('accepts JSON data, undefined members included (JSON drops them)', () => {
@@ -30,5 +30,41 @@ describe('nonJsonProblems', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(nonJsonProblems(cyclic)).toEqual([expect.objectContaining({ path: '/self', found: 'a cycle' })]);
+  });
+});
+
+describe('jsonShape', () => {
+  it('reads JSON.parse output as parsed, whatever its nesting', () => {
+    expect(jsonShape(JSON.parse('{"a":[1,"x",true,null,{"b":-0.5}],"__proto__":{"c":1}}'))).toBe(JsonShape.Parsed);
+  });
+
+  it.each([
+    ['an undefined member', { a: undefined }],
+    ['an undefined item', { a: [1, undefined] }],
+    ['a hole', { a: [1, , 2] }],
+    ['a null-prototype object', { a: Object.create(null) }],
+    ['an array subclass', { a: new (class Items extends Array {})() }],
+  ])('marks %s as JSON data a copy would normalise', (_name, value) => {
+    expect(jsonShape(value)).toBe(JsonShape.Normalise);
+  });
+
+  it.each([
+    ['NaN', { a: NaN }],
+    ['a Date', { a: [new Date(0)] }],
+    ['a function', { a: { b: () => 1 } }],
+    ['a class instance', { a: new Map() }],
+    ['a bigint', { a: 1n }],
+  ])('marks %s as not JSON, like nonJsonProblems', (_name, value) => {
+    expect(jsonShape(value)).toBe(JsonShape.NotJson);
+    expect(nonJsonProblems(value)).not.toEqual([]);
+  });
+
+  it('marks a cycle and over-deep nesting as not JSON without looping', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(jsonShape(cyclic)).toBe(JsonShape.NotJson);
+    let deep: unknown = 1;
+    for (let i = 0; i < 300; i++) deep = [deep];
+    expect(jsonShape(deep)).toBe(JsonShape.NotJson);
   });
 });

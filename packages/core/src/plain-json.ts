@@ -2,7 +2,8 @@
  * Which values of an input are not JSON data. Facts arrive from JavaScript callers as well as from JSON, and a
  * decision must be the one the same JSON would get in the server, the CLI and the audit log: so `NaN`,
  * `Infinity`, a `Date`, a function, a symbol, a bigint or a class instance is refused with its JSON pointer,
- * never silently turned into `null`, a string or `{}`.
+ * never silently turned into `null`, a string or `{}`. {@link jsonShape} is the one pass a decision makes over
+ * its input; {@link nonJsonProblems} names the offending places only when that pass finds one.
  */
 import { pointerToken } from './path.js';
 import type { Problem } from './types.js';
@@ -70,4 +71,73 @@ export function nonJsonProblems(value: unknown, pointer = ''): Problem[] {
   };
   visit(value, pointer, 0);
   return problems;
+}
+
+/**
+ * What {@link jsonShape} found: `Parsed`, JSON data exactly as `JSON.parse` builds it (it can be read in place);
+ * `Normalise`, JSON data that a JSON copy would change (an undefined member or item, a hole, a null-prototype
+ * object, an array subclass); `NotJson`, not JSON data, nested deeper than the limit or cyclic
+ * ({@link nonJsonProblems} says where).
+ */
+export const JsonShape = { Parsed: 0, Normalise: 1, NotJson: 2 } as const;
+/** One of the {@link JsonShape} values. */
+export type JsonShape = (typeof JsonShape)[keyof typeof JsonShape];
+
+/**
+ * One allocation-free pass over an input: whether it is JSON data as `JSON.parse` would build it, JSON data that
+ * a JSON copy would normalise, or not JSON data at all. No pointer is built and no set of visited objects kept:
+ * a cycle shows as nesting beyond the limit, and the caller asks {@link nonJsonProblems} for the details.
+ *
+ * @param value - the input, e.g. the facts of one evaluation
+ * @returns the shape (the worst found anywhere in `value`)
+ * @example
+ * ```ts
+ * jsonShape({ a: [1, 'x'] }) // JsonShape.Parsed
+ * jsonShape({ a: undefined }) // JsonShape.Normalise
+ * jsonShape({ a: NaN }) // JsonShape.NotJson
+ * ```
+ */
+export function jsonShape(value: unknown): JsonShape {
+  return shapeAt(value, 0);
+}
+
+function shapeAt(value: unknown, depth: number): JsonShape {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JsonShape.Parsed;
+    case 'number':
+      return Number.isFinite(value) ? JsonShape.Parsed : JsonShape.NotJson;
+    case 'undefined':
+      return JsonShape.Normalise;
+    case 'object':
+      break;
+    default:
+      return JsonShape.NotJson;
+  }
+  if (value === null) return JsonShape.Parsed;
+  if (depth > MAX_DEPTH) return JsonShape.NotJson;
+  let worst: JsonShape = JsonShape.Parsed;
+  const proto = Object.getPrototypeOf(value);
+  if (Array.isArray(value)) {
+    if (proto !== Array.prototype) worst = JsonShape.Normalise;
+    for (let i = 0; i < value.length; i++) {
+      const shape = shapeAt(value[i], depth + 1);
+      if (shape === JsonShape.NotJson) return shape;
+      if (shape > worst) worst = shape;
+    }
+    return worst;
+  }
+  if (proto !== Object.prototype) {
+    if (proto !== null) return JsonShape.NotJson;
+    worst = JsonShape.Normalise;
+  }
+  const object = value as Record<string, unknown>;
+  for (const key in object) {
+    if (!Object.prototype.hasOwnProperty.call(object, key)) continue;
+    const shape = shapeAt(object[key], depth + 1);
+    if (shape === JsonShape.NotJson) return shape;
+    if (shape > worst) worst = shape;
+  }
+  return worst;
 }

@@ -9,6 +9,7 @@ import { hashPack } from './canonical.js';
 import { DEFAULT_TIME_ZONE, checkDocument } from './checks.js';
 import { rulePriority, type ConditionTree } from './condition-tree.js';
 import { PackValidationError } from './errors.js';
+import { factsCopier, type FactsCopier } from './facts-copy.js';
 import { cloneJson } from './json.js';
 import type { PackLookup, RequiredPack } from './lookup.js';
 import { compileValue, type Resolver } from './references.js';
@@ -68,6 +69,8 @@ export interface PackPlan {
   parameters: Record<string, unknown>;
   parameterValidators: Map<string, ValidateFunction>;
   factsValidator: ValidateFunction;
+  /** Copies facts where the fact schema's defaults may be written (see {@link factsCopier}). */
+  copyFacts: FactsCopier;
   outcomeValidator: ValidateFunction;
   derived: PlanDerived[];
   required: PlanRequired[];
@@ -130,6 +133,7 @@ export function tryCompile(document: unknown, lookup?: PackLookup): { problems: 
     parameters: Object.fromEntries(Object.entries(pack.parameters ?? {}).map(([k, p]) => [k, p.value])),
     parameterValidators: checked.parameterValidators,
     factsValidator: checked.factsValidator,
+    copyFacts: factsCopier(pack.facts),
     outcomeValidator: checked.outcomeValidator,
     derived: (pack.derived ?? []).map((d) => ({ name: d.name, calculator: d.calculator, compute: getCalculator(d.calculator), resolveArgs: compileValue(d.args, true) })),
     required: checked.required,
