@@ -124,3 +124,41 @@ describe('numeric calculators', () => {
     expect(() => getCalculator('eval')).toThrow(/unknown calculator/);
   });
 });
+
+describe('integer calendar arithmetic agrees with Date and date-fns', () => {
+  // A small deterministic generator: the same values on every run.
+  let seed = 20261130;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const first = Date.parse('0000-01-01T00:00:00Z');
+  const last = Date.parse('9999-12-31T23:59:59.999Z');
+
+  it('formats instants across the years 0000–9999 and their edges as toISOString does, in several zones', () => {
+    const zones = ['Asia/Shanghai', 'UTC', 'America/St_Johns', 'Asia/Kathmandu', 'Pacific/Kiritimati'];
+    const instants = [first, last, first - 3_600_000, last + 3_600_000, 0, -1, 1, Date.parse('2026-03-08T07:00:00Z')];
+    for (let i = 0; i < 400; i++) instants.push(Math.floor(first + next() * (last - first)), Math.floor(next() * 4e12) * (i % 2 ? 1 : 1000));
+    for (const zone of zones) {
+      for (const ms of instants) {
+        const formatted = formatInstant(ms, zone);
+        if (formatted === null) continue;
+        const offsetMatch = /(Z|[+-]\d{2}:\d{2})$/.exec(formatted)![1]!;
+        const offset = offsetMatch === 'Z' ? 0 : (offsetMatch[0] === '-' ? -1 : 1) * (Number(offsetMatch.slice(1, 3)) * 60 + Number(offsetMatch.slice(4)));
+        const local = new Date(ms + offset * 60_000);
+        const iso = local.toISOString();
+        expect(formatted).toBe(`${local.getUTCMilliseconds() === 0 ? iso.slice(0, 19) : iso.slice(0, 23)}${offsetMatch}`);
+        expect(Date.parse(formatted)).toBe(ms);
+      }
+    }
+  });
+
+  it('counts calendar days as differenceInCalendarDays does, the years 0–99 read as Date.UTC reads them included', () => {
+    const dates: string[] = ['0000-01-01', '0099-12-31', '0100-01-01', '1970-01-01', '2000-02-29', '9999-12-31'];
+    for (let i = 0; i < 500; i++) dates.push(new Date(Math.floor(first + next() * (last - first))).toISOString().slice(0, 10));
+    for (let i = 0; i + 1 < dates.length; i++) {
+      const [a, b] = [dates[i]!, dates[i + 1]!];
+      const day = (d: string) => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
+      const readable = localDate(a, 'UTC') !== null && localDate(b, 'UTC') !== null;
+      expect(daysBetween(a, b, 'UTC')).toBe(readable ? Math.round((day(b) - day(a)) / 86_400_000) : null);
+      expect(daysBetween(`${a}T12:00:00Z`, `${b}T12:00:00Z`, 'UTC')).toBe(Math.round((day(b) - day(a)) / 86_400_000));
+    }
+  });
+});

@@ -60,14 +60,23 @@ function offsetMinutes(timeZone: string, instant: number): number {
   return offset;
 }
 
+const offsetTexts = new Map<number, string>();
 function formatOffset(minutes: number): string {
-  if (minutes === 0) return 'Z';
-  const sign = minutes < 0 ? '-' : '+';
-  const abs = Math.abs(minutes);
-  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  let text = offsetTexts.get(minutes);
+  if (text === undefined) {
+    if (minutes === 0) text = 'Z';
+    else {
+      const sign = minutes < 0 ? '-' : '+';
+      const abs = Math.abs(minutes);
+      text = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+    }
+    if (offsetTexts.size < 1000) offsetTexts.set(minutes, text);
+  }
+  return text;
 }
 
 const isoDate = (d: Date): string => d.toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
 
 /**
  * Parses a date or date-time into the local calendar date of `timeZone`; `null` when it is not a valid one.
@@ -142,7 +151,7 @@ export function daysBetween(from: unknown, to: unknown, timeZone: string): numbe
   const a = localDate(from, timeZone);
   const b = localDate(to, timeZone);
   if (a === null || b === null) return null;
-  return differenceInCalendarDays(calendarDay(b), calendarDay(a));
+  return dayNumber(b) - dayNumber(a);
 }
 
 /** `date` + `amount` `unit` as a local date (month ends clamp: Jan 31 + 1 month = Feb 28/29). */
@@ -177,12 +186,27 @@ export function daysAfterPeriodEnd(start: unknown, date: unknown, amount: number
 export function formatInstant(ms: number, timeZone: string): string | null {
   if (!Number.isFinite(ms) || ms < FIRST_MS - 86_400_000 || ms > LAST_MS + 86_400_000) return null;
   const offset = offsetMinutes(timeZone, ms);
-  const local = new Date(ms + offset * 60_000);
-  if (Number.isNaN(local.getTime())) return null;
-  const iso = local.toISOString();
-  if (!/^\d{4}-/.test(iso)) return null;
+  const local = ms + offset * 60_000;
+  // Outside the years 0000–9999 an ISO string would need an expanded year (+010000-…).
+  if (!(local >= FIRST_MS && local <= LAST_MS)) return null;
   // Milliseconds only when there are any, so whole-second instants read naturally and nothing is lost.
-  return `${local.getUTCMilliseconds() === 0 ? iso.slice(0, 19) : iso.slice(0, 23)}${formatOffset(offset)}`;
+  return `${isoLocalTime(local)}${formatOffset(offset)}`;
+}
+
+const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
+/** `YYYY-MM-DDTHH:mm:ss[.sss]` of a UTC millisecond within the years 0000–9999, built from integers. */
+function isoLocalTime(local: number): string {
+  const day = Math.floor(local / DAY_MS);
+  let rest = local - day * DAY_MS;
+  const hours = Math.floor(rest / HOUR_MS);
+  rest -= hours * HOUR_MS;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  const time = `${dateOfDay(day)}T${two(hours)}:${two(minutes)}:${two(seconds)}`;
+  return millis === 0 ? time : `${time}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}`;
 }
 
 /** The last millisecond of the local day of `value`, ISO with the zone's offset. */
@@ -196,10 +220,36 @@ export function endOfLocalDay(value: unknown, timeZone: string): string | null {
   return `${d}T23:59:59.999${formatOffset(offset)}`;
 }
 
-const DAY_MS = 86_400_000;
+/** Days since 1970-01-01 of a local date `YYYY-MM-DD` (already validated), as {@link calendarDay} reads it. */
+function dayNumber(date: string): number {
+  const y = Number(date.slice(0, 4));
+  // Date.UTC (and so calendarDay) reads the years 0–99 as 1900–1999: kept, so every calculator counts alike.
+  return daysFromCivil(y < 100 ? y + 1900 : y, Number(date.slice(5, 7)), Number(date.slice(8, 10)));
+}
 
-/** Days since 1970-01-01 of a local date `YYYY-MM-DD` (already validated). */
-const dayNumber = (date: string): number => Math.round(calendarDay(date).getTime() / DAY_MS);
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+/** `YYYY-MM-DD` of a day number within the years 0000–9999 (H. Hinnant's civil_from_days). */
+function dateOfDay(dayNo: number): string {
+  const z = dayNo + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}`;
+}
 
 // Working days are counted on integer day numbers: 1970-01-01 was a Thursday, so (n + 4) mod 7 is the weekday
 // (0 Sunday … 6 Saturday); a holiday list is only consulted, and a date string only built, when there is one.
@@ -228,7 +278,7 @@ export function workingDaysBetween(from: unknown, to: unknown, holidays: string[
   const a = localDate(from, timeZone);
   const b = localDate(to, timeZone);
   if (a === null || b === null) return null;
-  const span = differenceInCalendarDays(calendarDay(b), calendarDay(a));
+  const span = dayNumber(b) - dayNumber(a);
   if (Math.abs(span) > 36_500) return null;
   const skip = new Set(holidays);
   const [lo, hi] = span < 0 ? [b, a] : [a, b];
