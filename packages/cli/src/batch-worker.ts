@@ -6,7 +6,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPacks, type EvaluateOptions } from '@aftersales/core';
-import { evaluateLine, outcomeKey, RecordBuffer, tooLongLine, type BatchGroup, type BatchGroupResult, type BatchWorkerData } from './batch.js';
+import { evaluateLine, outcomeKey, tooLongLine } from './batch-line.js';
+import { RecordBuffer } from './batch-output.js';
+import type { BatchGroup, BatchGroupResult, BatchWorkerData } from './batch-types.js';
 
 const data = workerData as BatchWorkerData;
 const port = parentPort!;

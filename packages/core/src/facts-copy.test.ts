@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { factsCopier } from './facts-copy.js';
 import { loadPack } from './pack.js';
+import { testPackHeader } from './test-pack.fixture.js';
 
 describe('factsCopier', () => {
   it('copies the top-level object only when defaults sit on top-level properties', () => {
@@ -34,13 +35,7 @@ describe('factsCopier', () => {
 
 describe('facts validated in place', () => {
   const pack = loadPack({
-    id: 'facts-in-place',
-    version: '1.0.0',
-    title: { zh: '事实', en: 'Facts' },
-    description: { zh: '测试', en: 'Test' },
-    sources: [{ id: 's', document: 'test', clause: '1', kind: 'practice' }],
-    effective: { from: '2026-01-01' },
-    hitPolicy: 'first',
+    ...testPackHeader('facts-in-place', { hitPolicy: 'first' }),
     facts: {
       type: 'object',
       properties: {
