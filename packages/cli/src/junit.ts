@@ -1,9 +1,13 @@
 /**
  * Writes suite reports as JUnit XML, the report format CI systems (Jenkins, GitLab, GitHub actions' test
- * reporters) read: one `<testsuite>` per pack, one `<testcase>` per case, a `<failure>` with expected vs actual
- * for each failed case, and the coverage as suite properties so an auditor can file the report as it is.
+ * reporters) read: one `<testsuite>` per pack named `id@version` (two versions of a pack stay two suites when
+ * reports are merged), one `<testcase>` per case, a `<failure>` with expected vs actual for a case whose
+ * assertion failed, an `<error>` for a case where evaluation threw instead of deciding, and the pack and suite
+ * files and the coverage as suite properties so an auditor can file the report as it is. A pack or suite that
+ * could not be loaded is a suite of one `<error>` test case: a dashboard never shows green for a run that
+ * tested nothing.
  */
-import type { SuiteReport } from '@aftersales/core';
+import type { CaseResult, SuiteReport } from '@aftersales/core';
 
 /** Escapes text for XML content and attribute values; drops characters XML 1.0 cannot carry. */
 export function escapeXml(text: string): string {
@@ -20,53 +24,111 @@ function seconds(ms: number): string {
   return (ms / 1000).toFixed(6);
 }
 
+/** Where a report's pack and suite came from (paths as the user should read them). */
+export interface ReportFiles {
+  /** The `pack.json` (absent for a bundled pack). */
+  packFile?: string;
+  /** The suite file (absent for a bundled pack). */
+  suiteFile?: string;
+}
+
+/** A pack or a suite that could not be loaded, so nothing of it ran. */
+export interface UnloadableEntry {
+  /** The pack id (or `id@version`) when known, else the file. */
+  name: string;
+  /** The file that did not load. */
+  file?: string;
+  /** The error code, e.g. `INVALID_PACK`, `INVALID_SUITE`, `NO_SUITE`. */
+  code: string;
+  /** One line saying what went wrong. */
+  message: string;
+  /** Every problem, one line each (`file:line:col /pointer message [code]`). */
+  details: string[];
+}
+
+/** The counts of a run: cases plus one test per unloadable entry; failures exclude errors, as JUnit counts them. */
+export function junitCounts(reports: readonly SuiteReport[], unloadable: readonly UnloadableEntry[] = []): { tests: number; failures: number; errors: number } {
+  return {
+    tests: reports.reduce((n, r) => n + r.cases.length, 0) + unloadable.length,
+    failures: reports.reduce((n, r) => n + r.failed - (r.errors ?? 0), 0),
+    errors: reports.reduce((n, r) => n + (r.errors ?? 0), 0) + unloadable.length,
+  };
+}
+
+function property(name: string, value: string | number): string {
+  return `      <property name="${escapeXml(name)}" value="${escapeXml(String(value))}"/>`;
+}
+
+function caseBody(result: CaseResult): string {
+  return [...result.failures, `expected: ${JSON.stringify(result.expected)}`, `actual: ${JSON.stringify(result.actual)}`].join('\n');
+}
+
 /**
  * Renders suite reports as a JUnit XML document.
  *
- * @param reports - one report per pack, in the order run
+ * @param reports - one report per pack, in the order run, each with the files it came from when on disk
  * @param timestamp - when the run started (ISO 8601 without offset, as JUnit wants), e.g. `2026-01-15T10:00:00`
+ * @param unloadable - packs and suites that could not be loaded: each becomes a suite with one `<error>` case
  * @returns the XML text, UTF-8, ending with a newline
  * @example
  * ```ts
  * writeFileSync('junit.xml', renderJunit([await runSuite(pack, suite)], '2026-01-15T10:00:00'));
  * ```
  */
-export function renderJunit(reports: SuiteReport[], timestamp: string): string {
-  const tests = reports.reduce((n, r) => n + r.cases.length, 0);
-  const failures = reports.reduce((n, r) => n + r.failed, 0);
+export function renderJunit(
+  reports: ReadonlyArray<SuiteReport & ReportFiles>,
+  timestamp: string,
+  unloadable: readonly UnloadableEntry[] = [],
+): string {
+  const counts = junitCounts(reports, unloadable);
   const time = reports.reduce((n, r) => n + r.durationMs, 0);
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  out.push(`<testsuites name="aftersales" tests="${tests}" failures="${failures}" errors="0" time="${seconds(time)}">`);
-  reports.forEach((report, id) => {
+  out.push(`<testsuites name="aftersales" tests="${counts.tests}" failures="${counts.failures}" errors="${counts.errors}" time="${seconds(time)}">`);
+  let id = 0;
+  for (const report of reports) {
+    const name = escapeXml(report.version ? `${report.pack}@${report.version}` : report.pack);
+    const errors = report.errors ?? 0;
     out.push(
-      `  <testsuite name="${escapeXml(report.pack)}" id="${id}" tests="${report.cases.length}" failures="${report.failed}" errors="0" skipped="0" time="${seconds(report.durationMs)}" timestamp="${escapeXml(timestamp)}">`,
+      `  <testsuite name="${name}" id="${id++}" tests="${report.cases.length}" failures="${report.failed - errors}" errors="${errors}" skipped="0" time="${seconds(report.durationMs)}" timestamp="${escapeXml(timestamp)}">`,
     );
     out.push('    <properties>');
-    out.push(`      <property name="coverage.percent" value="${report.coverage.percent}"/>`);
-    out.push(`      <property name="coverage.covered" value="${report.coverage.covered}"/>`);
-    out.push(`      <property name="coverage.total" value="${report.coverage.total}"/>`);
+    out.push(property('pack', report.pack));
+    if (report.version) out.push(property('pack.version', report.version));
+    if (report.packFile) out.push(property('pack.file', report.packFile));
+    if (report.suiteFile) out.push(property('suite.file', report.suiteFile));
+    out.push(property('coverage.percent', report.coverage.percent));
+    out.push(property('coverage.covered', report.coverage.covered));
+    out.push(property('coverage.total', report.coverage.total));
     out.push('    </properties>');
     for (const result of report.cases) {
-      const open = `    <testcase name="${escapeXml(result.name)}" classname="${escapeXml(report.pack)}" time="${seconds(result.durationMs)}"`;
+      const open = `    <testcase name="${escapeXml(result.name)}" classname="${name}" time="${seconds(result.durationMs)}"`;
       if (result.status === 'pass') {
         out.push(`${open}/>`);
         continue;
       }
-      const message = result.failures[0] ?? 'failed';
-      const body = [
-        ...result.failures,
-        `expected: ${JSON.stringify(result.expected)}`,
-        `actual: ${JSON.stringify(result.actual)}`,
-      ].join('\n');
       out.push(`${open}>`);
-      out.push(`      <failure message="${escapeXml(message)}" type="AssertionError">${escapeXml(body)}</failure>`);
+      if (result.error) {
+        const message = `${result.error.code}: ${result.error.message}`;
+        out.push(`      <error message="${escapeXml(message)}" type="${escapeXml(result.error.code)}">${escapeXml(caseBody(result))}</error>`);
+      } else {
+        out.push(`      <failure message="${escapeXml(result.failures[0] ?? 'failed')}" type="AssertionError">${escapeXml(caseBody(result))}</failure>`);
+      }
       out.push('    </testcase>');
     }
     if (report.coverage.missing.length > 0) {
       out.push(`    <system-out>${escapeXml(['coverage missing:', ...report.coverage.missing].join('\n'))}</system-out>`);
     }
     out.push('  </testsuite>');
-  });
+  }
+  for (const entry of unloadable) {
+    const name = escapeXml(entry.name);
+    out.push(`  <testsuite name="${name}" id="${id++}" tests="1" failures="0" errors="1" skipped="0" time="0.000000" timestamp="${escapeXml(timestamp)}">`);
+    if (entry.file) out.push('    <properties>', property('file', entry.file), '    </properties>');
+    out.push(`    <testcase name="${escapeXml(`load ${entry.file ?? entry.name}`)}" classname="${name}" time="0.000000">`);
+    out.push(`      <error message="${escapeXml(entry.message)}" type="${escapeXml(entry.code)}">${escapeXml(entry.details.join('\n'))}</error>`);
+    out.push('    </testcase>');
+    out.push('  </testsuite>');
+  }
   out.push('</testsuites>');
   return `${out.join('\n')}\n`;
 }

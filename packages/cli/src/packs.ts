@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { loadPack, PackRegistry, validatePack, type Pack, type Problem, type TestSuite } from '@aftersales/core';
+import { loadPack, PackRegistry, validatePack, validateSuite, type Pack, type Problem, type TestSuite } from '@aftersales/core';
 import { JsonSyntaxError, locateJson, type JsonLocations } from './json-locator.js';
 
 /** What `@aftersales/rules` offers (kept loose so the CLI tolerates a registry or a list). */
@@ -70,6 +70,13 @@ export interface PackTarget {
   /** The `pack.json` path (absent for a bundled pack). */
   file?: string;
   suiteFile?: string;
+  /**
+   * The suite beside the pack when it does not parse or is not a valid suite of this pack (then `suite` is
+   * absent): commands that run or check suites report it; eval, explain and docs do not need the suite.
+   */
+  suiteFailure?: PackFileFailure;
+  /** Where each value of the suite file starts (a failing case is shown with its line). */
+  suiteLocations?: JsonLocations;
 }
 
 /** A pack file that did not load, with its problems located in the file. */
@@ -146,12 +153,17 @@ async function expand(args: string[]): Promise<Array<{ file: string } | { id: st
   return out;
 }
 
-/** Reads a suite file, or undefined when there is none. */
-function readSuite(file: string): TestSuite | undefined {
-  if (!existsSync(file)) return undefined;
-  const { doc, problems } = readJsonFile(file);
-  if (problems.length > 0) throw new UsageError(`${file}: ${problems[0]!.message}`);
-  return doc as TestSuite;
+/**
+ * Reads the suite file of a pack and checks it against the suite format and the pack: a syntax error or an
+ * invalid suite is a failure with located problems (file, line, column, JSON pointer), never an exception.
+ */
+function readSuite(file: string, pack: Pack): { suite?: TestSuite; suiteFailure?: PackFileFailure; suiteLocations?: JsonLocations } {
+  if (!existsSync(file)) return {};
+  const { doc, locations, problems } = readJsonFile(file);
+  if (problems.length > 0) return { suiteFailure: { file, problems } };
+  const invalid = validateSuite(doc, { pack });
+  if (invalid.length > 0) return { suiteFailure: { file, problems: locate(invalid, file, locations) } };
+  return { suite: doc as TestSuite, ...(locations ? { suiteLocations: locations } : {}) };
 }
 
 /**
@@ -216,14 +228,23 @@ export async function resolvePacks(args: string[]): Promise<{ targets: PackTarge
       const pack = (await bundledPacks()).get(item.id);
       if (!pack) throw new UsageError(`${item.id}: bundled pack did not load / 内置规则包未能加载`);
       const suite = (await loadBundledSuites()).getSuite?.(item.id);
-      targets.push({ id: item.id, pack, ...(suite ? { suite } : {}) });
+      const invalid = suite ? validateSuite(suite, { pack }) : [];
+      if (invalid.length > 0) targets.push({ id: item.id, pack, suiteFailure: { file: `${item.id}.test.json`, problems: invalid } });
+      else targets.push({ id: item.id, pack, ...(suite ? { suite } : {}) });
     } else {
       const pack = loaded.get(item.file);
       if (!pack || seen.has(`file:${item.file}`)) continue;
       seen.add(`file:${item.file}`);
       const suiteFile = join(dirname(item.file), `${pack.id}.test.json`);
-      const suite = readSuite(suiteFile);
-      targets.push({ id: pack.id, pack, file: item.file, ...(suite ? { suite, suiteFile } : {}) });
+      const { suite, suiteFailure, suiteLocations } = readSuite(suiteFile, pack);
+      targets.push({
+        id: pack.id,
+        pack,
+        file: item.file,
+        ...(suite ? { suite, suiteFile } : {}),
+        ...(suiteFailure ? { suiteFailure } : {}),
+        ...(suiteLocations ? { suiteLocations } : {}),
+      });
     }
   }
   return { targets, failures };

@@ -8,7 +8,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateXML } from 'xmllint-wasm';
 import { assertBuilt, fixtures, runCli, runInProcess } from './run-cli.js';
 
 const good = join(fixtures, 'claim-severity/pack.json');
@@ -96,31 +95,14 @@ describe('aftersales test', () => {
     expect(report.packs[0].cases[0]).toMatchObject({ status: 'fail', actual: { class: 'major', level: 3 } });
   });
 
-  it('writes JUnit XML that validates against the JUnit schema, to a file with --output', async () => {
+  it('writes JUnit XML to a file with --output (its schema check is in test-reports.test.ts)', async () => {
     const out = join(tmp, 'junit.xml');
     const r = await runCli(['test', good, failing, '--reporter', 'junit', '--output', out]);
     expect(r.code).toBe(1);
     const xml = readFileSync(out, 'utf8');
-    expect(xml).toContain('<testsuites name="aftersales" tests="10" failures="1"');
+    expect(xml).toContain('<testsuites name="aftersales" tests="10" failures="1" errors="0"');
     expect(xml).toContain('<failure message="outcome.level: expected 2, got 3" type="AssertionError">');
-    const result = await validateXML({
-      xml: [{ fileName: 'junit.xml', contents: xml }],
-      schema: [{ fileName: 'junit.xsd', contents: readFileSync(join(fixtures, 'junit.xsd'), 'utf8') }],
-    });
-    expect(result.errors).toEqual([]);
-    expect(result.valid).toBe(true);
-    // The schema does reject what CI would not read: a testcase without a name.
-    const bad = await validateXML({
-      xml: [{ fileName: 'bad.xml', contents: xml.replace(/<testcase name="[^"]*"/, '<testcase') }],
-      schema: [{ fileName: 'junit.xsd', contents: readFileSync(join(fixtures, 'junit.xsd'), 'utf8') }],
-    });
-    expect(bad.valid).toBe(false);
-  });
-
-  it('exits 1 when a pack does not load', async () => {
-    const r = await runCli(['test', broken]);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain('ERROR invalid pack:');
+    expect(r.stderr).toContain(`PASS: 9/10; FAIL: 1/10 — report written to ${out}`);
   });
 });
 

@@ -5,12 +5,12 @@
 import { lintPack, type TestSuite } from '@aftersales/core';
 import { PLAIN } from '../colour.js';
 import { resolvePacks } from '../packs.js';
-import { printFailures } from './problems.js';
+import { failuresJson, printFailures } from './problems.js';
 import { lang, parse, type CliIo, type Command, type OptionSpec } from './shared.js';
 
 const options = {
   lang: { type: 'string', value: '<zh|en>', choices: ['zh', 'en'], description: 'language of the messages (default en) / 消息语言' },
-  json: { type: 'boolean', description: 'the lint reports as JSON / 以 JSON 输出' },
+  json: { type: 'boolean', description: 'print {packs: lint reports, invalid: packs or suites that did not load} as JSON / 以 JSON 输出' },
 } satisfies Record<string, OptionSpec>;
 
 async function run(args: string[], io: CliIo): Promise<number> {
@@ -20,6 +20,10 @@ async function run(args: string[], io: CliIo): Promise<number> {
   let gaps = 0;
   const reports = [];
   for (const target of targets) {
+    if (target.suiteFailure) {
+      failures.push(target.suiteFailure);
+      continue;
+    }
     const suite: TestSuite = target.suite ?? { pack: target.id, cases: [] };
     const report = await lintPack(target.pack, suite);
     reports.push(report);
@@ -32,7 +36,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     for (const m of report.messages) io.stdout.write(`    ${m[language]}\n`);
     for (const m of report.suggestions ?? []) io.stdout.write(`    ${m[language]}\n`);
   }
-  if (values.json) io.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+  // The JSON report always has both lists: a pack that does not load is in `invalid`, never silently absent.
+  if (values.json) io.stdout.write(`${JSON.stringify({ packs: reports, invalid: failuresJson(failures) }, null, 2)}\n`);
   printFailures(failures, io.stderr);
   if (failures.length > 0) return 2;
   return gaps > 0 ? 1 : 0;

@@ -22,6 +22,11 @@ export function printFailures(failures: PackFileFailure[], out: Writable, colour
   }
 }
 
+/** Failed files for a JSON report: the file as the user named it and its located problems. */
+export function failuresJson(failures: PackFileFailure[]): Array<{ file: string; problems: LocatedProblem[] }> {
+  return failures.map((f) => ({ file: displayPath(f.file), problems: f.problems.map((p) => ({ ...p, ...(p.file ? { file: displayPath(p.file) } : {}) })) }));
+}
+
 /** The problems of a pack that failed to load, as core's error body on stderr; returns exit code 2. */
 export function reportPackFailures(failures: PackFileFailure[], io: CliIo): number {
   const problems = failures.flatMap((f) => f.problems);

@@ -1,14 +1,26 @@
 /**
  * `aftersales test [pack|dir]...`: runs each pack's suite (`<id>.test.json` beside it), OPA style: failures first,
- * then passes, then `PASS: n/m`; with coverage and a threshold, and JSON or JUnit reports for CI. Exit 1 when a
- * case fails, a pack cannot be tested or coverage is below the threshold.
+ * then passes, then `PASS: n/m`; with coverage and a threshold, and JSON or JUnit reports for CI. A pack or suite
+ * that does not load is reported in every format (an `<error>` test case in JUnit) and exits 2; a failing or
+ * erroring case, a pack without a suite or coverage below the threshold exits 1.
  */
 import { writeFileSync } from 'node:fs';
-import { runSuite, type SuiteReport } from '@aftersales/core';
+import { AftersalesError, runSuite, type TestSuite } from '@aftersales/core';
 import { PLAIN } from '../colour.js';
 import { renderJunit } from '../junit.js';
-import { resolvePacks, UsageError } from '../packs.js';
-import { formatProblem } from './problems.js';
+import { displayPath, resolvePacks, UsageError, type PackTarget } from '../packs.js';
+import {
+  exitCode,
+  noSuiteEntry,
+  packFailureEntry,
+  pct,
+  renderJsonReport,
+  renderPrettyReport,
+  suiteFailureEntry,
+  summaryLines,
+  belowThreshold,
+  type TestRun,
+} from '../test-report.js';
 import { parse, type CliIo, type Command, type OptionSpec } from './shared.js';
 
 const options = {
@@ -24,8 +36,33 @@ const options = {
   output: { type: 'string', short: 'o', value: '<file>', description: 'write the report to a file instead of stdout / 报告写入文件' },
 } satisfies Record<string, OptionSpec>;
 
-/** Percent with two decimals at most. */
-const pct = (n: number) => `${Math.round(n * 100) / 100}%`;
+/** The suite with only the cases whose name matches, or undefined when none does. */
+function selectCases(suite: TestSuite, pattern: RegExp | undefined): TestSuite | undefined {
+  if (!pattern) return suite;
+  const cases = suite.cases.filter((c) => pattern.test(c.name));
+  return cases.length > 0 ? { ...suite, cases } : undefined;
+}
+
+/** Runs the suites of the packs that the arguments name. */
+async function collect(positionals: string[], threshold: number | undefined, pattern?: RegExp): Promise<TestRun> {
+  const { targets, failures } = await resolvePacks(positionals);
+  const run: TestRun = { runs: [], notRun: failures.map(packFailureEntry), ...(threshold !== undefined ? { threshold } : {}) };
+  const runOne = async (target: PackTarget): Promise<void> => {
+    if (target.suiteFailure) return void run.notRun.push(suiteFailureEntry(target, target.suiteFailure));
+    if (!target.suite) return void run.notRun.push(noSuiteEntry(target));
+    const suite = selectCases(target.suite, pattern);
+    if (!suite) return;
+    try {
+      run.runs.push({ target, report: await runSuite(target.pack, suite) });
+    } catch (error) {
+      if (!(error instanceof AftersalesError)) throw error;
+      const file = target.suiteFile ?? target.file ?? target.id;
+      run.notRun.push(suiteFailureEntry(target, { file, problems: error.problems.length > 0 ? error.problems : [{ path: '', message: error.message, code: error.code }] }));
+    }
+  };
+  for (const target of targets) await runOne(target);
+  return run;
+}
 
 async function run(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, options);
@@ -36,79 +73,27 @@ async function run(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`--threshold ${String(values.threshold)}: a percentage 0-100 / 应为 0-100 的百分比`);
   }
   const startedAt = new Date().toISOString().slice(0, 19);
-  const { targets, failures } = await resolvePacks(positionals);
-  const reports: SuiteReport[] = [];
-  const problems: string[] = [];
-  for (const target of targets) {
-    if (!target.suite) {
-      problems.push(`${target.id}: no test suite (${target.id}.test.json) / 没有测试用例集`);
-      continue;
-    }
-    reports.push(await runSuite(target.pack, target.suite));
-  }
-  for (const failure of failures) {
-    problems.push(...failure.problems.map((p) => `invalid pack: ${formatProblem(p)}`));
-  }
-  const belowThreshold = threshold === undefined ? [] : reports.filter((r) => r.coverage.percent < threshold);
-  const passed = reports.reduce((n, r) => n + r.passed, 0);
-  const total = reports.reduce((n, r) => n + r.cases.length, 0);
-
+  const result = await collect(positionals, threshold);
   let text: string;
-  if (reporter === 'junit') text = renderJunit(reports, startedAt);
-  else if (reporter === 'json') {
-    text = `${JSON.stringify(
-      {
-        passed,
-        failed: total - passed,
-        total,
-        ...(threshold !== undefined ? { threshold } : {}),
-        problems,
-        packs: reports.map((r) => ({
-          pack: r.pack,
-          passed: r.passed,
-          failed: r.failed,
-          durationMs: r.durationMs,
-          coverage: r.coverage,
-          cases: r.cases.map(({ decision: _decision, ...rest }) => rest),
-        })),
-      },
-      null,
-      2,
-    )}\n`;
-  } else {
-    const paint = values.output ? PLAIN : (io.colour ?? PLAIN); // a report file holds no escape codes
-    const lines: string[] = [];
-    const results = reports.flatMap((r) => r.cases.map((c) => ({ pack: r.pack, c })));
-    const ms = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms`;
-    for (const { pack, c } of results.filter(({ c }) => c.status === 'fail')) {
-      lines.push(`${pack}: ${c.name}: ${paint.red('FAIL')} (${ms(c.durationMs)})`);
-      for (const f of c.failures) lines.push(`    ${f}`);
-      lines.push(`    expected: ${JSON.stringify(c.expected)}`, `    actual:   ${JSON.stringify(c.actual)}`);
-    }
-    for (const { pack, c } of results.filter(({ c }) => c.status === 'pass')) lines.push(`${pack}: ${c.name}: ${paint.green('PASS')} (${ms(c.durationMs)})`);
-    for (const p of problems) lines.push(`${paint.red('ERROR')} ${p}`);
-    if (values.coverage || threshold !== undefined) {
-      lines.push('');
-      for (const r of reports) {
-        lines.push(`coverage ${r.pack}: ${pct(r.coverage.percent)} (${r.coverage.covered}/${r.coverage.total})`);
-        for (const m of r.coverage.missing) lines.push(`    ${m}`);
-      }
-      if (threshold !== undefined) {
-        for (const r of belowThreshold) lines.push(`coverage ${r.pack} ${pct(r.coverage.percent)} is below the threshold ${threshold}% / 覆盖率低于阈值`);
-      }
-    }
-    lines.push('--------------------------------------------------------------------------------');
-    lines.push((passed === total ? paint.green : paint.red)(`PASS: ${passed}/${total}`));
-    if (total - passed > 0) lines.push(paint.red(`FAIL: ${total - passed}/${total}`));
-    text = `${lines.join('\n')}\n`;
-  }
+  if (reporter === 'junit') {
+    const reports = result.runs.map(({ target, report }) => ({
+      ...report,
+      ...(target.file ? { packFile: displayPath(target.file) } : {}),
+      ...(target.suiteFile ? { suiteFile: displayPath(target.suiteFile) } : {}),
+    }));
+    text = renderJunit(reports, startedAt, result.notRun);
+  } else if (reporter === 'json') text = renderJsonReport(result);
+  // A report file holds no escape codes.
+  else text = renderPrettyReport(result, { coverage: values.coverage === true, paint: values.output ? PLAIN : (io.colour ?? PLAIN) });
   if (values.output) {
     writeFileSync(values.output as string, text);
-    io.stderr.write(`PASS: ${passed}/${total} — report written to ${values.output as string}\n`);
+    io.stderr.write(`${summaryLines(result).join('; ')} — report written to ${values.output as string}\n`);
   } else io.stdout.write(text);
-  if (reporter !== 'pretty' && problems.length > 0) for (const p of problems) io.stderr.write(`ERROR ${p}\n`);
-  if (reporter !== 'pretty') for (const r of belowThreshold) io.stderr.write(`coverage ${r.pack} ${pct(r.coverage.percent)} < ${threshold}%\n`);
-  return passed === total && problems.length === 0 && belowThreshold.length === 0 ? 0 : 1;
+  if (reporter !== 'pretty') {
+    for (const entry of result.notRun) io.stderr.write(`ERROR ${entry.message}\n${entry.details.map((d) => `    ${d}\n`).join('')}`);
+    for (const { report: r } of belowThreshold(result)) io.stderr.write(`coverage ${r.pack} ${pct(r.coverage.percent)} < ${threshold}%\n`);
+  }
+  return exitCode(result);
 }
 
 /** The `test` command. */
