@@ -10,7 +10,7 @@ import { lang, parse, type CliIo, type Command, type OptionSpec } from './shared
 
 const options = {
   lang: { type: 'string', value: '<zh|en>', choices: ['zh', 'en'], description: 'language of the messages (default en) / 消息语言' },
-  json: { type: 'boolean', description: 'print {packs: lint reports, invalid: packs or suites that did not load} as JSON / 以 JSON 输出' },
+  json: { type: 'boolean', description: 'the lint reports, and the packs that did not load, as JSON / 以 JSON 输出' },
 } satisfies Record<string, OptionSpec>;
 
 async function run(args: string[], io: CliIo): Promise<number> {
