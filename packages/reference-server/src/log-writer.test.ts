@@ -2,22 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { LogWriter } from './log-writer.js';
 import { linkRecords } from './chain.js';
+import { decisionRecord } from '../test/records.js';
 import type { NewDecisionRecord, Storage } from './storage/types.js';
 
-function record(id: string): NewDecisionRecord {
-  return {
-    decisionId: id,
-    recordedAt: '2026-01-01T00:00:00.000Z',
-    pack: 'p',
-    version: '1.0.0',
-    packHash: 'sha256:00',
-    asOf: '2026-01-01T00:00:00.000Z',
-    parameters: {},
-    facts: {},
-    outcome: {},
-    decision: {} as NewDecisionRecord['decision'],
-  };
-}
+const record = (id: string): NewDecisionRecord => decisionRecord(id);
 
 function fakeStorage(fail = false) {
   const calls: string[][] = [];

@@ -6,11 +6,10 @@
  * suite bodies of the wrong shape or nested 100,000 deep. Each answers a 4xx with a structured body; the hang
  * guard is the test timeout, not a timed assertion.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadPack, PackRegistry } from '@aftersales/core';
-import type { Storage } from '../src/index.js';
-import { backends } from './backends.js';
-import { bundledDoc, qualitySeverity, testApp, WARRANTY_DOC, type Backend } from './helpers.js';
+import { backends, freshStorage } from './backends.js';
+import { bundledDoc, qualitySeverity, testApp, WARRANTY_DOC } from './helpers.js';
 
 const ADMIN = { authorization: 'Bearer s3cret-token' };
 const config = { adminToken: 's3cret-token' };
@@ -25,19 +24,10 @@ function packsWithProviderChanges(): PackRegistry {
 
 for (const b of backends) {
   describe.skipIf(!b.enabled)(`bounded requests on ${b.name}`, () => {
-    let backend: Backend;
-    let storage: Storage;
-    beforeEach(async () => {
-      backend = b.make();
-      storage = await backend.open();
-    });
-    afterEach(async () => {
-      await storage.close();
-      await backend.cleanup();
-    });
+    const fresh = freshStorage(b.make);
 
     it('refuses a 1 MiB uniqueItems array by maxItems, and keeps answering /healthz', { timeout: 20_000 }, async () => {
-      const { call } = await testApp(storage, { packs: packsWithProviderChanges() });
+      const { call } = await testApp(fresh.storage(), { packs: packsWithProviderChanges() });
       const changes: string[] = [];
       const kinds = ['address', 'bank', 'account', 'contact-person'];
       let size = 0;
@@ -58,7 +48,7 @@ for (const b of backends) {
     });
 
     it('answers a hostile string at once under an uploaded catastrophic pattern, and refuses a backreference at upload', { timeout: 20_000 }, async () => {
-      const { call } = await testApp(storage, { config });
+      const { call } = await testApp(fresh.storage(), { config });
       const doc = structuredClone(WARRANTY_DOC) as unknown as { version: string; facts: { properties: Record<string, unknown> } };
       doc.version = '1.1.0';
       doc.facts.properties.vin = { type: 'string', pattern: '^(a+)+$' };
@@ -80,7 +70,7 @@ for (const b of backends) {
     });
 
     it('refuses a NUL byte in a path or query with 400, before storage sees it', async () => {
-      const { call } = await testApp(storage);
+      const { call } = await testApp(fresh.storage());
       for (const path of ['/v1/decisions/%00', '/v1/decisions/a%00b/replay', '/v1/decisions?pack=%00', '/v1/packs/%00']) {
         const method = path.endsWith('replay') ? 'POST' : 'GET';
         const res = await call(method, path);
@@ -90,30 +80,30 @@ for (const b of backends) {
     });
 
     it('answers 404 for paths no route serves, and logs nothing for them', async () => {
-      const { call } = await testApp(storage);
+      const { call } = await testApp(fresh.storage());
       const items = { items: [{ facts: { claimAmountYuan: 1 } }] };
       for (const path of ['/v1/packs/quality-severity/decisions.json', '/v1/packs/quality-severity/decisionsX', '/v1/packs/quality-severity/decisions:batchy', '/v1/packs/quality-severity/decisions:']) {
         const res = await call('POST', path, items);
         expect(res.status, path).toBe(404);
         expect(res.json.error.code).toBe('NOT_FOUND');
       }
-      expect(await storage.listDecisions({ limit: 10 })).toEqual([]);
+      expect(await fresh.storage().listDecisions({ limit: 10 })).toEqual([]);
       expect((await call('POST', '/v1/packs/quality-severity/decisions:batch', items)).status).toBe(201);
     });
 
     it('refuses parameter overrides and facts out of the finite range, and logs nothing', async () => {
-      const { call } = await testApp(storage);
+      const { call } = await testApp(fresh.storage());
       const over = await call('POST', '/v1/packs/quality-severity/decisions', '{"facts":{"claimAmountYuan":1},"parameters":{"level2ClaimYuan":1e400}}');
       expect(over.status).toBe(422);
       expect(over.json.error.problems[0]).toMatchObject({ path: '/parameters/level2ClaimYuan', code: 'schema.finite' });
       const fact = await call('POST', '/v1/packs/quality-severity/decisions', '{"facts":{"claimAmountYuan":-1e999}}');
       expect(fact.status).toBe(422);
       expect(fact.json.error.problems[0]).toMatchObject({ path: '/facts/claimAmountYuan' });
-      expect(await storage.listDecisions({ limit: 10 })).toEqual([]);
+      expect(await fresh.storage().listDecisions({ limit: 10 })).toEqual([]);
     });
 
     it('refuses asOf dates that do not exist on the calendar, and accepts real ones', async () => {
-      const { call } = await testApp(storage);
+      const { call } = await testApp(fresh.storage());
       for (const asOf of ['2026-02-31T10:00:00+08:00', '2026-03-01T24:00:00+08:00', '2026-13-01T00:00:00Z', '2026-01-01T10:60:00Z', '2026-01-01T10:00:00+24:00', '2026-01-01 10:00:00Z', '2026-01-01']) {
         const res = await call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 1 }, asOf });
         expect(res.status, asOf).toBe(422);
@@ -127,7 +117,7 @@ for (const b of backends) {
     });
 
     it('reads limit only as plain digits', async () => {
-      const { call } = await testApp(storage);
+      const { call } = await testApp(fresh.storage());
       for (const limit of ['1e3', '0x10', '%205%20', '+5', '05', '5.0', '0', '1001']) {
         const res = await call('GET', `/v1/decisions?limit=${limit}`);
         expect(res.status, limit).toBe(400);
@@ -137,7 +127,7 @@ for (const b of backends) {
     });
 
     it('refuses admin suites of the wrong shape with 422 at each pointer, and a body nested 100,000 deep', async () => {
-      const { call } = await testApp(storage, { config });
+      const { call } = await testApp(fresh.storage(), { config });
       const doc = structuredClone(qualitySeverity().doc);
       doc.version = '1.1.0';
       const shaped = await call('PUT', '/v1/packs/quality-severity/versions/1.1.0', { pack: doc, suite: { pack: 'quality-severity', cases: [1, 'x', null, { name: 'n', facts: {}, expect: { fired: [3] } }] } }, ADMIN);

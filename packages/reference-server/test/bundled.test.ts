@@ -3,31 +3,18 @@
  * is listed and described in OpenAPI, and the cases of each pack's own suite that expect an outcome give that
  * outcome over HTTP and replay identically from the log.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestCase } from '@aftersales/core';
 import { bundledPackIds, loadBundledPacks } from '@aftersales/rules';
 import { getSuite } from '@aftersales/rules/suites';
-import { SqliteStorage } from '../src/index.js';
-import { testApp } from './helpers.js';
+import { freshStorage } from './backends.js';
+import { sqliteBackend, testApp } from './helpers.js';
 
 describe('every bundled pack over HTTP', () => {
-  let dir = '';
-  let storage: SqliteStorage;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'aftersales-bundled-'));
-    storage = new SqliteStorage({ file: join(dir, 'aftersales.db') });
-    await storage.migrate();
-  });
-  afterAll(async () => {
-    await storage.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { storage } = freshStorage(sqliteBackend);
 
   it('lists, documents, decides and replays each bundled pack', async () => {
-    const { call } = await testApp(storage, { packs: loadBundledPacks() });
+    const { call } = await testApp(storage(), { packs: loadBundledPacks() });
     const listed = (await call('GET', '/v1/packs')).json.packs.map((p: { id: string }) => p.id);
     expect(listed).toEqual([...bundledPackIds].sort());
     const openapi = (await call('GET', '/openapi.json')).json;

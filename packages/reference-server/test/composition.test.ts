@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadPack, PackRegistry } from '@aftersales/core';
 import type { Storage } from '../src/index.js';
 import { backends } from './backends.js';
-import { testApp, TestClock, type Backend } from './helpers.js';
+import { testApp, TestClock, type Backend, type TestServer } from './helpers.js';
 
 const ADMIN = { authorization: 'Bearer s3cret-token' };
 const config = { adminToken: 's3cret-token' };
@@ -69,6 +69,12 @@ function baseSuite(id: string, amount: number, big: boolean) {
   return { pack: id, asOf, cases: [{ name: `amount ${amount}`, facts: { amount }, expect: { outcome: { big } } }] };
 }
 
+/** Uploads a version (201) and activates it (200). */
+async function uploadActive(server: TestServer, pack: { id: string; version: string }, suite: unknown): Promise<void> {
+  expect((await server.call('PUT', `/v1/packs/${pack.id}/versions/${pack.version}`, { pack, suite }, ADMIN)).status).toBe(201);
+  expect((await server.call('POST', `/v1/packs/${pack.id}/versions/${pack.version}/activate`, undefined, ADMIN)).status).toBe(200);
+}
+
 function bundled(): PackRegistry {
   const registry = new PackRegistry();
   registry.add(loadPack(base('base', '1.0.0', 100)));
@@ -96,10 +102,8 @@ for (const b of backends) {
     it('restores each dependant bound to exactly the versions it was uploaded against, and replays identical', async () => {
       const one = await start(true);
       // base 1.1 says 50 is big; dep 1.1 is uploaded (and tested) while base 1.1 is active.
-      expect((await one.call('PUT', '/v1/packs/base/versions/1.1.0', { pack: base('base', '1.1.0', 10), suite: baseSuite('base', 50, true) }, ADMIN)).status).toBe(201);
-      expect((await one.call('POST', '/v1/packs/base/versions/1.1.0/activate', undefined, ADMIN)).status).toBe(200);
-      expect((await one.call('PUT', '/v1/packs/dep/versions/1.1.0', { pack: dependant('dep', '1.1.0', 'base'), suite: suiteFor('dep', 50, true) }, ADMIN)).status).toBe(201);
-      expect((await one.call('POST', '/v1/packs/dep/versions/1.1.0/activate', undefined, ADMIN)).status).toBe(200);
+      await uploadActive(one, base('base', '1.1.0', 10), baseSuite('base', 50, true));
+      await uploadActive(one, dependant('dep', '1.1.0', 'base'), suiteFor('dep', 50, true));
       // The bundled dep 1.0 stays bound to the bundled base 1.0 (50 is small there).
       const first = await one.call('POST', '/v1/packs/dep/decisions', { facts: { amount: 50 }, asOf });
       expect(first.status).toBe(201);
@@ -109,8 +113,7 @@ for (const b of backends) {
       expect(base11.packHash).toMatch(/^sha256:/);
 
       // A new active base (50 small again) does not re-bind dep 1.1: it stays pinned to base 1.1.
-      expect((await one.call('PUT', '/v1/packs/base/versions/1.2.0', { pack: base('base', '1.2.0', 1000), suite: baseSuite('base', 50, false) }, ADMIN)).status).toBe(201);
-      expect((await one.call('POST', '/v1/packs/base/versions/1.2.0/activate', undefined, ADMIN)).status).toBe(200);
+      await uploadActive(one, base('base', '1.2.0', 1000), baseSuite('base', 50, false));
       const pinned = await one.call('POST', '/v1/packs/dep/decisions', { facts: { amount: 50 }, asOf });
       expect(pinned.json.outcome).toEqual({ escalate: true });
       expect(pinned.json.packs).toEqual(first.json.packs);
@@ -125,8 +128,7 @@ for (const b of backends) {
       expect(replay.json.identical).toBe(true);
 
       // A new dep version uploaded now binds to the active base 1.2.
-      expect((await two.call('PUT', '/v1/packs/dep/versions/1.2.0', { pack: dependant('dep', '1.2.0', 'base'), suite: suiteFor('dep', 50, false) }, ADMIN)).status).toBe(201);
-      expect((await two.call('POST', '/v1/packs/dep/versions/1.2.0/activate', undefined, ADMIN)).status).toBe(200);
+      await uploadActive(two, dependant('dep', '1.2.0', 'base'), suiteFor('dep', 50, false));
       const rebound = await two.call('POST', '/v1/packs/dep/decisions', { facts: { amount: 50 }, asOf });
       expect(rebound.json.outcome).toEqual({ escalate: false });
       expect(rebound.json.packs.map((p: { pack: string; version: string }) => `${p.pack}@${p.version}`)).toEqual(['dep@1.2.0', 'base@1.2.0']);
@@ -134,10 +136,8 @@ for (const b of backends) {
 
     it('keeps an uploaded pack that requires another uploaded pack after a restart, with its decisions replayable', async () => {
       const one = await start(true);
-      expect((await one.call('PUT', '/v1/packs/extra-base/versions/1.0.0', { pack: base('extra-base', '1.0.0', 10), suite: baseSuite('extra-base', 50, true) }, ADMIN)).status).toBe(201);
-      expect((await one.call('POST', '/v1/packs/extra-base/versions/1.0.0/activate', undefined, ADMIN)).status).toBe(200);
-      expect((await one.call('PUT', '/v1/packs/extra-dep/versions/1.0.0', { pack: dependant('extra-dep', '1.0.0', 'extra-base'), suite: suiteFor('extra-dep', 50, true) }, ADMIN)).status).toBe(201);
-      expect((await one.call('POST', '/v1/packs/extra-dep/versions/1.0.0/activate', undefined, ADMIN)).status).toBe(200);
+      await uploadActive(one, base('extra-base', '1.0.0', 10), baseSuite('extra-base', 50, true));
+      await uploadActive(one, dependant('extra-dep', '1.0.0', 'extra-base'), suiteFor('extra-dep', 50, true));
       const first = await one.call('POST', '/v1/packs/extra-dep/decisions', { facts: { amount: 50 }, asOf });
       expect(first.status).toBe(201);
 

@@ -4,32 +4,12 @@
  * decision that had received `201` is in the log and the hash chain verifies. The second run is then stopped with
  * SIGTERM and must drain and exit cleanly.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const mainJs = join(pkgDir, 'dist', 'main.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const st = statSync(path);
-    newest = Math.max(newest, st.isDirectory() ? newestSource(path) : st.mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist when it is missing or older than the sources (CI builds before testing). */
-function ensureBuilt(): void {
-  if (existsSync(mainJs) && statSync(mainJs).mtimeMs >= newestSource(join(pkgDir, 'src'))) return;
-  const result = spawnSync('pnpm', ['exec', 'tsup'], { cwd: pkgDir, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`build failed:\n${result.stdout}\n${result.stderr}`);
-}
+import { eachLine, ensureBuilt, mainJs, SERVER_ENV } from './built-server.js';
 
 interface Running {
   child: ChildProcess;
@@ -39,30 +19,17 @@ interface Running {
 }
 
 function start(cwd: string): Promise<Running> {
-  const child = spawn(process.execPath, [mainJs], {
-    cwd,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', AFTERSALES_ADMIN_TOKEN: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
+  const child = spawn(process.execPath, [mainJs], { cwd, env: { ...process.env, ...SERVER_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    let buffer = '';
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        lines.push(line);
-        try {
-          const entry = JSON.parse(line) as { msg?: string; url?: string };
-          if (entry.msg === 'listening' && entry.url) resolve({ child, base: entry.url, lines, exited });
-        } catch {
-          // not a JSON line: kept in `lines` for the failure message
-        }
+    const lines = eachLine(child.stdout, (line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; url?: string };
+        if (entry.msg === 'listening' && entry.url) resolve({ child, base: entry.url, lines, exited });
+      } catch {
+        // not a JSON line: kept in `lines` for the failure message
       }
     });
     void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${lines.join('\n')}\n${stderr}`)));

@@ -8,14 +8,11 @@
  * where `unshare` or tmpfs mounts are not available.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const mainJs = join(pkgDir, 'dist', 'main.js');
+import { eachLine, ensureBuilt, mainJs, SERVER_ENV } from './built-server.js';
 
 function namespacesWork(): boolean {
   if (process.platform !== 'linux') return false;
@@ -32,22 +29,6 @@ function namespacesWork(): boolean {
 
 const canMount = namespacesWork();
 if (!canMount) console.warn('\n[reference-server] unshare/tmpfs not available: the real disk-full (ENOSPC) test is SKIPPED.\n');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const st = statSync(path);
-    newest = Math.max(newest, st.isDirectory() ? newestSource(path) : st.mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  if (existsSync(mainJs) && statSync(mainJs).mtimeMs >= newestSource(join(pkgDir, 'src'))) return;
-  const result = spawnSync('pnpm', ['exec', 'tsup'], { cwd: pkgDir, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`build failed:\n${result.stdout}\n${result.stderr}`);
-}
 
 /** The shell inside the namespace: mounts the tmpfs, starts the server, then obeys fill / free / stop. */
 const SCRIPT = `
@@ -75,22 +56,13 @@ function startInNamespace(dir: string): Promise<Ns> {
   mkdirSync(data, { recursive: true });
   const child = spawn('unshare', ['-rm', 'sh', '-c', SCRIPT], {
     cwd: dir,
-    env: { ...process.env, DATA: data, NODE: process.execPath, MAIN: mainJs, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', AFTERSALES_ADMIN_TOKEN: '' },
+    env: { ...process.env, ...SERVER_ENV, DATA: data, NODE: process.execPath, MAIN: mainJs },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const waiting: Array<{ prefix: string; resolve: (line: string) => void }> = [];
-  const lines: string[] = [];
-  let buffer = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      lines.push(line);
-      const i = waiting.findIndex((w) => line.startsWith(w.prefix) || line.includes(w.prefix));
-      if (i >= 0) waiting.splice(i, 1)[0]?.resolve(line);
-    }
+  const lines = eachLine(child.stdout, (line) => {
+    const i = waiting.findIndex((w) => line.startsWith(w.prefix) || line.includes(w.prefix));
+    if (i >= 0) waiting.splice(i, 1)[0]?.resolve(line);
   });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));

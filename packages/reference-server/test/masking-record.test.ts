@@ -4,12 +4,11 @@
  * outcome or the fired rules' params that copied it — while the caller still receives its decision unmasked, and
  * replay of the masked record is identical.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadPack, PackRegistry } from '@aftersales/core';
-import type { Storage } from '../src/index.js';
 import { MASKED } from '../src/masking.js';
-import { backends } from './backends.js';
-import { testApp, WARRANTY_DOC, type Backend } from './helpers.js';
+import { backends, freshStorage } from './backends.js';
+import { testApp, WARRANTY_DOC } from './helpers.js';
 
 /** mini-warranty whose outcome and fired params carry the VIN, and whose rule compares the name with the VIN. */
 function echoingPack() {
@@ -25,21 +24,12 @@ function echoingPack() {
 
 for (const b of backends) {
   describe.skipIf(!b.enabled)(`masking the whole record on ${b.name}`, () => {
-    let backend: Backend;
-    let storage: Storage;
-    beforeEach(async () => {
-      backend = b.make();
-      storage = await backend.open();
-    });
-    afterEach(async () => {
-      await storage.close();
-      await backend.cleanup();
-    });
+    const fresh = freshStorage(b.make);
 
     it('stores no trace of a masked value, answers the caller unmasked, and replays identical', async () => {
       const packs = new PackRegistry();
       packs.add(loadPack(echoingPack()));
-      const { call } = await testApp(storage, { packs, config: { maskFields: ['vin', 'customer.phone'] } });
+      const { call } = await testApp(fresh.storage(), { packs, config: { maskFields: ['vin', 'customer.phone'] } });
       const vin = 'LSVAB4183E2109876';
       const phone = '13800138000';
       const res = await call('POST', '/v1/packs/vin-echo/decisions', {
@@ -48,7 +38,7 @@ for (const b of backends) {
       });
       expect(res.status).toBe(201);
       expect(res.json.outcome).toEqual({ covered: true, vin, phone });
-      const stored = await storage.getDecision(res.json.decisionId);
+      const stored = await fresh.storage().getDecision(res.json.decisionId);
       const text = JSON.stringify(stored);
       expect(text).not.toContain(vin);
       expect(text).not.toContain(phone);

@@ -90,35 +90,42 @@ describe('SQLite faults under load', () => {
     expect([...logged].sort()).toEqual([...acknowledged].sort());
   }
 
-  it('disk full (SQLITE_FULL from a page limit set at run time): 503, nothing unstored acknowledged, recovery without restart', async () => {
+  /**
+   * Sends decisions continuously; once 50 are acknowledged, injects the fault, waits for 50 refusals, runs
+   * `during`, clears the fault and waits for 50 more acknowledgements; then checks the log holds exactly them.
+   */
+  async function underLoad(fault: { inject: () => Promise<unknown>; clear: () => Promise<unknown>; during?: (server: TestServer) => Promise<void> }): Promise<void> {
     const server = await testApp(storage);
     const load = sendContinuously(server, 20);
     await until(() => load.tally.acknowledged.length >= 50);
-    const pages = ((await storage.pragma('page_count')) as Array<{ page_count: number }>)[0]?.page_count ?? 0;
-    await storage.pragma(`max_page_count = ${pages}`);
+    await fault.inject();
     await until(() => load.tally.refused >= 50);
+    await fault.during?.(server);
     const duringFault = load.tally.acknowledged.length;
-    await storage.pragma('max_page_count = 1073741823');
+    await fault.clear();
     await until(() => load.tally.acknowledged.length >= duringFault + 50);
     await load.stop();
     expect(load.tally.other).toEqual([]);
     await checkLog(server, load.tally.acknowledged);
+  }
+
+  it('disk full (SQLITE_FULL from a page limit set at run time): 503, nothing unstored acknowledged, recovery without restart', async () => {
+    await underLoad({
+      inject: async () => {
+        const pages = ((await storage.pragma('page_count')) as Array<{ page_count: number }>)[0]?.page_count ?? 0;
+        await storage.pragma(`max_page_count = ${pages}`);
+      },
+      clear: () => storage.pragma('max_page_count = 1073741823'),
+    });
   });
 
   it('read-only database (SQLITE_READONLY): 503, nothing unstored acknowledged, recovery without restart', async () => {
-    const server = await testApp(storage);
-    const load = sendContinuously(server, 20);
-    await until(() => load.tally.acknowledged.length >= 50);
-    await storage.pragma('query_only = ON');
-    await until(() => load.tally.refused >= 50);
-    // the read side keeps serving while writes are refused
-    expect((await server.call('GET', '/v1/decisions?limit=1')).status).toBe(200);
-    const duringFault = load.tally.acknowledged.length;
-    await storage.pragma('query_only = OFF');
-    await until(() => load.tally.acknowledged.length >= duringFault + 50);
-    await load.stop();
-    expect(load.tally.other).toEqual([]);
-    await checkLog(server, load.tally.acknowledged);
+    await underLoad({
+      inject: () => storage.pragma('query_only = ON'),
+      // the read side keeps serving while writes are refused
+      during: async (server) => expect((await server.call('GET', '/v1/decisions?limit=1')).status).toBe(200),
+      clear: () => storage.pragma('query_only = OFF'),
+    });
   });
 
   it('the writer thread’s errors carry SQLite’s own codes', async () => {

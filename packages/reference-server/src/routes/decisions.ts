@@ -58,37 +58,24 @@ function invalidRequest(problems: Problem[]): HttpError {
   return new HttpError(422, 'INVALID_REQUEST', { zh: '请求格式不正确', en: 'the request does not have the expected shape' }, problems);
 }
 
+/** The fields of a decision list item and of a whole record, in the order they are answered. */
+const SUMMARY_FIELDS = ['decisionId', 'seq', 'recordedAt', 'pack', 'version', 'packHash', 'asOf', 'outcome', 'hash'] as const;
+const RECORD_FIELDS = [
+  ...['decisionId', 'seq', 'recordedAt', 'pack', 'version', 'packHash', 'asOf'] as const,
+  ...['parameters', 'facts', 'outcome', 'decision', 'prevHash', 'hash'] as const,
+];
+
+function pick(r: DecisionRecord, fields: ReadonlyArray<keyof DecisionRecord>): Record<string, unknown> {
+  return Object.fromEntries(fields.map((f) => [f, r[f]]));
+}
+
 /** A decision list item. */
 function summary(r: DecisionRecord): Record<string, unknown> {
-  return {
-    decisionId: r.decisionId,
-    seq: r.seq,
-    recordedAt: r.recordedAt,
-    pack: r.pack,
-    version: r.version,
-    packHash: r.packHash,
-    asOf: r.asOf,
-    outcome: r.outcome,
-    hash: r.hash,
-  };
+  return pick(r, SUMMARY_FIELDS);
 }
 
 function fullRecord(r: DecisionRecord): Record<string, unknown> {
-  return {
-    decisionId: r.decisionId,
-    seq: r.seq,
-    recordedAt: r.recordedAt,
-    pack: r.pack,
-    version: r.version,
-    packHash: r.packHash,
-    asOf: r.asOf,
-    parameters: r.parameters,
-    facts: r.facts,
-    outcome: r.outcome,
-    decision: r.decision,
-    prevHash: r.prevHash,
-    hash: r.hash,
-  };
+  return pick(r, RECORD_FIELDS);
 }
 
 const encodeCursor = (seq: number): string => Buffer.from(`seq:${seq}`, 'utf8').toString('base64url');

@@ -10,16 +10,8 @@ import pg from 'pg';
 import { linkRecords } from '../chain.js';
 import { decisionValues, rowToRecord, rowToVersion, versionValues, type DecisionRow, type VersionRow } from './rows.js';
 import { sqlFor, type StorageSql } from './schema.js';
-import {
-  StorageUnavailableError,
-  type Activation,
-  type DecisionQuery,
-  type DecisionRecord,
-  type NewDecisionRecord,
-  type PutVersionResult,
-  type Storage,
-  type StoredPackVersion,
-} from './types.js';
+import { StorageUnavailableError } from './types.js';
+import type { Activation, DecisionQuery, DecisionRecord, NewDecisionRecord, PutVersionResult, Storage, StoredPackVersion } from './types.js';
 
 /** Key of the advisory locks taken by migrations and appends ("aftersal" in ASCII, truncated to int4 pairs). */
 const LOCK_CLASS = 0x61667465;

@@ -8,64 +8,51 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Worker } from 'node:worker_threads';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../chain.js';
 import { SqliteStorage } from './sqlite.js';
 import { writerThreadEntry } from './sqlite-writer.js';
+import { decisionRecord } from '../../test/records.js';
+import { freshStorage } from '../../test/backends.js';
+import { sqliteBackend } from '../../test/helpers.js';
 import { StorageUnavailableError, type NewDecisionRecord } from './types.js';
 
-function record(id: string): NewDecisionRecord {
-  return {
-    decisionId: id,
-    recordedAt: '2026-01-01T00:00:00.000Z',
-    pack: 'p',
-    version: '1.0.0',
-    packHash: 'sha256:00',
-    asOf: '2026-01-01T00:00:00.000Z',
+const record = (id: string): NewDecisionRecord =>
+  decisionRecord(id, {
     parameters: { z: 1, a: [1, 'x'] },
     facts: { name: '张三', n: Number(id.replace(/\D/g, '') || 0), nested: { b: null, a: true } },
     outcome: { ok: true },
     decision: { outcome: { ok: true }, fired: [] } as unknown as NewDecisionRecord['decision'],
-  };
-}
+  });
 
 describe('SQLite writer thread', () => {
-  let dir: string;
-  let storage: SqliteStorage;
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'aftersales-writer-'));
-    storage = new SqliteStorage({ file: join(dir, 'log.db') });
-    await storage.migrate();
-  });
-  afterEach(async () => {
-    await storage.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fresh = freshStorage(sqliteBackend);
+  const storage = (): SqliteStorage => fresh.storage() as SqliteStorage;
 
   it('commits concurrent appends in call order as one chain the main thread verifies', async () => {
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => storage.appendDecisions([record(`r${i}a`), record(`r${i}b`)])));
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => storage().appendDecisions([record(`r${i}a`), record(`r${i}b`)])));
     expect(results.flat().map((r) => r.seq)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
     expect(results[0]?.[0]?.decisionId).toBe('r0a');
-    expect(await verifyChain(storage)).toMatchObject({ ok: true, records: 400, head: results[199]?.[1]?.hash });
-    const stored = await storage.getDecision('r7b');
+    expect(await verifyChain(storage())).toMatchObject({ ok: true, records: 400, head: results[199]?.[1]?.hash });
+    const stored = await storage().getDecision('r7b');
     expect(stored?.facts).toEqual(record('r7b').facts);
     expect(stored?.hash).toBe(results[7]?.[1]?.hash);
   });
 
   it('refuses appends in flight when the thread dies, and starts a new one for the next append', async () => {
-    await storage.appendDecisions([record('before')]);
-    const worker = (storage as unknown as { writer: { worker?: Worker } }).writer.worker;
+    await storage().appendDecisions([record('before')]);
+    const worker = (storage() as unknown as { writer: { worker?: Worker } }).writer.worker;
     expect(worker).toBeDefined();
-    const inFlight = Array.from({ length: 20 }, (_, i) => storage.appendDecisions([record(`f${i}`)]));
+    const inFlight = Array.from({ length: 20 }, (_, i) => storage().appendDecisions([record(`f${i}`)]));
     await worker?.terminate();
     const settled = await Promise.allSettled(inFlight);
     for (const s of settled) if (s.status === 'rejected') expect(s.reason).toBeInstanceOf(StorageUnavailableError);
     expect(settled.some((s) => s.status === 'rejected')).toBe(true);
-    const after = await storage.appendDecisions([record('after')]);
+    const after = await storage().appendDecisions([record('after')]);
     expect(after[0]?.decisionId).toBe('after');
-    const verify = await verifyChain(storage);
+    const verify = await verifyChain(storage());
     expect(verify.ok).toBe(true);
-    for (const s of settled) if (s.status === 'fulfilled') expect(await storage.getDecision(s.value[0]?.decisionId ?? '')).toBeDefined();
+    for (const s of settled) if (s.status === 'fulfilled') expect(await storage().getDecision(s.value[0]?.decisionId ?? '')).toBeDefined();
   });
 });
 

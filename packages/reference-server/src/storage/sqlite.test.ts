@@ -10,21 +10,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStorage } from './sqlite.js';
 import { StorageUnavailableError, type NewDecisionRecord } from './types.js';
 import { verifyChain } from '../chain.js';
+import { decisionRecord } from '../../test/records.js';
 
-function record(id: string): NewDecisionRecord {
-  return {
-    decisionId: id,
-    recordedAt: '2026-01-01T00:00:00.000Z',
-    pack: 'p',
-    version: '1.0.0',
-    packHash: 'sha256:00',
-    asOf: '2026-01-01T00:00:00.000Z',
-    parameters: {},
-    facts: { n: id },
-    outcome: { ok: true },
-    decision: {} as NewDecisionRecord['decision'],
-  };
-}
+const record = (id: string): NewDecisionRecord => decisionRecord(id, { facts: { n: id }, outcome: { ok: true } });
 
 describe('SqliteStorage', () => {
   let dir: string;

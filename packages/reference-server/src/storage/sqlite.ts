@@ -16,16 +16,8 @@ import { sqliteAppender } from './sqlite-append.js';
 import { SqliteWriterClient, type WriterLink } from './sqlite-writer.js';
 import { rowToRecord, rowToVersion, versionValues, type DecisionRow, type VersionRow } from './rows.js';
 import { sqlFor } from './schema.js';
-import {
-  StorageUnavailableError,
-  type Activation,
-  type DecisionQuery,
-  type DecisionRecord,
-  type NewDecisionRecord,
-  type PutVersionResult,
-  type Storage,
-  type StoredPackVersion,
-} from './types.js';
+import { StorageUnavailableError } from './types.js';
+import type { Activation, DecisionQuery, DecisionRecord, NewDecisionRecord, PutVersionResult, Storage, StoredPackVersion } from './types.js';
 
 const SQL = sqlFor('sqlite');
 
