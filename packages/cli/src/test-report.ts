@@ -81,12 +81,13 @@ export function belowThreshold(run: TestRun): SuiteRun[] {
 
 /**
  * The exit code the docs promise: 2 for invalid input (a pack or suite that does not load), else 1 when a case
- * failed or errored, a pack has no suite or coverage is below the threshold, else 0.
+ * failed or errored, a pack has no suite, coverage is below the threshold or no case ran, else 0.
  */
 export function exitCode(run: TestRun): number {
   if (run.notRun.some((e) => e.code !== NO_SUITE)) return 2;
   const c = counts(run);
-  return c.passed === c.total && c.notRun === 0 && belowThreshold(run).length === 0 ? 0 : 1;
+  // A run that tested nothing (`--run` matching no case) is not a pass.
+  return c.total > 0 && c.passed === c.total && c.notRun === 0 && belowThreshold(run).length === 0 ? 0 : 1;
 }
 
 /** The summary lines after the separator: PASS/FAIL/ERROR over the cases run, then what was not run. */

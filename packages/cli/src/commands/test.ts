@@ -4,7 +4,8 @@
  * that does not load is reported in every format (an `<error>` test case in JUnit) and exits 2; a failing or
  * erroring case, a pack without a suite or coverage below the threshold exits 1.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, watch, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { AftersalesError, runSuite, type TestSuite } from '@aftersales/core';
 import { PLAIN } from '../colour.js';
 import { renderJunit } from '../junit.js';
@@ -34,6 +35,9 @@ const options = {
     description: 'the report format / 报告格式',
   },
   output: { type: 'string', short: 'o', value: '<file>', description: 'write the report to a file instead of stdout / 报告写入文件' },
+  run: { type: 'string', value: '<regex>', description: 'run only the cases whose name matches / 只运行名称匹配的用例' },
+  quiet: { type: 'boolean', short: 'q', description: 'print failures and the summary only / 只打印失败和汇总' },
+  watch: { type: 'boolean', short: 'w', description: 're-run when a pack or suite file under the arguments changes / 文件更改时重新运行' },
 } satisfies Record<string, OptionSpec>;
 
 /** The suite with only the cases whose name matches, or undefined when none does. */
@@ -64,8 +68,62 @@ async function collect(positionals: string[], threshold: number | undefined, pat
   return run;
 }
 
+/** The `--run` pattern, compiled; a pattern that does not compile is a usage error. */
+function casePattern(source: unknown): RegExp | undefined {
+  if (source === undefined) return undefined;
+  try {
+    return new RegExp(String(source), 'u');
+  } catch (error) {
+    throw new UsageError(`--run ${String(source)}: not a regular expression (${(error as Error).message}) / 不是正则表达式`);
+  }
+}
+
+/**
+ * `--watch`: the folders to watch — each folder argument (recursively), each file argument's folder — and whether
+ * a changed file name concerns a run (a pack or a suite: a JSON file).
+ */
+function watchTargets(positionals: string[]): Array<{ dir: string; recursive: boolean }> {
+  return positionals
+    .filter((arg) => existsSync(arg))
+    .map((arg) => (statSync(arg).isDirectory() ? { dir: resolve(arg), recursive: true } : { dir: dirname(resolve(arg)), recursive: false }));
+}
+
+/** Runs once, then again after every change of a JSON file under the arguments, until the process is stopped. */
+function watchAndRerun(positionals: string[], once: () => Promise<number>, io: CliIo): Promise<number> {
+  const targets = watchTargets(positionals);
+  if (targets.length === 0) throw new UsageError('--watch needs pack files or folders to watch (bundled packs do not change) / --watch 需要规则包文件或目录');
+  const waiting = () => io.stdout.write('[watch] waiting for changes (Ctrl-C to stop) / 等待文件更改\n');
+  let running: Promise<unknown> = once().then(waiting);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const changed = new Set<string>();
+  for (const { dir, recursive } of targets) {
+    watch(dir, { recursive }, (_event, name) => {
+      if (!name || !String(name).endsWith('.json')) return;
+      changed.add(String(name));
+      // Editors write a file in several steps: re-run once they are done, and never two runs at a time.
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const names = [...changed].join(', ');
+        changed.clear();
+        running = running.then(() => {
+          io.stdout.write(`\n[watch] ${names} changed: running again / 文件已更改，重新运行\n`);
+          return once().then(waiting);
+        });
+      }, 150);
+    });
+  }
+  return new Promise<number>(() => undefined);
+}
+
 async function run(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, options);
+  const pattern = casePattern(values.run);
+  if (values.watch && values.output) throw new UsageError('--watch prints to the terminal: leave out --output / --watch 不能与 --output 同用');
+  const once = () => runOnce(values, positionals, pattern, io);
+  return values.watch ? watchAndRerun(positionals, once, io) : once();
+}
+
+async function runOnce(values: Record<string, unknown>, positionals: string[], pattern: RegExp | undefined, io: CliIo): Promise<number> {
   const reporter = values.reporter as string;
   if (!['pretty', 'json', 'junit'].includes(reporter)) throw new UsageError(`--reporter ${reporter}: pretty, json or junit`);
   const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
@@ -73,7 +131,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`--threshold ${String(values.threshold)}: a percentage 0-100 / 应为 0-100 的百分比`);
   }
   const startedAt = new Date().toISOString().slice(0, 19);
-  const result = await collect(positionals, threshold);
+  const result = await collect(positionals, threshold, pattern);
   let text: string;
   if (reporter === 'junit') {
     const reports = result.runs.map(({ target, report }) => ({
@@ -84,7 +142,13 @@ async function run(args: string[], io: CliIo): Promise<number> {
     text = renderJunit(reports, startedAt, result.notRun);
   } else if (reporter === 'json') text = renderJsonReport(result);
   // A report file holds no escape codes.
-  else text = renderPrettyReport(result, { coverage: values.coverage === true, paint: values.output ? PLAIN : (io.colour ?? PLAIN) });
+  else {
+    text = renderPrettyReport(result, {
+      coverage: values.coverage === true,
+      quiet: values.quiet === true,
+      paint: values.output ? PLAIN : (io.colour ?? PLAIN),
+    });
+  }
   if (values.output) {
     writeFileSync(values.output as string, text);
     io.stderr.write(`${summaryLines(result).join('; ')} — report written to ${values.output as string}\n`);
@@ -99,12 +163,14 @@ async function run(args: string[], io: CliIo): Promise<number> {
 /** The `test` command. */
 export const testCommand: Command = {
   name: 'test',
-  usage: ['test [pack|dir]... [--coverage] [--threshold <percent>] [--reporter pretty|json|junit] [--output <file>]'],
+  usage: ['test [pack|dir]... [--coverage] [--threshold <percent>] [--reporter pretty|json|junit] [--output <file>] [--run <regex>] [--quiet] [--watch]'],
   summary: 'run the packs’ test suites (all bundled packs when none is given) / 运行测试用例集',
   options,
   examples: [
     'aftersales test --coverage --threshold 100',
     'aftersales test packages/rules/packs/quality-severity --reporter junit --output junit.xml',
+    "aftersales test docs/examples/claim-grade/pack.json --run 'level 2' --quiet",
+    'aftersales test my-pack/ --watch',
   ],
   run,
 };
