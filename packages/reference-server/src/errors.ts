@@ -1,9 +1,11 @@
 /**
  * HTTP errors of the reference server and the one body every error response has:
- * `{ error: { code, message: { zh, en }, problems? }, requestId }`. Engine errors keep their stable code and their
- * structured problems (each a JSON pointer and a reason), so a host can map them back to its own form fields.
+ * `{ error: { code, message: { zh, en }, problems? }, requestId }`, where `error` is core's error body: engine
+ * errors and anything unexpected (`INTERNAL`, no internals leaked) are written by core's `toErrorBody`, with the
+ * Chinese message from core's catalogue, and keep their structured problems (each a JSON pointer and a reason), so a
+ * host can map them back to its own form fields.
  */
-import { AftersalesError, type Problem } from '@aftersales/core';
+import { AftersalesError, toErrorBody, type Problem } from '@aftersales/core';
 import type { Localized } from '@aftersales/core';
 import { StorageUnavailableError } from './storage/types.js';
 
@@ -45,17 +47,6 @@ export interface ErrorBody {
 /** Engine codes a pack (not the caller) is to blame for. */
 const PACK_DEFECTS = new Set(['RULE_CONFLICT', 'INVALID_OUTCOME']);
 
-const ENGINE_MESSAGES: Record<string, Localized> = {
-  INVALID_FACTS: { zh: '事实数据不符合规则包的事实模式', en: "the facts do not match the pack's fact schema" },
-  INVALID_PARAMETERS: { zh: '参数覆盖无效', en: 'invalid parameter overrides' },
-  NOT_EFFECTIVE: { zh: 'asOf 不在规则包的生效期内', en: "asOf is outside the pack's effective period" },
-  INVALID_AS_OF: { zh: 'asOf 不是有效的 ISO 8601 时间', en: 'asOf is not a valid ISO 8601 date-time' },
-  UNSAFE_PATH: { zh: '不安全的属性路径', en: 'unsafe property path' },
-  INVALID_PACK: { zh: '规则包无效', en: 'invalid rule pack' },
-  RULE_CONFLICT: { zh: '规则包缺陷：多条规则同时触发（unique）', en: 'pack defect: more than one rule fired (hit policy unique)' },
-  INVALID_OUTCOME: { zh: '规则包缺陷：结果不符合其结果模式', en: 'pack defect: the outcome breaks its outcome schema' },
-};
-
 /**
  * Maps any thrown value to a status and a body.
  *
@@ -79,12 +70,7 @@ export function toErrorResponse(
     return { status: error.status, body, headers: error.headers };
   }
   if (error instanceof AftersalesError) {
-    const message = ENGINE_MESSAGES[error.code] ?? { zh: '请求无法处理', en: error.message };
-    return {
-      status: PACK_DEFECTS.has(error.code) ? 409 : 422,
-      body: { error: { code: error.code, message: { zh: message.zh, en: error.message }, problems: error.problems }, requestId },
-      headers: {},
-    };
+    return { status: PACK_DEFECTS.has(error.code) ? 409 : 422, body: { error: toErrorBody(error), requestId }, headers: {} };
   }
   if (error instanceof StorageUnavailableError) {
     return {
@@ -104,7 +90,7 @@ export function toErrorResponse(
   }
   return {
     status: 500,
-    body: { error: { code: 'INTERNAL', message: { zh: '服务器内部错误', en: 'internal server error' } }, requestId },
+    body: { error: toErrorBody(error), requestId },
     headers: {},
   };
 }
