@@ -214,11 +214,12 @@ if (ONLY.has('d')) {
   }
 }
 
-// Part d not run here: keep the server figures last recorded (marked with their date), so a run of parts a and c
-// does not drop them from the report.
-if (!ONLY.has('d') && !QUICK && existsSync(JSON_OUT)) {
+// Parts c or d not run here: keep the figures last recorded (marked with their date), so a partial run does not
+// drop them from the report.
+if ((!ONLY.has('c') || !ONLY.has('d')) && !QUICK && existsSync(JSON_OUT)) {
   const previous = JSON.parse(readFileSync(JSON_OUT, 'utf8'));
-  if (previous.server) report.server = { ...previous.server, recordedOn: previous.server.recordedOn ?? previous.date };
+  if (!ONLY.has('d') && previous.server) report.server = { ...previous.server, recordedOn: previous.server.recordedOn ?? previous.date };
+  if (!ONLY.has('c') && previous.cli) report.cli = { ...previous.cli, recordedOn: previous.cli.recordedOn ?? previous.date };
 }
 
 report.machine.loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
@@ -326,7 +327,7 @@ function renderMarkdown(r) {
   if (r.cli && !r.cli.skipped && !r.cli.error) {
     const c = r.cli;
     const full = c.lines >= 1_000_000;
-    push(`| ${fmt(c.lines)} JSONL claims through \`aftersales eval --input\` in ≤ ${TARGETS.cliSeconds} s${full ? '' : ' (quick run: fewer lines, target scaled)'} | ${fmt(c.seconds.median, 1)} s (${range(c.seconds, (x) => fmt(x, 1))}) | ${met(c.seconds.median <= (TARGETS.cliSeconds * c.lines) / 1_000_000)} |`);
+    push(`| ${fmt(c.lines)} JSONL claims through \`aftersales eval --input\` in ≤ ${TARGETS.cliSeconds} s${full ? '' : ' (quick run: fewer lines, target scaled)'} | ${fmt(c.seconds.median, 1)} s (${range(c.seconds, (x) => fmt(x, 1))})${c.recordedOn ? ` recorded ${c.recordedOn.slice(0, 10)}, not re-run` : ''} | ${met(c.seconds.median <= (TARGETS.cliSeconds * c.lines) / 1_000_000)} |`);
     push(`| … with flat memory (peak RSS of N lines vs N/10 lines) | ${fmt(c.peakRssMiB.median)} MiB vs ${fmt(c.tenth.peakRssMiB)} MiB = ${ratio(c.memoryGrowth.median)} | ${met(c.memoryGrowth.median < 1.5)} |`);
   } else push(`| CLI targets | ${r.cli?.skipped ?? r.cli?.error ?? 'not run'} | |`);
   push('');
@@ -377,6 +378,7 @@ function renderMarkdown(r) {
   }
 
   push('## (c) CLI batch', '');
+  if (r.cli?.recordedOn) push(`Not re-run with the figures above: recorded on ${r.cli.recordedOn.slice(0, 16).replace('T', ' ')} UTC.`, '');
   if (!r.cli || r.cli.skipped || r.cli.error) push(r.cli?.skipped ?? `failed: ${r.cli?.error ?? 'not run'}`, '');
   else {
     const c = r.cli;
