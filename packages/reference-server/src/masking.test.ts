@@ -5,7 +5,7 @@ import { maskDecision, maskFacts, MASKED, parseMaskFields } from './masking.js';
 
 describe('masking', () => {
   it('parses the environment list, dropping blanks and unsafe segments', () => {
-    expect(parseMaskFields(' vin, customer.phone ,,__proto__.x, a..b')).toEqual(['vin', 'customer.phone']);
+    expect(parseMaskFields(' vin, customer.phone ,,__proto__.x, a..b, a.constructor, $..vin, items[*].vin')).toEqual(['vin', 'customer.phone']);
     expect(parseMaskFields(undefined)).toEqual([]);
   });
 

@@ -4,15 +4,23 @@
  * {@link MASKED}, through arrays too (`owners.name` masks the name of every owner), and so are the fact values an
  * explanation quotes for those paths. The caller still receives its decision unmasked; only the log is masked.
  */
-import type { Decision } from '@aftersales/core';
+import { parsePath, type Decision } from '@aftersales/core';
 
 /** What a masked value is replaced with. */
 export const MASKED = '[masked]';
 
-const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
+/** Whether core's path grammar reads a path as exactly its dotted names (a forbidden or malformed path it refuses). */
+function isDottedFactPath(path: string): boolean {
+  try {
+    return parsePath(path).join('.') === path;
+  } catch {
+    return false;
+  }
+}
 
 /**
- * Parses a comma-separated list of dotted paths, dropping blanks and unsafe segments.
+ * Parses a comma-separated list of dotted paths, dropping blanks and any path core's path grammar (`parsePath`)
+ * refuses or reads otherwise (`__proto__`, `constructor`, `prototype`, empty names, JSONPath expressions).
  *
  * @param list - e.g. `"customer.phone, vin"`
  * @returns the paths, e.g. `['customer.phone', 'vin']`
@@ -25,7 +33,7 @@ export function parseMaskFields(list: string | undefined): string[] {
   return (list ?? '')
     .split(',')
     .map((p) => p.trim())
-    .filter((p) => p.length > 0 && p.split('.').every((s) => s.length > 0 && !UNSAFE.has(s)));
+    .filter((p) => p.length > 0 && isDottedFactPath(p));
 }
 
 /**
