@@ -16,6 +16,7 @@ import { explainCommand } from './commands/explain.js';
 import { importCommandSpec } from './commands/import-jre.js';
 import { initCommand } from './commands/init.js';
 import { lintCommand } from './commands/lint.js';
+import { publishCommand } from './commands/publish.js';
 import { InputError, parse, type CliIo, type Command } from './commands/shared.js';
 import { testCommand } from './commands/test.js';
 import { typesCommandSpec } from './commands/types.js';
@@ -58,6 +59,7 @@ const COMMANDS: readonly Command[] = [
   importCommandSpec,
   typesCommandSpec,
   initCommand,
+  publishCommand,
   completionCommand(() => COMMANDS),
   helpCommand,
 ];

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, fixtures, root, runCli, runInProcess } from './run-cli.js';
 
-const commands = ['validate', 'test', 'eval', 'explain', 'docs', 'lint', 'import', 'types', 'init', 'completion', 'help'];
+const commands = ['validate', 'test', 'eval', 'explain', 'docs', 'lint', 'import', 'types', 'init', 'publish', 'completion', 'help'];
 const version = (JSON.parse(readFileSync(join(root, 'packages/cli/package.json'), 'utf8')) as { version: string }).version;
 const good = join(fixtures, 'claim-severity/pack.json');
 
@@ -46,6 +46,7 @@ describe('aftersales --help and help <command>', () => {
       import: ['--id <pack-id>', '--out <dir>', '--effective-from', '--allow-undefined-facts', '--force'],
       types: ['--out', '--name'],
       init: ['--id <pack-id>', '--effective-from', '--force'],
+      publish: ['--server <url>', '--activate', '--allow-changes', '--limit <n>', '--json'],
     };
     for (const c of commands) {
       const r = await runInProcess([c, '--help']);

@@ -45,15 +45,16 @@ export function assertBuilt(): void {
  * Runs `node dist/bin.js ...args` from the repository root.
  *
  * @param args - the command line after `aftersales`
- * @param options - `stdin` text to pipe in
+ * @param options - `stdin` text to pipe in; `env` variables added to this process's environment
  * @example
  * ```ts
  * const { code, stdout } = await runCli(['validate', 'quality-severity']);
  * ```
  */
-export function runCli(args: string[], options: { stdin?: string } = {}): Promise<RunResult> {
+export function runCli(args: string[], options: { stdin?: string; env?: Record<string, string | undefined> } = {}): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const env = options.env ? { ...process.env, ...options.env } : process.env;
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
