@@ -11,6 +11,7 @@
  * mixed within 2x good-only) and the hostile requests' status counts (all must be 4xx: none 2xx or 5xx).
  *
  * Usage: node bench/mixed-load.mjs [--seconds 60] [--good 40] [--hostile 10] [--main path/to/main.js]
+ *        [--cpu-prof dir]  (the server writes a V8 CPU profile of each thread there when it stops)
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
@@ -29,6 +30,7 @@ const SECONDS = Number(option('seconds', 60));
 const GOOD = Number(option('good', 40));
 const HOSTILE = Number(option('hostile', 10));
 const MAIN = resolve(option('main', join(ROOT, 'packages/reference-server/dist/main.js')));
+const PROFILE = option('cpu-prof', undefined);
 if (!existsSync(MAIN)) {
   console.error(`${MAIN} is not built (run pnpm build)`);
   process.exit(2);
@@ -50,7 +52,7 @@ const dir = mkdtempSync(join(tmpdir(), 'aftersales-mixed-'));
 const logFd = openSync(join(dir, 'server.log'), 'a');
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, [MAIN], {
+const server = spawn(process.execPath, [...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', resolve(PROFILE)] : []), MAIN], {
   cwd: dir,
   env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', AFTERSALES_DB_FILE: join(dir, 'aftersales.db'), DATABASE_URL: '' },
   stdio: ['ignore', logFd, logFd],

@@ -14,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ImpactInput, ImpactResult, PackNode, UploadInput, UploadResult } from './admin-tasks.js';
+import type { ImpactInput, ImpactResult, PackNode, ScreenInput, UploadInput, UploadResult } from './admin-tasks.js';
 import type { AdminReply, AdminTask } from './admin-worker.js';
 
 type TaskBody = AdminTask extends infer T ? (T extends AdminTask ? Omit<T, 'id'> : never) : never;
@@ -22,6 +22,20 @@ import { HttpError } from './errors.js';
 
 /** Default time budget of one admin task in the worker thread: 60 s. */
 export const DEFAULT_ADMIN_BUDGET_MS = 60_000;
+
+/** Decision bodies over this many bytes are screened in a worker thread first (default 64 KiB). */
+export const DEFAULT_SCREEN_BODY_BYTES = 64 * 1024;
+
+/** Default time budget of screening one decision body: 10 s. */
+export const DEFAULT_SCREEN_BUDGET_MS = 10_000;
+
+/** What a decision gets when screening its body overruns the budget. */
+export const SCREEN_OVERRUN = {
+  code: 'SCREEN_BUDGET_EXCEEDED',
+  zh: '请求体筛查超出时间预算',
+  en: 'screening the request body exceeded its time budget',
+  undone: { zh: '未记录任何决定', en: 'nothing was recorded' },
+};
 
 /**
  * Where the admin worker's entry file is: beside the running module in a build, the package's `dist` when
@@ -65,7 +79,17 @@ export class AdminRunner {
   constructor(
     readonly budgetMs = DEFAULT_ADMIN_BUDGET_MS,
     private readonly entry: URL | string = adminWorkerEntry(),
+    /** What the request gets when a task overruns: the code, and what was not done (zh, en). */
+    private readonly overrun = { code: 'ADMIN_BUDGET_EXCEEDED', zh: '后台任务超出时间预算', en: 'the admin task exceeded its time budget', undone: { zh: '未保存任何内容', en: 'nothing was stored' } },
   ) {}
+
+  /**
+   * Screens a large decision body in the thread (parse, shape, facts against the pack): throws the refusal the
+   * route would give, resolves when the body decides.
+   */
+  screen(input: ScreenInput): Promise<void> {
+    return this.enqueue(() => ({ op: 'screen', input: { ...input, pack: this.slim(input.pack) } }), [input.body]) as Promise<void>;
+  }
 
   /** Checks an uploaded version in the thread. */
   upload(input: UploadInput): Promise<UploadResult> {
@@ -107,12 +131,12 @@ export class AdminRunner {
         this.stop(
           new HttpError(
             503,
-            'ADMIN_BUDGET_EXCEEDED',
+            this.overrun.code,
             {
-              zh: `后台任务超出时间预算 ${this.budgetMs} 毫秒，已中止；未保存任何内容`,
-              en: `the admin task exceeded its time budget of ${this.budgetMs} ms and was stopped; nothing was stored`,
+              zh: `${this.overrun.zh} ${this.budgetMs} 毫秒，已中止；${this.overrun.undone.zh}`,
+              en: `${this.overrun.en} of ${this.budgetMs} ms and was stopped; ${this.overrun.undone.en}`,
             },
-            [{ path: '', message: `must finish within ${this.budgetMs} ms`, code: 'ADMIN_BUDGET_EXCEEDED', expected: this.budgetMs }],
+            [{ path: '', message: `must finish within ${this.budgetMs} ms`, code: this.overrun.code, expected: this.budgetMs }],
           ),
         );
         void worker.terminate();

@@ -8,6 +8,7 @@
 import { canonicalJson, loadPack, PackRegistry, PackValidationError, runSuite, type Pack, type Problem, type TestSuite } from '@aftersales/core';
 import { isObject, parseJsonText } from './context.js';
 import { HttpError, toErrorResponse } from './errors.js';
+import { invalidRequest, parseDecisionRequest } from './routes/decision-request.js';
 import type { UsedPack } from './storage/types.js';
 
 /**
@@ -49,6 +50,14 @@ export interface ImpactInput {
   records: Array<{ decisionId: string; seq: number; asOf: string; version: string; facts: unknown; parameters: unknown; outcome: unknown }>;
 }
 
+/** A large decision body to screen: its bytes (moved to the thread) and the version it is for. */
+export interface ScreenInput {
+  body: ArrayBuffer;
+  pack: PackNode;
+  /** The `asOf` of a request that gives none (the server clock's now). */
+  asOf: string;
+}
+
 /** The changes an impact replay found. */
 export interface ImpactResult {
   changes: Array<Record<string, unknown>>;
@@ -61,6 +70,23 @@ const compiled = new Map<string, Pack>();
 const keyOf = (node: PackNode): string => `${node.packHash}(${node.deps.map(keyOf).join(',')})`;
 
 /**
+ * Keeps every document a task carries, whatever the task then does: the main thread sends each document once
+ * per thread and omits it afterwards.
+ *
+ * @example
+ * ```ts
+ * keepDocuments({ packHash: 'sha256:…', document: {}, deps: [] });
+ * ```
+ */
+export function keepDocuments(node: PackNode): void {
+  if (!documents.has(node.packHash)) {
+    const document = node.document ?? (node.documentJson !== undefined ? (JSON.parse(node.documentJson) as unknown) : undefined);
+    if (document !== undefined) documents.set(node.packHash, document);
+  }
+  for (const dep of node.deps) keepDocuments(dep);
+}
+
+/**
  * The compiled pack of a node, built once per thread (its dependencies first).
  *
  * @throws PackValidationError when a document no longer loads; Error when a document was never sent
@@ -69,13 +95,12 @@ export function loadNode(node: PackNode): Pack {
   const key = keyOf(node);
   const known = compiled.get(key);
   if (known) return known;
-  let document = node.document ?? (node.documentJson !== undefined ? (JSON.parse(node.documentJson) as unknown) : documents.get(node.packHash));
+  keepDocuments(node);
+  const document = documents.get(node.packHash);
   if (document === undefined) throw new Error(`the admin thread has no document with hash ${node.packHash}`);
-  documents.set(node.packHash, document);
   const registry = new PackRegistry();
   for (const dep of node.deps) registry.add(loadNode(dep));
   const pack = loadPack(document, { registry });
-  document = undefined;
   compiled.set(key, pack);
   return pack;
 }
@@ -243,4 +268,22 @@ export async function replayImpact(input: ImpactInput): Promise<ImpactResult> {
     }
   }
   return { changes, errors };
+}
+
+/**
+ * Screens a decision request body as the decision route reads it — JSON, depth and finite numbers, the request's
+ * shape, then the facts, parameters and `asOf` decided by the pack — so that a large hostile body is refused
+ * off the event loop. Nothing is recorded here: a body that decides is decided again by the route.
+ *
+ * @throws HttpError 400/422, or the engine's error (422, or 409 for a pack defect), exactly as the route answers
+ * @example
+ * ```ts
+ * screenDecision({ body, pack: catalog.node('quality-severity', '1.0.0')! });
+ * ```
+ */
+export function screenDecision(input: ScreenInput): void {
+  const parsed = parseDecisionRequest(parseJsonText(new TextDecoder().decode(input.body)));
+  if ('problems' in parsed) throw invalidRequest(parsed.problems);
+  const { facts, asOf, parameters } = parsed.request;
+  loadNode(input.pack).evaluateSync(facts, { asOf: asOf ?? input.asOf, ...(parameters ? { parameters } : {}) });
 }

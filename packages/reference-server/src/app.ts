@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { PackRegistry } from '@aftersales/core';
-import { AdminRunner } from './admin-runner.js';
+import { AdminRunner, DEFAULT_SCREEN_BODY_BYTES, DEFAULT_SCREEN_BUDGET_MS, SCREEN_OVERRUN } from './admin-runner.js';
 import { PackCatalog, type Logger } from './catalog.js';
 import type { AppEnv, ResolvedConfig, ServerConfig, ServerContext } from './context.js';
 import { HttpError, noRoute, toErrorResponse } from './errors.js';
@@ -67,6 +67,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     bodyLimitBytes: deps.config?.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     batchLimit: deps.config?.batchLimit ?? 1000,
     impactDefaultLimit: deps.config?.impactDefaultLimit ?? 100,
+    screenBodyBytes: deps.config?.screenBodyBytes ?? DEFAULT_SCREEN_BODY_BYTES,
     signer: deps.config?.signingKey ? headSigner(deps.config.signingKey) : undefined,
   };
   const catalog = await PackCatalog.open(deps.packs, deps.storage, clock, log);
@@ -83,6 +84,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     storage: deps.storage,
     writer: new LogWriter(deps.storage),
     admin: new AdminRunner(deps.config?.adminBudgetMs, deps.config?.adminWorkerEntry),
+    screen: new AdminRunner(deps.config?.screenBudgetMs ?? DEFAULT_SCREEN_BUDGET_MS, deps.config?.adminWorkerEntry, SCREEN_OVERRUN),
     clock,
     newId: deps.newId ?? randomUUID,
     config,

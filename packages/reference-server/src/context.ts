@@ -35,6 +35,14 @@ export interface ServerConfig {
    * request gets `503 ADMIN_BUDGET_EXCEEDED`, nothing stored.
    */
   adminBudgetMs?: number;
+  /**
+   * Decision bodies larger than this many bytes (default 65,536) are parsed and decided first in the screening
+   * worker thread, so a large hostile body is refused off the event loop; a body that decides is then decided
+   * and recorded as usual.
+   */
+  screenBodyBytes?: number;
+  /** Most time (ms) the screening thread may take for one body (default 10,000); over it `503 SCREEN_BUDGET_EXCEEDED`. */
+  screenBudgetMs?: number;
   /** The admin worker's entry file (default: `admin-worker.js` beside the server's build; see `admin-runner.ts`). */
   adminWorkerEntry?: string | URL;
   /** Ed25519 key signing the audit head (`AFTERSALES_SIGNING_KEY`: PEM, or a 32-byte seed as hex or base64). */
@@ -48,6 +56,7 @@ export interface ResolvedConfig {
   bodyLimitBytes: number;
   batchLimit: number;
   impactDefaultLimit: number;
+  screenBodyBytes: number;
   signer: HeadSigner | undefined;
 }
 
@@ -58,6 +67,8 @@ export interface ServerContext {
   writer: LogWriter;
   /** Runs heavy admin work in the admin worker thread, within its time budget. */
   admin: AdminRunner;
+  /** Screens large decision bodies in a worker thread of its own. */
+  screen: AdminRunner;
   clock: () => Date;
   newId: () => string;
   config: ResolvedConfig;

@@ -82,5 +82,42 @@ for (const b of backends) {
       expect(decided.status).toBe(201);
       expect(decided.json).toMatchObject({ version: '2.0.1', outcome: { covered: true } });
     });
+
+    it('screens large decision bodies in a worker thread: the same answers as on the event loop, nothing recorded for a refusal', { timeout: 120_000 }, async () => {
+      const storage = fresh.storage();
+      const screened = await testApp(storage, { config: { screenBodyBytes: 1024 } });
+      const inline = await testApp(storage, { config: { screenBodyBytes: 64 * 1024 * 1024 } });
+      const asOf = '2026-01-01T00:00:00Z';
+      const bodies = {
+        // Half a MiB of facts with an unknown property: refused by the fact schema.
+        unknownFact: JSON.stringify({ facts: { vin: 'V1', mileageKm: 5, notes: 'x'.repeat(512 * 1024) }, asOf }),
+        deep: `{"facts":${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}}`,
+        outOfRange: `{"facts":{"vin":"${'V'.repeat(4096)}","mileageKm":5},"parameters":{"mileageLimitKm":1e400},"asOf":"${asOf}"}`,
+        badDate: JSON.stringify({ facts: { vin: 'V'.repeat(4096), mileageKm: 5 }, asOf: '2026-02-31T10:00:00+08:00' }),
+        malformed: `{"facts":{"vin":"${'V'.repeat(4096)}"`,
+      };
+      const strip = (json: { requestId?: string }): unknown => ({ ...json, requestId: undefined });
+      for (const [name, body] of Object.entries(bodies)) {
+        const a = await screened.call('POST', '/v1/packs/mini-warranty/decisions', body);
+        const b = await inline.call('POST', '/v1/packs/mini-warranty/decisions', body);
+        expect(a.status, name).toBeGreaterThanOrEqual(400);
+        expect(a.status, name).toBeLessThan(500);
+        expect([a.status, strip(a.json)], name).toEqual([b.status, strip(b.json)]);
+      }
+      expect((await screened.call('GET', '/v1/decisions')).json.items).toEqual([]);
+      // A large body that decides is decided and recorded as usual.
+      const valid = JSON.stringify({ facts: { vin: 'V'.repeat(100_000), mileageKm: 5 }, asOf });
+      const decided = await screened.call('POST', '/v1/packs/mini-warranty/decisions', valid);
+      expect(decided.status, decided.text.slice(0, 300)).toBe(201);
+      expect(decided.json.outcome).toEqual({ covered: true });
+      expect((await screened.call('GET', '/v1/decisions')).json.items).toHaveLength(1);
+      // Over the screening budget: 503 with zh + en, nothing recorded.
+      const hurried = await testApp(storage, { config: { screenBodyBytes: 1024, screenBudgetMs: 1 } });
+      const late = await hurried.call('POST', '/v1/packs/mini-warranty/decisions', bodies.unknownFact);
+      expect(late.status).toBe(503);
+      expect(late.json.error.code).toBe('SCREEN_BUDGET_EXCEEDED');
+      expect(late.json.error.message).toEqual({ zh: expect.stringMatching(/预算/), en: expect.stringMatching(/budget of 1 ms/) });
+      expect((await screened.call('GET', '/v1/decisions')).json.items).toHaveLength(1);
+    });
   });
 }

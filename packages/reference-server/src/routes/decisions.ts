@@ -7,56 +7,15 @@
  */
 import { Hono } from 'hono';
 import { canonicalJson, type Decision, type Pack, type Problem } from '@aftersales/core';
-import { isObject, readJson, type AppEnv, type ServerContext } from '../context.js';
+import { isObject, parseJsonText, readJson, type AppEnv, type ServerContext } from '../context.js';
 import { jsonDiff } from '../diff.js';
 import { HttpError, notFound, noRoute, toErrorResponse } from '../errors.js';
 import { maskDecision, maskFacts } from '../masking.js';
 import { withRecordJson } from '../storage/record-json.js';
 import type { DecisionRecord, NewDecisionRecord, UsedPack } from '../storage/types.js';
 import { isRfc3339Date, isRfc3339DateTime, plainInteger } from '../strict.js';
+import { invalidRequest, parseDecisionRequest, type DecisionRequest } from './decision-request.js';
 
-/** A decision request: facts, an optional `asOf` and optional parameter overrides. */
-export interface DecisionRequest {
-  facts: unknown;
-  asOf?: string;
-  parameters?: Record<string, unknown>;
-}
-
-/**
- * Checks the shape of a decision request (the facts themselves are the engine's to check).
- *
- * @param body - parsed JSON
- * @param at - JSON pointer prefix for problems (batch items)
- * @returns the request, or the problems found
- * @example
- * ```ts
- * parseDecisionRequest({ facts: {} }) // { request: { facts: {} } }
- * ```
- */
-export function parseDecisionRequest(body: unknown, at = ''): { request: DecisionRequest } | { problems: Problem[] } {
-  if (!isObject(body)) return { problems: [{ path: at || '', message: 'must be an object', code: 'schema.type', expected: 'object' }] };
-  const problems: Problem[] = [];
-  for (const key of Object.keys(body)) {
-    if (!['facts', 'asOf', 'parameters'].includes(key)) {
-      problems.push({ path: `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: 'is not allowed', code: 'schema.additionalProperties' });
-    }
-  }
-  if (!('facts' in body)) problems.push({ path: at || '', message: "must have required property 'facts'", code: 'schema.required' });
-  if ('asOf' in body && typeof body.asOf !== 'string') problems.push({ path: `${at}/asOf`, message: 'must be a string (ISO 8601 date-time)', code: 'schema.type' });
-  else if (typeof body.asOf === 'string' && !isRfc3339DateTime(body.asOf)) {
-    problems.push({ path: `${at}/asOf`, message: 'must be an RFC 3339 date-time with an offset that exists on the calendar', code: 'schema.format', expected: 'date-time', found: body.asOf });
-  }
-  if ('parameters' in body && !isObject(body.parameters)) problems.push({ path: `${at}/parameters`, message: 'must be an object', code: 'schema.type' });
-  if (problems.length > 0) return { problems };
-  const request: DecisionRequest = { facts: body.facts };
-  if (typeof body.asOf === 'string') request.asOf = body.asOf;
-  if (isObject(body.parameters)) request.parameters = body.parameters;
-  return { request };
-}
-
-function invalidRequest(problems: Problem[]): HttpError {
-  return new HttpError(422, 'INVALID_REQUEST', { zh: '请求格式不正确', en: 'the request does not have the expected shape' }, problems);
-}
 
 /** The fields of a decision list item and of a whole record, in the order they are answered. */
 const SUMMARY_FIELDS = ['decisionId', 'seq', 'recordedAt', 'pack', 'version', 'packHash', 'asOf', 'outcome', 'hash'] as const;
@@ -203,7 +162,14 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
 
   app.post('/v1/packs/:id/decisions', async (c) => {
     const pack = activePack(c.req.param('id'));
-    const parsed = parseDecisionRequest(await readJson(c));
+    const bytes = await c.req.arrayBuffer();
+    if (bytes.byteLength > ctx.config.screenBodyBytes) {
+      // A large body is parsed and its facts decided first in the screening thread: a hostile one (a 1 MiB array,
+      // deep nesting) is refused there, off the event loop; one that decides is read again here.
+      const node = ctx.catalog.node(pack.id, pack.version);
+      if (node) await ctx.screen.screen({ body: bytes.slice(0), pack: node, asOf: ctx.clock().toISOString() });
+    }
+    const parsed = parseDecisionRequest(parseJsonText(new TextDecoder().decode(bytes)));
     if ('problems' in parsed) throw invalidRequest(parsed.problems);
     const { record, decisionJson } = decide(ctx, pack, parsed.request);
     const [stored] = await ctx.writer.append([record]);

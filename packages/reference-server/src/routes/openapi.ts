@@ -242,7 +242,7 @@ export function buildOpenApi(packs: Pack[], options: OpenApiOptions = {}): Recor
       '404': errorResponse('unknown pack'),
       '413': errorResponse('body over the limit'),
       '422': errorResponse('invalid facts, parameters or asOf, with the structured list'),
-      '503': errorResponse('storage unavailable: nothing recorded'),
+      '503': errorResponse('storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded'),
     };
     const examples = requestExamples(pack);
     const camel = pack.id.replace(/-([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
