@@ -18,7 +18,7 @@ function bigUpload(version: string, rules: number): string {
   for (let i = 0; i < rules; i++) {
     doc.rules.push({ name: `exactly-${i}-km`, source: 'T §1', conditions: { all: [{ fact: 'mileageKm', operator: 'equal', value: i }] }, event: { type: 'covered', params: { covered: true } } });
   }
-  const suite = { asOf: '2026-01-01T00:00:00Z', cases: [{ name: 'five km', facts: { vin: 'V1', mileageKm: 5 }, expect: { outcome: { covered: true } } }] };
+  const suite = { pack: 'mini-warranty', asOf: '2026-01-01T00:00:00Z', cases: [{ name: 'five km', facts: { vin: 'V1', mileageKm: 5 }, expect: { outcome: { covered: true } } }] };
   return JSON.stringify({ pack: doc, suite });
 }
 
