@@ -14,6 +14,7 @@ import { describeValue } from './json.js';
 import type { PackLookup, RequiredPack } from './lookup.js';
 import { parsePath, pointerToken } from './path.js';
 import { walkReferences } from './references.js';
+import { staticProblems } from './static-checks.js';
 import { boundArrays, factsAjv, plainAjv, toProblems } from './schema.js';
 import type { Condition, ParameterDefinition, Problem, RulePackDocument } from './types.js';
 
@@ -130,7 +131,8 @@ export function checkDocument(pack: RulePackDocument, lookup: PackLookup | undef
   };
   const checkReferences = (value: unknown, pointer: string) =>
     walkReferences(value, pointer, (ref, at) => {
-      if (ref.param !== undefined && !(ref.param in parameters)) {
+      // Own names only: `toString`, `constructor` and `__proto__` are not parameters of any pack.
+      if (ref.param !== undefined && !Object.prototype.hasOwnProperty.call(parameters, ref.param)) {
         problems.push({ path: `${at}/param`, message: `unknown parameter "${ref.param}"`, code: 'UNKNOWN_PARAMETER', found: ref.param });
       }
       if (ref.fact !== undefined && !known.has(ref.fact)) {
@@ -262,6 +264,8 @@ export function checkDocument(pack: RulePackDocument, lookup: PackLookup | undef
     return tree;
   });
   checkReferences(pack.default, '/default');
+
+  if (factsValidator && outcomeValidator) problems.push(...staticProblems({ pack, trees, sharedTrees, outcomeValidator }));
 
   if (problems.length > 0 || !factsValidator || !outcomeValidator) return { problems };
   return { problems, checked: { factsValidator, outcomeValidator, parameterValidators, required, trees, sharedTrees } };

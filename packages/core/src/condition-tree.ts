@@ -75,10 +75,11 @@ export interface PlanNot {
 /** A node of a condition tree. */
 export type PlanNode = PlanLeaf | PlanGroup | PlanNot;
 
-/** A condition tree and its leaves in id order. */
+/** A condition tree, its leaves in id order and its `all`/`any` groups (each after the groups inside it). */
 export interface ConditionTree {
   root: PlanNode;
   leaves: PlanLeaf[];
+  groups: PlanGroup[];
 }
 
 /** Whether a condition object is a shared-condition reference (has `condition`) rather than a leaf or a group. */
@@ -157,10 +158,11 @@ function tolerantValue(value: unknown): Resolver {
  *   path error is thrown
  * @param shared - the pack's shared conditions (`conditions`); a reference to a missing one, or one that reaches
  *   itself, reads as a condition that never holds when `report` is given (the checks report it), else throws
- * @returns the root node and the leaves in id order
+ * @returns the root node, the leaves in id order and the groups
  */
 export function buildConditionTree(condition: Condition, pointer: string, report?: PathReport, shared: Record<string, Condition> = {}): ConditionTree {
   const leaves: PlanLeaf[] = [];
+  const groups: PlanGroup[] = [];
   const build = (c: Condition, at: string, priority: number, active: readonly string[]): PlanNode => {
     if (isConditionReference(c)) {
       const name = c.condition;
@@ -194,11 +196,15 @@ export function buildConditionTree(condition: Condition, pointer: string, report
       return leaf;
     }
     const child = (x: Condition, to: string) => build(x, to, conditionPriority(x), active);
-    if ('all' in c && Array.isArray(c.all)) return { kind: 'all', pointer: at, priority, children: c.all.map((x, i) => child(x, `${at}/all/${i}`)), condition: c };
-    if ('any' in c && Array.isArray(c.any)) return { kind: 'any', pointer: at, priority, children: c.any.map((x, i) => child(x, `${at}/any/${i}`)), condition: c };
+    const group = (node: PlanGroup): PlanGroup => {
+      groups.push(node);
+      return node;
+    };
+    if ('all' in c && Array.isArray(c.all)) return group({ kind: 'all', pointer: at, priority, children: c.all.map((x, i) => child(x, `${at}/all/${i}`)), condition: c });
+    if ('any' in c && Array.isArray(c.any)) return group({ kind: 'any', pointer: at, priority, children: c.any.map((x, i) => child(x, `${at}/any/${i}`)), condition: c });
     const inner = (c as { not: Condition }).not;
     return { kind: 'not', pointer: at, priority, child: child(inner, `${at}/not`), condition: c };
   };
   const root = build(condition, pointer, conditionPriority(condition), []);
-  return { root, leaves };
+  return { root, leaves, groups };
 }

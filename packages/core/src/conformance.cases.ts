@@ -74,7 +74,9 @@ const operatorCases: ConformanceCase[] = OPERATORS.flatMap(({ operator, operand,
 );
 
 const T = leaf('t', 'equal', true);
-const F = leaf('t', 'equal', false);
+// A condition that does not hold: on a fact no case sends (absent, so not equal to true). Written on `t` as
+// `equal false`, an `all` holding it beside T would be refused at load as contradictory.
+const F = leaf('u', 'equal', true);
 
 const groupCases: ConformanceCase[] = [
   { name: 'all of nothing fires', conditions: { all: [] }, facts: {}, fires: true },

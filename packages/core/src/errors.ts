@@ -27,6 +27,9 @@ export type ErrorCode =
   | 'SAME_FILE'
   | 'OUTPUT_UNWRITABLE'
   | 'INPUT_TOO_DEEP'
+  | 'TYPE_MISMATCH'
+  | 'UNKNOWN_ENUM_VALUE'
+  | 'UNREACHABLE_CONDITION'
   | 'INTERNAL';
 
 /** The message of every {@link ErrorCode}, in Chinese and English. */
@@ -49,6 +52,9 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, Localized>> = {
   SAME_FILE: { zh: '输出文件就是输入文件', en: 'the output is the input file' },
   OUTPUT_UNWRITABLE: { zh: '输出文件无法写入', en: 'the output cannot be written' },
   INPUT_TOO_DEEP: { zh: '输入嵌套过深', en: 'the input is nested too deeply' },
+  TYPE_MISMATCH: { zh: '比较值的类型与事实的类型不符，条件无法按预期成立', en: "the compared value's type does not match the fact's type; the condition cannot hold as meant" },
+  UNKNOWN_ENUM_VALUE: { zh: '比较值不是该事实允许的取值之一', en: 'the compared value is not one of the values the fact allows' },
+  UNREACHABLE_CONDITION: { zh: '条件永远不会成立（超出事实的取值范围或相互矛盾）', en: "the condition can never hold (outside the fact's range, or contradicting another)" },
   INTERNAL: { zh: '内部错误', en: 'internal error' },
 };
 

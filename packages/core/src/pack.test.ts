@@ -242,9 +242,9 @@ describe('loading', () => {
     expect((await pack.evaluate({ claimAmountYuan: 2 }, { asOf })).outcome.level).toBeNull();
   });
 
-  it('an outcome that breaks the outcome schema is a pack defect (INVALID_OUTCOME)', async () => {
+  it('an outcome that breaks the outcome schema through a fact reference is a pack defect at run time (INVALID_OUTCOME)', async () => {
     const doc = severity();
-    doc.rules[0]!.event.params = { class: 'catastrophic', level: 1 };
+    doc.rules[0]!.event.params = { class: { fact: 'breakdown' }, level: 1 };
     const pack = loadPack(doc);
     await expect(pack.evaluate({ casualties: 1 }, { asOf })).rejects.toThrow(OutcomeValidationError);
   });
