@@ -142,14 +142,13 @@ function checkMember(c: Compared, shape: FactShape, leaf: PlanLeaf, problems: Pr
     return true;
   }
   if (shape.enum && !shape.enum.some((allowed) => sameJson(allowed, c.value))) {
-    const suggestion = typeof c.value === 'string' ? suggest(c.value, shape.enum) : undefined;
+    const suggestion = typeof c.value === 'string' ? suggest(c.value, shape.enum.filter((v): v is string => typeof v === 'string')) : undefined;
     problems.push({
       path: c.pointer,
       message: `${JSON.stringify(c.value)} is not one of the values of ${label(leaf)}`,
       code: 'UNKNOWN_ENUM_VALUE',
-      expected: shape.enum,
+      expected: [...shape.enum],
       found: describeValue(c.value),
-      allowed: [...shape.enum],
       ...(suggestion !== undefined ? { suggestion } : {}),
     });
     return true;
@@ -329,9 +328,11 @@ function outcomeProblems({ pack, outcomeValidator }: StaticInput): Problem[] {
     for (const p of toProblems(outcomeValidator.errors, outcome)) {
       // A problem at, above or below a value known only at run time is left to the run-time check.
       if (unknown.some((u) => u === p.path || u.startsWith(`${p.path}/`) || p.path.startsWith(`${u}/`))) continue;
-      const first = (p.path.split('/')[1] ?? '').replace(/~1/g, '/').replace(/~0/g, '~');
-      const fromRule = rule !== undefined && (p.path === '' || hasOwn(params, first));
-      const path = fromRule ? `/rules/${rule}/event/params${p.path}` : `/default${p.path}`;
+      // A missing property is reported at the object that lacks it; a property the rule sets, at the rule.
+      const at = p.code === 'schema.required' ? p.path.slice(0, p.path.lastIndexOf('/')) : p.path;
+      const first = (at.split('/')[1] ?? '').replace(/~1/g, '/').replace(/~0/g, '~');
+      const fromRule = rule !== undefined && at !== '' && hasOwn(params, first);
+      const path = existing(pack, fromRule ? `/rules/${rule}/event/params${at}` : `/default${at}`);
       const key = `${path}|${p.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -340,6 +341,19 @@ function outcomeProblems({ pack, outcomeValidator }: StaticInput): Problem[] {
     }
   }
   return problems;
+}
+
+/** The pointer, or its nearest ancestor that the document has (a value the merge made up has no place of its own). */
+function existing(document: unknown, pointer: string): string {
+  let current = document;
+  let found = '';
+  for (const token of pointer.slice(1).split('/')) {
+    const key = token.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (current === null || typeof current !== 'object' || !hasOwn(current, key)) break;
+    current = (current as Record<string, unknown>)[key];
+    found += `/${token}`;
+  }
+  return found;
 }
 
 /** What lessThan…greaterThanInclusive can compare a value of these types as: a number or a string. */

@@ -1,6 +1,7 @@
 /**
  * "Did you mean …?" for names a person types: a key of a suite case, a fact, a parameter, an operator. The
- * distance is Levenshtein's (insert, delete or replace one character), bounded so that a long unknown name costs
+ * distance is Damerau-Levenshtein's in its optimal-string-alignment form (insert, delete or replace one character,
+ * or swap two adjacent ones: `frist` is one edit from `first`), bounded so that a long unknown name costs
  * no more than the bound times its length; a suggestion is offered only within a small distance, so that an
  * unrelated name is not "corrected" into a known one.
  */
@@ -19,13 +20,14 @@ export const MAX_SUGGESTION_DISTANCE = 2;
  * @example
  * ```ts
  * editDistance('outcom', 'outcome'); // 1
- * editDistance('frist', 'first'); // 2
+ * editDistance('frist', 'first'); // 1 (two letters swapped)
  * editDistance('severity', 'outcome'); // 3 (limit 2 exceeded)
  * ```
  */
 export function editDistance(a: string, b: string, limit = MAX_SUGGESTION_DISTANCE): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   if (a === b) return 0;
+  let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = new Array<number>(b.length + 1).fill(limit + 1);
@@ -36,9 +38,14 @@ export function editDistance(a: string, b: string, limit = MAX_SUGGESTION_DISTAN
     for (let j = from; j <= to; j++) {
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
       current[j] = Math.min((previous[j] ?? limit + 1) + 1, (current[j - 1] ?? limit + 1) + 1, (previous[j - 1] ?? limit + 1) + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
+        current[j] = Math.min(current[j]!, (before[j - 2] ?? limit + 1) + 1);
+      }
       rowMin = Math.min(rowMin, current[j]!);
     }
+    // A row past the limit ends it: the next row is at most one more than this one or, by a swap, the row before.
     if (rowMin > limit) return limit + 1;
+    before = previous;
     previous = current;
   }
   return Math.min(previous[b.length] ?? limit + 1, limit + 1);
