@@ -35,7 +35,7 @@ describe('aftersales validate', () => {
     const r = await runCli(['validate', good, broken]);
     expect(r.code).toBe(2);
     const lines = r.stdout.split('\n');
-    expect(lines).toContain('  packages/cli/test/fixtures/broken/pack.json:84:19 /rules/1/priority must be >= 0 [schema.minimum]');
+    expect(lines).toContain('  packages/cli/test/fixtures/broken/pack.json:84:19 /rules/1/priority must be >= 0 [schema.minimum] (found -1)');
     expect(lines.some((l) => l.includes('broken/pack.json:62:25 /rules/0/conditions/all/0/operator'))).toBe(true);
     expect(lines.some((l) => l.includes("broken/pack.json:1:1 /version must have required property 'version'"))).toBe(true);
   });

@@ -6,7 +6,7 @@
  * to the plan.
  */
 import type { ValidateFunction } from 'ajv';
-import { calculatorInfo } from './calculators.js';
+import { calculatorInfo, listCalculators } from './calculators.js';
 import { isKnownTimeZone, localDate } from './calendar.js';
 import { buildConditionTree, isConditionReference, isLeafCondition, type ConditionTree, type PlanLeaf } from './condition-tree.js';
 import { parseOperator } from './operators.js';
@@ -15,6 +15,7 @@ import type { PackLookup, RequiredPack } from './lookup.js';
 import { parsePath, pointerToken } from './path.js';
 import { walkReferences } from './references.js';
 import { staticProblems } from './static-checks.js';
+import { unknownName } from './suggest.js';
 import { boundArrays, factsAjv, plainAjv, toProblems } from './schema.js';
 import type { Condition, ParameterDefinition, Problem, RulePackDocument } from './types.js';
 
@@ -119,7 +120,7 @@ export function checkDocument(pack: RulePackDocument, lookup: PackLookup | undef
       required.push({ pack: target, as: req.as, ...(req.factsFrom !== undefined ? { factsFrom: req.factsFrom } : {}) });
     }
     if (req.factsFrom !== undefined && !known.has(req.factsFrom)) {
-      problems.push({ path: `/requires/${i}/factsFrom`, message: `fact "${req.factsFrom}" is not declared in facts`, code: 'UNKNOWN_FACT', found: req.factsFrom });
+      problems.push(unknownName(`/requires/${i}/factsFrom`, `fact "${req.factsFrom}" is not declared in facts`, 'UNKNOWN_FACT', req.factsFrom, known));
     }
     if (known.has(req.as)) problems.push({ path: `/requires/${i}/as`, message: `"${req.as}" is already a fact name`, code: 'DUPLICATE_FACT', found: req.as });
     known.add(req.as);
@@ -133,10 +134,10 @@ export function checkDocument(pack: RulePackDocument, lookup: PackLookup | undef
     walkReferences(value, pointer, (ref, at) => {
       // Own names only: `toString`, `constructor` and `__proto__` are not parameters of any pack.
       if (ref.param !== undefined && !Object.prototype.hasOwnProperty.call(parameters, ref.param)) {
-        problems.push({ path: `${at}/param`, message: `unknown parameter "${ref.param}"`, code: 'UNKNOWN_PARAMETER', found: ref.param });
+        problems.push(unknownName(`${at}/param`, `unknown parameter "${ref.param}"`, 'UNKNOWN_PARAMETER', ref.param, Object.keys(parameters)));
       }
       if (ref.fact !== undefined && !known.has(ref.fact)) {
-        problems.push({ path: `${at}/fact`, message: `unknown fact "${ref.fact}"`, code: 'UNKNOWN_FACT', found: ref.fact });
+        problems.push(unknownName(`${at}/fact`, `unknown fact "${ref.fact}"`, 'UNKNOWN_FACT', ref.fact, known));
       }
       if (ref.path === '') {
         // The format's propertyPath refuses an empty path where the schema reaches (conditions, derived args);
@@ -154,14 +155,14 @@ export function checkDocument(pack: RulePackDocument, lookup: PackLookup | undef
   (pack.derived ?? []).forEach((d, i) => {
     const info = calculatorInfo(d.calculator);
     if (!info) {
-      problems.push({ path: `/derived/${i}/calculator`, message: `unknown calculator "${d.calculator}"`, code: 'UNKNOWN_CALCULATOR', found: d.calculator });
+      problems.push(unknownName(`/derived/${i}/calculator`, `unknown calculator "${d.calculator}"`, 'UNKNOWN_CALCULATOR', d.calculator, listCalculators().map((c) => c.name)));
     } else {
       const names = new Set(info.args.map((a) => a.name));
       for (const a of info.args) {
         if (a.required && !(a.name in d.args)) problems.push({ path: `/derived/${i}/args/${a.name}`, message: `calculator "${d.calculator}" needs argument "${a.name}"`, code: 'MISSING_ARGUMENT' });
       }
       for (const key of Object.keys(d.args)) {
-        if (!names.has(key)) problems.push({ path: `/derived/${i}/args/${pointerToken(key)}`, message: `calculator "${d.calculator}" has no argument "${key}"`, code: 'UNKNOWN_ARGUMENT', expected: [...names] });
+        if (!names.has(key)) problems.push(unknownName(`/derived/${i}/args/${pointerToken(key)}`, `calculator "${d.calculator}" has no argument "${key}"`, 'UNKNOWN_ARGUMENT', key, names));
       }
     }
     checkReferences(d.args, `/derived/${i}/args`);
@@ -177,7 +178,7 @@ export function checkDocument(pack: RulePackDocument, lookup: PackLookup | undef
     references(condition, pointer, (name, at) => {
       into?.push(name);
       if (!sharedNames.has(name)) {
-        problems.push({ path: `${at}/condition`, message: `no shared condition "${name}": declare it in the pack's "conditions"`, code: 'UNKNOWN_CONDITION', expected: [...sharedNames], found: name });
+        problems.push(unknownName(`${at}/condition`, `no shared condition "${name}": declare it in the pack's "conditions"`, 'UNKNOWN_CONDITION', name, sharedNames));
       }
     });
   for (const [name, condition] of Object.entries(shared)) {
@@ -210,7 +211,7 @@ export function checkDocument(pack: RulePackDocument, lookup: PackLookup | undef
   const checkLeaf = (leaf: PlanLeaf) => {
     if (checkedLeaves.has(leaf.pointer)) return;
     checkedLeaves.add(leaf.pointer);
-    if (!known.has(leaf.fact)) problems.push({ path: `${leaf.pointer}/fact`, message: `unknown fact "${leaf.fact}"`, code: 'UNKNOWN_FACT', found: leaf.fact });
+    if (!known.has(leaf.fact)) problems.push(unknownName(`${leaf.pointer}/fact`, `unknown fact "${leaf.fact}"`, 'UNKNOWN_FACT', leaf.fact, known));
     const parsed = parseOperator(leaf.operator);
     const value = leaf.condition.value;
     const factReference = leaf.operand.kind === 'fact';

@@ -137,7 +137,8 @@ function summarise(what: string, problems: Problem[]): string {
   const first = problems[0];
   if (!first) return what;
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-  return `${what}: ${first.path || '/'} ${first.message}${more}`;
+  const hint = first.suggestion !== undefined && !first.message.includes('did you mean') ? ` (did you mean "${first.suggestion}"?)` : '';
+  return `${what}: ${first.path || '/'} ${first.message}${hint}${more}`;
 }
 
 /**

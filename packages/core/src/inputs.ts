@@ -11,6 +11,7 @@ import { JsonShape, jsonShape, nonJsonProblems } from './plain-json.js';
 import type { PackPlan } from './plan.js';
 import type { Scope } from './references.js';
 import { toProblems } from './schema.js';
+import { unknownName } from './suggest.js';
 import type { EvaluateOptions, Problem } from './types.js';
 
 /** The state of one evaluation: its scope and what the decision reports. */
@@ -56,7 +57,7 @@ export function parameterValues(plan: PackPlan, overrides: unknown): Record<stri
   for (const [name, value] of Object.entries(overrides)) {
     const validator = plan.parameterValidators.get(name);
     if (!Object.prototype.hasOwnProperty.call(defaults, name) || !validator) {
-      problems.push({ path: `/${pointerToken(name)}`, message: `unknown parameter "${name}"`, code: 'UNKNOWN_PARAMETER', expected: Object.keys(defaults), found: name });
+      problems.push(unknownName(`/${pointerToken(name)}`, `unknown parameter "${name}"`, 'UNKNOWN_PARAMETER', name, Object.keys(defaults)));
       continue;
     }
     if (!validator(value)) problems.push(...toProblems(validator.errors, value, `/${pointerToken(name)}`));

@@ -2,7 +2,8 @@
  * The JSON Schema machinery of core: one Ajv (2020-12) instance per purpose, every fixed schema compiled once
  * at start-up, and ajv errors turned into {@link Problem}s that say where (JSON pointer) and why.
  */
-import { OPERATOR_HELP, parseOperator } from './operators.js';
+import { DECORATORS, OPERATOR_HELP, OPERATORS, parseOperator } from './operators.js';
+import { suggest } from './suggest.js';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import { RE2JS } from 're2js';
@@ -70,7 +71,8 @@ export function boundArrays(schema: unknown): unknown {
 }
 
 function makeAjv(useDefaults: boolean): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults, validateFormats: true, code: { regExp: re2Engine } });
+  // verbose: an error carries the schema it broke, so an unknown key's problem can list the keys allowed there.
+  const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults, validateFormats: true, verbose: true, code: { regExp: re2Engine } });
   addFormats(ajv);
   return ajv;
 }
@@ -118,6 +120,30 @@ function describeFound(value: unknown): unknown {
   return Array.isArray(value) ? 'array' : 'object';
 }
 
+/** Enum values listed in a problem's message up to this many (all are in `expected`). */
+const MAX_LISTED = 12;
+
+/** The keys a schema that refused an unknown key declares (`properties`), for "did you mean". */
+function allowedKeys(schema: unknown): string[] {
+  const properties = (schema as { properties?: unknown } | undefined)?.properties;
+  return properties !== null && typeof properties === 'object' ? Object.keys(properties) : [];
+}
+
+/** The closest operator a pack has to an unknown one, its decorators kept: `not:greaterThen` → `not:greaterThan`. */
+function suggestOperator(written: string): string | undefined {
+  const parts = written.split(':');
+  let changed = false;
+  const fixed = parts.map((part, i) => {
+    const known = i === parts.length - 1 ? Object.keys(OPERATORS) : Object.keys(DECORATORS);
+    if (known.includes(part)) return part;
+    const near = suggest(part, known);
+    if (near === undefined) return undefined;
+    changed = true;
+    return near;
+  });
+  return changed && fixed.every((p) => p !== undefined) ? fixed.join(':') : undefined;
+}
+
 /**
  * Turns ajv errors into problems, dropping the noise of failed `anyOf`/`oneOf` branches when a more precise
  * error at the same or a deeper place exists.
@@ -139,6 +165,12 @@ export function toProblems(errors: ErrorObject[] | null | undefined, root: unkno
       const parsed = parseOperator(written);
       problem.code = 'UNKNOWN_OPERATOR';
       problem.message = `${'error' in parsed ? parsed.error : `unknown operator "${written}"`}: ${OPERATOR_HELP}`;
+      problem.found = written;
+      problem.expected = Object.keys(OPERATORS);
+      const suggestion = suggestOperator(written);
+      if (suggestion !== undefined) problem.suggestion = suggestion;
+      problems.push(problem);
+      continue;
     }
     const params = error.params as Record<string, unknown>;
     if ('type' in params) problem.expected = params.type;
@@ -150,6 +182,21 @@ export function toProblems(errors: ErrorObject[] | null | undefined, root: unkno
     if (error.keyword !== 'required' && error.keyword !== 'additionalProperties') {
       const found = describeFound(valueAt(root, error.instancePath));
       if (found !== undefined) problem.found = found;
+    }
+    if (error.keyword === 'additionalProperties') {
+      const key = String(params.additionalProperty);
+      const allowed = allowedKeys(error.parentSchema);
+      problem.found = key;
+      if (allowed.length > 0) problem.expected = allowed;
+      const suggestion = suggest(key, allowed);
+      if (suggestion !== undefined) problem.suggestion = suggestion;
+    }
+    if (error.keyword === 'enum' && Array.isArray(params.allowedValues)) {
+      const allowed = params.allowedValues as unknown[];
+      if (allowed.length <= MAX_LISTED) problem.message = `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
+      const written = valueAt(root, error.instancePath);
+      const suggestion = typeof written === 'string' ? suggest(written, allowed.filter((v): v is string => typeof v === 'string')) : undefined;
+      if (suggestion !== undefined) problem.suggestion = suggestion;
     }
     problems.push(problem);
   }

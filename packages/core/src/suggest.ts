@@ -5,6 +5,7 @@
  * no more than the bound times its length; a suggestion is offered only within a small distance, so that an
  * unrelated name is not "corrected" into a known one.
  */
+import type { Problem } from './types.js';
 
 /** The largest edit distance at which a known name is offered as a suggestion. */
 export const MAX_SUGGESTION_DISTANCE = 2;
@@ -78,4 +79,19 @@ export function suggest(written: string, candidates: Iterable<string>, maxDistan
     }
   }
   return best;
+}
+
+/**
+ * An unknown name's problem: the name found, the names allowed there (`expected`) and the closest of them
+ * (`suggestion`, within two edits).
+ *
+ * @example
+ * ```ts
+ * unknownName('/hitPolicy', 'unknown hit policy', 'UNKNOWN_X', 'frist', ['first', 'collect']).suggestion; // 'first'
+ * ```
+ */
+export function unknownName(path: string, message: string, code: string, found: string, allowed: Iterable<string>): Problem {
+  const expected = [...allowed];
+  const suggestion = suggest(found, expected);
+  return { path, message, code, found, expected, ...(suggestion !== undefined ? { suggestion } : {}) };
 }

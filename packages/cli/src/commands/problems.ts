@@ -3,15 +3,36 @@
  * `INVALID <file>` heading; or, for a command that needs one pack, core's one error body as JSON on stderr.
  */
 import type { Writable } from 'node:stream';
-import { toErrorBody } from '@aftersales/core';
+import { toErrorBody, type Problem } from '@aftersales/core';
 import { PLAIN, type Palette } from '../colour.js';
 import { displayPath, type LocatedProblem, type PackFileFailure } from '../packs.js';
 import type { CliIo } from './shared.js';
 
-/** One problem on one line, with its file position when known. */
+/** Allowed values listed on a problem's line up to this many. */
+const MAX_LISTED = 12;
+
+/**
+ * What a problem found and what would do instead, as a tail to its line: `(found "frist"; did you mean "first"?)`,
+ * with the allowed values when the message does not list them. Empty when the problem carries none of them.
+ */
+export function problemDetails(p: Problem): string {
+  const parts: string[] = [];
+  if (p.found !== undefined) parts.push(`found ${JSON.stringify(p.found)}`);
+  const { expected } = p;
+  if (Array.isArray(expected) && p.code !== 'schema.enum' && !p.message.includes('allowed:')) {
+    const listed = expected.slice(0, MAX_LISTED).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ');
+    parts.push(`allowed: ${listed}${expected.length > MAX_LISTED ? `, … (${expected.length - MAX_LISTED} more)` : ''}`);
+  } else if ((typeof expected === 'string' || typeof expected === 'number') && !p.message.includes(String(expected))) {
+    parts.push(`expected ${expected}`);
+  }
+  if (p.suggestion !== undefined && !p.message.includes('did you mean')) parts.push(`did you mean ${JSON.stringify(p.suggestion)}?`);
+  return parts.length > 0 ? ` (${parts.join('; ')})` : '';
+}
+
+/** One problem on one line, with its file position when known, then what was found, allowed and suggested. */
 export function formatProblem(p: LocatedProblem): string {
   const where = p.file ? `${displayPath(p.file)}${p.line ? `:${p.line}:${p.column}` : ''} ` : '';
-  return `${where}${p.path || '/'} ${p.message} [${p.code}]`;
+  return `${where}${p.path || '/'} ${p.message} [${p.code}]${problemDetails(p)}`;
 }
 
 /** Each failed file with its problems (the heading in red when the palette colours). */

@@ -83,7 +83,7 @@ export function baseSchemas(): Record<string, unknown> {
     Problem: {
       type: 'object',
       required: ['path', 'message', 'code'],
-      properties: { path: { type: 'string', description: 'JSON pointer' }, message: str, code: str, expected: {}, found: {} },
+      properties: { path: { type: 'string', description: 'JSON pointer' }, message: str, code: str, expected: { description: 'what was expected; a list of the values allowed there when they are known' }, found: { description: 'the value found' }, suggestion: { type: 'string', description: 'the allowed value closest to the one found (did you mean)' } },
     },
     Health: { type: 'object', required: ['status'], properties: { status: str, storage: { enum: ['sqlite', 'postgres'] }, packs: { type: 'integer' } } },
     Ping: { type: 'object', required: ['pong'], properties: { pong: { type: 'boolean' } } },
