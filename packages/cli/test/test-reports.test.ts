@@ -157,7 +157,7 @@ describe('JSON report', () => {
     expect(report.packs[0]).toMatchObject({ version: '1.0.0', file: 'packages/cli/test/fixtures/claim-severity/pack.json' });
     expect(report.packs[1].cases[1]).toMatchObject({ status: 'fail', error: { code: 'INVALID_FACTS' } });
     expect(report.packs[2].error.code).toBe('INVALID_PACK');
-    expect(report.packs[2].error.problems).toContain('packages/cli/test/fixtures/broken/pack.json:84:19 /rules/1/priority must be >= 0 [schema.minimum]');
+    expect(report.packs[2].error.problems).toContain('packages/cli/test/fixtures/broken/pack.json:84:19 /rules/1/priority must be >= 0 [schema.minimum] (found -1)');
   });
 });
 
