@@ -62,7 +62,9 @@ function betterSqliteAddon(node) {
   const source = dirname(createRequire(join(root, 'packages', 'reference-server', 'package.json')).resolve('better-sqlite3/package.json'));
   const { version } = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8'));
   const addon = join(cache, 'better-sqlite3', `${version}-abi${node.abi}-${process.platform}-${process.arch}`, 'better_sqlite3.node');
-  if (existsSync(addon)) return addon;
+  // A cached addon is used only if this Node build loads it (a wrong ABI in the cache was seen once: rebuilt).
+  const loads = (file) => spawnSync(node.bin, ['-e', 'process.dlopen({ exports: {} }, process.argv[1])', file]).status === 0;
+  if (existsSync(addon) && loads(addon)) return addon;
   console.log(`compiling better-sqlite3 ${version} for ${node.version} (ABI ${node.abi}); cached in ${dirname(addon)}`);
   const work = mkdtempSync(join(tmpdir(), 'aftersales-better-sqlite3-'));
   try {
@@ -74,9 +76,11 @@ function betterSqliteAddon(node) {
       timeout: 900_000,
     });
     if (build.status !== 0) throw new Error(`node-gyp failed (exit ${build.status ?? build.signal}):\n${build.stdout}${build.stderr}`);
+    const built = join(work, 'build', 'Release', 'better_sqlite3.node');
+    if (!loads(built)) throw new Error(`the addon node-gyp built does not load under ${node.version}`);
     mkdirSync(dirname(addon), { recursive: true });
     // Copied under a temporary name and renamed: a run that is stopped midway leaves no half-written addon.
-    copyFileSync(join(work, 'build', 'Release', 'better_sqlite3.node'), `${addon}.partial`);
+    copyFileSync(built, `${addon}.partial`);
     renameSync(`${addon}.partial`, addon);
     return addon;
   } finally {
