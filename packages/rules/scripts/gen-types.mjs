@@ -56,51 +56,14 @@ const OPTIONS = { bannerComment: '', declareExternallyReferenced: true, addition
  * @returns TypeScript source
  */
 export async function renderPackTypes(document, name = typeName(document.id)) {
-  const { schemas, declarations } = nameSharedEnums([untitled(document.facts), untitled(document.outcome)], name);
-  const facts = await compile({ description: `The facts of ${document.id} ${document.version}.`, ...schemas[0] }, `${name}Facts`, OPTIONS);
-  const outcome = await compile({ description: `The outcome of ${document.id} ${document.version}.`, ...schemas[1] }, `${name}Outcome`, OPTIONS);
+  const facts = await compile(untitled({ description: `The facts of ${document.id} ${document.version}.`, ...document.facts }), `${name}Facts`, OPTIONS);
+  const outcome = await compile(untitled({ description: `The outcome of ${document.id} ${document.version}.`, ...document.outcome }), `${name}Outcome`, OPTIONS);
   const parameters = await compile(
     { description: `Parameter overrides of ${document.id} ${document.version}.`, ...parametersSchema(document.parameters) },
     `${name}Parameters`,
     OPTIONS,
   );
-  return [...declarations, ...[facts, outcome, parameters].map(asTypeAlias)].join('\n\n') + '\n';
-}
-
-/**
- * An enum of three or more values that a pack's schemas list more than once (escalation's departments are its
- * `lead`, its `departments` and each action's `owner`) becomes one named union, `<Name><Key>` after the first
- * property that lists it, so the generated file states the values once and a host can name the type.
- *
- * @returns the schemas with `tsType` set on each such enum, and the union declarations to put before them
- */
-function nameSharedEnums(schemas, name) {
-  const seen = new Map();
-  const visit = (node, key, replace) => {
-    if (Array.isArray(node)) return node.forEach((item) => visit(item, key, replace));
-    if (node === null || typeof node !== 'object') return;
-    if (replace === undefined && Array.isArray(node.enum) && node.enum.length >= 3) {
-      const text = JSON.stringify(node.enum);
-      const entry = seen.get(text) ?? { key, count: 0, values: node.enum };
-      entry.count++;
-      seen.set(text, entry);
-    }
-    if (replace !== undefined && Array.isArray(node.enum) && replace.has(JSON.stringify(node.enum))) node.tsType = replace.get(JSON.stringify(node.enum));
-    for (const [k, v] of Object.entries(node)) if (k !== 'enum' && k !== 'default' && k !== 'examples' && k !== 'const') visit(v, k === 'properties' || k === 'items' ? key : k, replace);
-  };
-  schemas.forEach((schema) => visit(schema, 'value'));
-  const names = new Map();
-  const declarations = [];
-  for (const [text, { key, count, values }] of seen) {
-    if (count < 2) continue;
-    let typeName = `${name}${key.charAt(0).toUpperCase()}${key.slice(1)}`;
-    while ([...names.values()].includes(typeName)) typeName += 'Value';
-    names.set(text, typeName);
-    declarations.push(`/** The values of \`${key}\`, listed ${count} times in the schemas of this pack. */\nexport type ${typeName} = ${values.map((v) => JSON.stringify(v)).join(' | ')};`);
-  }
-  const copies = schemas.map((schema) => structuredClone(schema));
-  if (names.size > 0) copies.forEach((schema) => visit(schema, 'value', names));
-  return { schemas: copies, declarations };
+  return [facts, outcome, parameters].map(asTypeAlias).join('\n\n') + '\n';
 }
 
 /**

@@ -4,12 +4,6 @@
  * The facts, outcome and parameter overrides of the pack escalation.
  */
 
-/** The values of `level`, listed 2 times in the schemas of this pack. */
-export type EscalationLevel = 1 | 2 | 3 | null;
-
-/** The values of `lead`, listed 4 times in the schemas of this pack. */
-export type EscalationLead = "after-sales" | "quality-assurance" | "management" | "public-relations" | "sales-finance" | "legal" | "sales-logistics" | "planning-logistics" | "service-center" | "call-center";
-
 /**
  * The facts of escalation 1.0.0.
  */
@@ -21,7 +15,7 @@ export type EscalationFacts = {
   /**
    * 重大质量信息级别，一般信息为 null；缺省时由 severityFacts 判定 / the major level, null when general; when absent it is graded from severityFacts
    */
-  level?: EscalationLevel;
+  level?: 1 | 2 | 3 | null;
   /**
    * quality-severity 包的事实 / the facts of the quality-severity pack
    */
@@ -54,18 +48,60 @@ export type EscalationFacts = {
  * The outcome of escalation 1.0.0.
  */
 export type EscalationOutcome = {
-  lead: EscalationLead;
-  level: EscalationLevel;
-  departments: EscalationLead[];
+  lead:
+    | "after-sales"
+    | "quality-assurance"
+    | "management"
+    | "public-relations"
+    | "sales-finance"
+    | "legal"
+    | "sales-logistics"
+    | "planning-logistics"
+    | "service-center"
+    | "call-center";
+  level: 1 | 2 | 3 | null;
+  departments: (
+    | "after-sales"
+    | "quality-assurance"
+    | "management"
+    | "public-relations"
+    | "sales-finance"
+    | "legal"
+    | "sales-logistics"
+    | "planning-logistics"
+    | "service-center"
+    | "call-center"
+  )[];
   actions: {
     id: string;
-    owner: EscalationLead;
+    owner:
+      | "after-sales"
+      | "quality-assurance"
+      | "management"
+      | "public-relations"
+      | "sales-finance"
+      | "legal"
+      | "sales-logistics"
+      | "planning-logistics"
+      | "service-center"
+      | "call-center";
     dueAt: string | null;
     text: {
       zh: string;
       en: string;
     };
-    team?: EscalationLead[];
+    team?: (
+      | "after-sales"
+      | "quality-assurance"
+      | "management"
+      | "public-relations"
+      | "sales-finance"
+      | "legal"
+      | "sales-logistics"
+      | "planning-logistics"
+      | "service-center"
+      | "call-center"
+    )[];
   }[];
 };
 

@@ -4,9 +4,6 @@
  * The facts, outcome and parameter overrides of the pack network-application.
  */
 
-/** The values of `tools`, listed 3 times in the schemas of this pack. */
-export type NetworkApplicationTools = "after-sales" | "parts-supply" | "marketing";
-
 /**
  * The facts of network-application 1.0.0.
  */
@@ -110,9 +107,9 @@ export type NetworkApplicationOutcome = {
     | "no-dispatch";
   score?: number;
   orderOwners?: {
-    tools: NetworkApplicationTools;
-    parts: NetworkApplicationTools;
-    vi: NetworkApplicationTools;
+    tools: "after-sales" | "parts-supply" | "marketing";
+    parts: "after-sales" | "parts-supply" | "marketing";
+    vi: "after-sales" | "parts-supply" | "marketing";
   };
 };
 

@@ -4,9 +4,6 @@
  * The facts, outcome and parameter overrides of the pack provider-changes.
  */
 
-/** The values of `documents`, listed 2 times in the schemas of this pack. */
-export type ProviderChangesDocuments = "change-request-form" | "before-after-copies" | "stamped-change-letter";
-
 /**
  * The facts of provider-changes 1.0.0.
  */
@@ -49,11 +46,11 @@ export type ProviderChangesOutcome = {
   onTime: boolean | null;
   daysLate: number | null;
   dueDate: string | null;
-  documents: ProviderChangesDocuments[];
+  documents: ("change-request-form" | "before-after-copies" | "stamped-change-letter")[];
   sendTo: ("installation-service-department" | "logistics-department")[];
   notify: "module-owner"[];
   stampedOriginalsByPost: boolean;
-  missingDocuments: ProviderChangesDocuments[];
+  missingDocuments: ("change-request-form" | "before-after-copies" | "stamped-change-letter")[];
 };
 
 /**

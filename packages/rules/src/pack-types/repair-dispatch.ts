@@ -4,9 +4,6 @@
  * The facts, outcome and parameter overrides of the pack repair-dispatch.
  */
 
-/** The values of `confirmationIncludes`, listed 2 times in the schemas of this pack. */
-export type RepairDispatchConfirmationIncludes = "repair-time" | "technician-name" | "technician-contact";
-
 /**
  * The facts of repair-dispatch 1.0.0.
  */
@@ -34,7 +31,7 @@ export type RepairDispatchFacts = {
   /**
    * 预约确认中包含的项目：维修时间、维修人员姓名、联系方式 / what the confirmation gives
    */
-  confirmationIncludes?: RepairDispatchConfirmationIncludes[];
+  confirmationIncludes?: ("repair-time" | "technician-name" | "technician-contact")[];
   /**
    * 派出的维修工程师持证 / the engineer sent holds the certificate
    */
@@ -63,7 +60,7 @@ export type RepairDispatchFacts = {
 export type RepairDispatchOutcome = {
   status: "ready" | "complete-report" | "book-appointment" | "send-confirmation" | "assign-certified-engineer";
   missingReport: ("customer-info" | "fault-symptom" | "purchase-channel")[];
-  missingConfirmation: RepairDispatchConfirmationIncludes[];
+  missingConfirmation: ("repair-time" | "technician-name" | "technician-contact")[];
   engineerMayGo: boolean;
   arrivedLate: boolean;
   minutesLate?: number;
