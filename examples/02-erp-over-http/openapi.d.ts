@@ -796,8 +796,12 @@ export interface components {
             path: string;
             message: string;
             code: string;
+            /** @description what was expected; a list of the values allowed there when they are known */
             expected?: unknown;
+            /** @description the value found */
             found?: unknown;
+            /** @description the allowed value closest to the one found (did you mean) */
+            suggestion?: string;
         };
         Health: {
             status: string;
@@ -2431,6 +2435,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description over the admin time budget (ADMIN_BUDGET_EXCEEDED) or storage unavailable: nothing stored */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     previewImpact: {
@@ -2504,6 +2517,15 @@ export interface operations {
             };
             /** @description limit out of range */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description over the admin time budget (ADMIN_BUDGET_EXCEEDED) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2857,7 +2879,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2942,7 +2964,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3018,7 +3040,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3103,7 +3125,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3179,7 +3201,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3264,7 +3286,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3340,7 +3362,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3425,7 +3447,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3501,7 +3523,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3586,7 +3608,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3662,7 +3684,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3747,7 +3769,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3823,7 +3845,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3908,7 +3930,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3984,7 +4006,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4069,7 +4091,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4145,7 +4167,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4230,7 +4252,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4306,7 +4328,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4391,7 +4413,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4467,7 +4489,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4552,7 +4574,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4628,7 +4650,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4713,7 +4735,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4789,7 +4811,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4874,7 +4896,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4950,7 +4972,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5035,7 +5057,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description storage unavailable: nothing recorded */
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -65,9 +65,14 @@ describe('outcomes that hold no reference', () => {
     expect(p.evaluateSync({ x: 2 }, { asOf }).outcome).toEqual({ tags: ['none'] });
   });
 
-  it('refuses an outcome the outcome schema rejects on every decision, not only the first', () => {
-    const p = pack({ outcome: { type: 'object', required: ['level'] } });
-    for (let i = 0; i < 2; i++) expect(() => p.evaluateSync({ x: 1 }, { asOf })).toThrow(expect.objectContaining({ code: 'INVALID_OUTCOME' }));
+  it('refuses at load an outcome without references that the outcome schema rejects, so no decision can return it', () => {
+    expect(() => pack({ outcome: { type: 'object', required: ['level'] } })).toThrow(expect.objectContaining({ code: 'INVALID_PACK' }));
+  });
+
+  it('refuses an outcome taken from the facts that the outcome schema rejects on every decision, not only the first', () => {
+    const p = pack({ outcome: { type: 'object', properties: { level: { type: 'integer' } } } }, { event: { type: 'e', params: { level: { fact: 'level' } } } });
+    for (let i = 0; i < 2; i++) expect(() => p.evaluateSync({ x: 1, level: 'high' }, { asOf })).toThrow(expect.objectContaining({ code: 'INVALID_OUTCOME' }));
+    expect(p.evaluateSync({ x: 1, level: 2 }, { asOf }).outcome).toEqual({ level: 2 });
   });
 });
 
