@@ -1,20 +1,18 @@
 import { defineConfig } from 'tsup';
+import { library } from '../../tsup.base.js';
 
 // Four entries: the library (index), the Node server (main, run by `pnpm start`), and two worker threads' entry
 // files, each started from beside the running module: the admin worker (admin-worker, see admin-runner.ts) and the
 // SQLite log writer (sqlite-writer-thread, see writerThreadEntry in storage/sqlite-writer.ts).
 export default defineConfig({
+  ...library,
   entry: {
     index: 'src/index.ts',
     main: 'src/main.ts',
     'admin-worker': 'src/admin-worker.ts',
     'sqlite-writer-thread': 'src/storage/sqlite-writer-thread.ts',
   },
-  format: ['esm', 'cjs'],
   dts: { entry: 'src/index.ts' },
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
   // import.meta.url in the CJS build (the API reference finds swagger-ui-dist through Node's resolver).
   shims: true,
 });

@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
+import { library } from '../../tsup.base.js';
 
 // The main entry and one entry per suite (`@aftersales/rules/suites/<id>`, and `suites/index` for all of them).
 // The pack and suite JSON stay in `packs/`: imports of `*.json` are external, so each document is shipped once,
@@ -7,14 +8,10 @@ import { defineConfig } from 'tsup';
 // depth, and `splitting: false` keeps every import in the file of its entry rather than in a shared chunk at
 // another depth.
 export default defineConfig({
+  ...library,
   entry: ['src/index.ts', 'src/suites/*.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
   splitting: false,
   external: [/\.json$/],
-  target: 'es2022',
   // Keep `with { type: 'json' }` on those imports (an ES2025 feature esbuild drops under an es2022 target).
   esbuildOptions(options) {
     options.supported = { ...options.supported, 'import-attributes': true };
