@@ -69,7 +69,11 @@ export interface PackPlan {
   parameters: Record<string, unknown>;
   parameterValidators: Map<string, ValidateFunction>;
   factsValidator: ValidateFunction;
-  /** Copies facts where the fact schema's defaults may be written (see {@link factsCopier}). */
+  /**
+   * Copies facts where the fact schema's defaults may be written (built by `factsCopier` in facts-copy.ts).
+   *
+   * @internal
+   */
   copyFacts: FactsCopier;
   outcomeValidator: ValidateFunction;
   derived: PlanDerived[];
