@@ -57,6 +57,12 @@ function nodeGyp() {
   return bundled ? [bundled] : [join(dirname(process.execPath), 'npx'), '-y', 'node-gyp@11'];
 }
 
+/** The environment without the npm settings that choose what node-gyp builds against (nodedir, target, runtime). */
+function withoutNpmBuildConfig(env) {
+  const drop = /^npm_config_(nodedir|target|runtime|disturl|dist_url|arch|target_arch|build_from_source)$/i;
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !drop.test(name)));
+}
+
 /** better-sqlite3's addon for one Node build's ABI, compiled into the cache on first use. */
 function betterSqliteAddon(node) {
   const source = dirname(createRequire(join(root, 'packages', 'reference-server', 'package.json')).resolve('better-sqlite3/package.json'));
@@ -74,6 +80,9 @@ function betterSqliteAddon(node) {
       cwd: work,
       encoding: 'utf8',
       timeout: 900_000,
+      // node-gyp lets npm_config_* variables override its arguments, and a run under pnpm or npm inherits the
+      // machine's npmrc (here nodedir=/usr, the running Node's headers): the addon would be built for that ABI.
+      env: { ...withoutNpmBuildConfig(process.env), npm_config_nodedir: node.nodeDir },
     });
     if (build.status !== 0) throw new Error(`node-gyp failed (exit ${build.status ?? build.signal}):\n${build.stdout}${build.stderr}`);
     const built = join(work, 'build', 'Release', 'better_sqlite3.node');
