@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadPack } from './pack.js';
-import { formatNumber, renderPackDocs } from './docs.js';
+import { formatConditionTree, formatNumber, renderPackDocs } from './docs.js';
 import { severityDoc } from './testing.fixture.js';
 
 describe('renderPackDocs', () => {
@@ -62,5 +62,16 @@ describe('formatNumber', () => {
     expect(formatNumber(50000)).toBe('50,000');
     expect(formatNumber(-1234567.5)).toBe('-1,234,567.5');
     expect(formatNumber(999)).toBe('999');
+  });
+});
+
+describe('formatConditionTree', () => {
+  it('reads a compiled rule whose conditions use a shared condition inside not, with the shared leaves in words', () => {
+    const doc = structuredClone(severityDoc) as typeof severityDoc & { conditions?: unknown };
+    doc.conditions = { big: { all: [{ fact: 'claimAmountYuan', operator: 'greaterThanInclusive', value: 10000 }] } };
+    doc.rules[0]!.conditions = { any: [{ not: { condition: 'big' } }, { fact: 'breakdown', operator: 'equal', value: true }] } as never;
+    const pack = loadPack(doc);
+    expect(formatConditionTree(pack.plan.rules[0]!.conditions, pack.document, 'en')).toBe('not (claimAmountYuan ≥ 10,000) or breakdown = true');
+    expect(formatConditionTree(pack.plan.rules[0]!.conditions, pack.document, 'zh')).toBe('非 (claimAmountYuan ≥ 10,000) 或 breakdown = true');
   });
 });

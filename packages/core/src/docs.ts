@@ -6,7 +6,7 @@
  */
 import type { Pack } from './pack.js';
 import type { Condition, LeafCondition, RulePackDocument } from './types.js';
-import { buildConditionTree, type PlanNode } from './condition-tree.js';
+import { buildConditionTree, type ConditionTree, type PlanNode } from './condition-tree.js';
 
 /** A language of the documentation. */
 export type Lang = 'zh' | 'en';
@@ -93,6 +93,23 @@ export function formatLeaf(leaf: LeafCondition, doc: RulePackDocument, lang: Lan
  */
 export function formatCondition(condition: Condition, doc: RulePackDocument, lang: Lang, nested = false): string {
   return formatNode(buildConditionTree(condition, '', undefined, (doc.conditions ?? {}) as Record<string, Condition>).root, doc, lang, nested);
+}
+
+/**
+ * A compiled condition tree in words: a plan rule's `conditions` (or any node of it), shared conditions already
+ * resolved by the plan, so readers of a loaded pack never walk the authored JSON again.
+ *
+ * @param tree - a {@link ConditionTree} from `pack.plan.rules[i].conditions`, or one node of it
+ * @param doc - the pack document (parameter units and enum values)
+ * @param lang - `zh` or `en`
+ * @returns the condition in words, groups in parentheses
+ * @example
+ * ```ts
+ * formatConditionTree(pack.plan.rules[0]!.conditions, pack.document, 'en'); // 'claimAmountYuan ≥ 50,000'
+ * ```
+ */
+export function formatConditionTree(tree: ConditionTree | PlanNode, doc: RulePackDocument, lang: Lang): string {
+  return formatNode('root' in tree ? tree.root : tree, doc, lang, false);
 }
 
 /** A node of a condition tree (as the pack plan builds it) in words. */

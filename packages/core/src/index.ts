@@ -59,7 +59,7 @@ export type { ValidateSuiteOptions } from './suite.js';
 export type { SuiteReport, CaseResult, CoverageReport, LeafRef } from './testing.js';
 export { lintPack, lintMessages } from './lint.js';
 export type { LintReport, ThresholdGap, UniqueGap } from './lint.js';
-export { renderPackDocs, formatCondition, formatNumber } from './docs.js';
+export { renderPackDocs, formatCondition, formatConditionTree, formatNumber } from './docs.js';
 export type { Lang } from './docs.js';
 export { describeDecision } from './describe.js';
 

@@ -16,6 +16,7 @@ import { HttpError, noRoute, toErrorResponse } from './errors.js';
 import { LogWriter } from './log-writer.js';
 import { requestId } from './middleware/request-id.js';
 import { consoleRoutes } from './console/routes.js';
+import { consoleErrorPage, isConsolePath } from './console/error-page.js';
 import { headSigner } from './signing.js';
 import { auditRoutes } from './routes/audit.js';
 import { decisionRoutes } from './routes/decisions.js';
@@ -146,6 +147,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
 
   app.notFound((c) => {
     const { status, body } = toErrorResponse(noRoute(c.req.method, c.req.path), c.var.requestId ?? '');
+    if (isConsolePath(c.req.path)) return consoleErrorPage(c, status, body);
     return c.json(body, status as 404);
   });
   app.onError((error, c) => {
@@ -163,6 +165,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     }
     for (const [k, v] of Object.entries(headers)) c.header(k, v);
     c.header('X-Request-Id', id);
+    if (isConsolePath(c.req.path)) return consoleErrorPage(c, status, body);
     return c.json(body, status as 400);
   });
   return app;

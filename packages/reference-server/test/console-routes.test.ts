@@ -74,4 +74,49 @@ describe('console routes', () => {
     expect(html).toContain('INVALID_FACTS');
     expect(html).toContain('<code>/claimAmountYuan</code>');
   });
+
+  it('answers an unknown console address and a failing console page with HTML pages that carry the navigation, never the API JSON', async () => {
+    const { app } = await testApp(storage);
+    for (const path of ['/console/no-such-page', '/console/packs/no-such-pack', '/console/log/no-such-decision']) {
+      const res = await app.request(path, { headers: { 'accept-language': 'en' } });
+      const html = await res.text();
+      expect([res.status, res.headers.get('content-type')], path).toEqual([404, 'text/html; charset=UTF-8']);
+      expect(html, path).toContain('<nav aria-label="aftersales policy console">');
+      expect(html, path).toContain('Page not found');
+      expect(html, path).toMatch(/<base href="(\.\.\/)+"|<base href="\.\/"/);
+    }
+    const api = await app.request('/v1/packs/no-such-pack');
+    expect(api.headers.get('content-type')).toMatch(/^application\/json/);
+    storage.getDecision = () => Promise.reject(new Error('boom'));
+    const failed = await app.request('/console/log/d-1', { headers: { cookie: 'aftersales_lang=zh' } });
+    const html = await failed.text();
+    expect(failed.status).toBe(500);
+    expect(html).toContain('出错了');
+    expect(html).toContain('<code>INTERNAL</code>');
+    expect(html).not.toContain('boom');
+  });
+
+  it("warns on a record's own page when the record fails verification, and not before", async () => {
+    const { app, call } = await testApp(storage);
+    const made = await call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 }, asOf: '2026-01-15T10:00:00+08:00' });
+    const page = async (): Promise<string> => (await app.request(`/console/log/${made.json.decisionId}`, { headers: { 'accept-language': 'en' } })).text();
+    expect(await page()).not.toContain('id="record-broken"');
+    await backend.tamper(1, JSON.stringify({ class: 'general', level: null }));
+    const html = await page();
+    expect(html).toContain('id="record-broken"');
+    expect(html).toContain('This record fails verification');
+    expect(html).toContain('the record does not match its hash');
+  });
+
+  it('gives the replay answer a <base> that reaches the stylesheet and the record from its own address', async () => {
+    const { app, call } = await testApp(storage);
+    const made = await call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 }, asOf: '2026-01-15T10:00:00+08:00' });
+    const at = `http://localhost/console/log/${made.json.decisionId}/replay`;
+    const html = await (await app.request(at, { method: 'POST' })).text();
+    const base = new URL(/<base href="([^"]*)"/.exec(html)?.[1] ?? '', at);
+    expect(new URL('console/assets/console.css', base).pathname).toBe('/console/assets/console.css');
+    expect(html).toContain(`back=${encodeURIComponent(`/console/log/${made.json.decisionId}`)}"`);
+    const again = await app.request(at);
+    expect([again.status, new URL(again.headers.get('location') ?? '', at).pathname]).toEqual([303, `/console/log/${made.json.decisionId}`]);
+  });
 });

@@ -9,7 +9,7 @@
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { raw } from 'hono/html';
-import { canonicalJson, formatCondition, type Pack } from '@aftersales/core';
+import { canonicalJson, formatConditionTree, type Pack } from '@aftersales/core';
 import { getSuite } from '@aftersales/rules/suites';
 import type { AppEnv, ServerContext } from '../context.js';
 import { notFound } from '../errors.js';
@@ -46,11 +46,11 @@ export const RuleDiff: FC<{ lang: Lang; before: Pack; after: Pack }> = ({ lang, 
   const b = after.document;
   const paramNames = [...new Set([...Object.keys(a.parameters ?? {}), ...Object.keys(b.parameters ?? {})])];
   const changedParams = new Set(paramNames.filter((n) => canonicalJson(a.parameters?.[n] ?? null) !== canonicalJson(b.parameters?.[n] ?? null)));
-  const ruleNames = [...new Set([...a.rules.map((r) => r.name), ...b.rules.map((r) => r.name)])];
-  const side = (doc: typeof a, name: string): string => {
-    const rule = doc.rules.find((r) => r.name === name);
+  const ruleNames = [...new Set([...before.plan.rules.map((r) => r.name), ...after.plan.rules.map((r) => r.name)])];
+  const side = (pack: Pack, name: string): string => {
+    const rule = pack.plan.rules.find((r) => r.name === name);
     if (!rule) return '—';
-    return `${formatCondition(rule.conditions, doc, lang)} ⇒ ${outcomeWords({ ...doc.default, ...(rule.event.params ?? {}) })}`;
+    return `${formatConditionTree(rule.conditions, pack.document, lang)} ⇒ ${outcomeWords({ ...pack.document.default, ...rule.event.params })}`;
   };
   return (
     <section id="diff" aria-labelledby="diff-heading">
@@ -70,18 +70,22 @@ export const RuleDiff: FC<{ lang: Lang; before: Pack; after: Pack }> = ({ lang, 
       </DataTable>
       <DataTable class="diff-rules" caption={w.decisionTable} head={[w.rule, before.version, after.version, w.status]}>
         {ruleNames.map((n) => {
-          const ra = a.rules.find((r) => r.name === n);
-          const rb = b.rules.find((r) => r.name === n);
-          const readsChanged = rb ? [...changedParams].some((p) => JSON.stringify(rb.conditions).includes(`"param":"${p}"`)) : false;
-          const status = !ra ? 'added' : !rb ? 'removed' : canonicalJson(ra) !== canonicalJson(rb) ? 'changed' : readsChanged ? 'changed' : 'same';
-          const label = !ra ? w.added : !rb ? w.removed : canonicalJson(ra) !== canonicalJson(rb) ? w.changedRule : readsChanged ? w.usesChanged : w.sameRule;
+          const ra = before.plan.rules.find((r) => r.name === n)?.definition;
+          const planB = after.plan.rules.find((r) => r.name === n);
+          const rb = planB?.definition;
+          // Leaves reached through shared conditions count: the plan resolved them.
+          const readsChanged = planB ? planB.conditions.leaves.some((l) => l.param !== undefined && changedParams.has(l.param)) : false;
+          // A rule changes with its own text or with a shared condition it uses (its words differ).
+          const edited = !!ra && !!rb && (canonicalJson(ra) !== canonicalJson(rb) || side(before, n) !== side(after, n));
+          const status = !ra ? 'added' : !rb ? 'removed' : edited || readsChanged ? 'changed' : 'same';
+          const label = !ra ? w.added : !rb ? w.removed : edited ? w.changedRule : readsChanged ? w.usesChanged : w.sameRule;
           return (
             <tr class={status} data-rule={n} data-status={status}>
               <td>
                 <code>{n}</code>
               </td>
-              <td>{side(a, n)}</td>
-              <td>{side(b, n)}</td>
+              <td>{side(before, n)}</td>
+              <td>{side(after, n)}</td>
               <td>{label}</td>
             </tr>
           );

@@ -6,7 +6,7 @@
  * the refused-request view: the error code, its message and each problem at its JSON pointer.
  */
 import type { FC } from 'hono/jsx';
-import { describeDecision, formatCondition, leafConditions, type Decision, type Pack, type Problem } from '@aftersales/core';
+import { describeDecision, formatConditionTree, type Decision, type Pack, type Problem } from '@aftersales/core';
 import { WORDS, type Lang } from './i18n.js';
 import { BASE, DataTable, Json, outcomeWords, show } from './layout.js';
 import { ruleSource } from './pack-pages.js';
@@ -36,7 +36,7 @@ export function whatWouldChange(pack: Pack, decision: Decision, lang: Lang): str
 export const DecisionView: FC<{ lang: Lang; pack: Pack; decision: Decision }> = ({ lang, pack, decision }) => {
   const w = WORDS[lang];
   const d = pack.document;
-  const rules = new Map(d.rules.map((r) => [r.name, r]));
+  const rules = new Map(pack.plan.rules.map((r) => [r.name, r]));
   const tri = (r: boolean | 'not-evaluated'): { text: string; cls: string } =>
     r === true ? { text: w.isTrue, cls: 'ok' } : r === false ? { text: w.isFalse, cls: 'bad' } : { text: w.notEvaluated, cls: 'ne' };
   return (
@@ -84,9 +84,10 @@ export const DecisionView: FC<{ lang: Lang; pack: Pack; decision: Decision }> = 
       <DataTable class="explanation" head={[w.rule, w.conditions, w.seen, w.result3]}>
         {decision.explanation.flatMap((trace) => {
           const rule = rules.get(trace.rule);
-          const leaves = rule ? leafConditions(rule) : [];
+          // The plan's leaves are in the order the explanation reports them (shared conditions resolved).
+          const leaves = rule?.conditions.leaves ?? [];
           return trace.conditions.map((cond, i) => {
-            const leaf = leaves[i]?.condition;
+            const leaf = leaves[i];
             const r = tri(cond.result);
             return (
               <tr data-rule={trace.rule} class={trace.fired ? 'fired' : ''}>
@@ -96,7 +97,7 @@ export const DecisionView: FC<{ lang: Lang; pack: Pack; decision: Decision }> = 
                     {trace.fired ? <span class="badge ok">✓</span> : null}
                   </th>
                 ) : null}
-                <td>{leaf ? formatCondition(leaf, d, lang) : `${cond.fact} ${cond.operator} ${show(cond.value)}`}</td>
+                <td>{leaf ? formatConditionTree(leaf, d, lang) : `${cond.fact} ${cond.operator} ${show(cond.value)}`}</td>
                 <td>{'factValue' in cond ? show(cond.factValue) : '—'}</td>
                 <td class={r.cls}>{r.text}</td>
               </tr>

@@ -37,6 +37,11 @@ interface LayoutProps {
   title: string;
   /** The request path inside the app (with its query, if any): the `<base>` and the language switch's way back. */
   path: string;
+  /**
+   * Where the language switch leads back to, when not `path`: a page answering a POST (a replay) has its own
+   * address for the `<base>` but is reached again by GET at another.
+   */
+  back?: string;
   /** Scripts (under /console/assets) the page progressively adds. */
   scripts?: string[];
   children?: Child;
@@ -50,7 +55,7 @@ interface LayoutProps {
  * <Layout lang="en" title="Packs" path="/console"><h1>Packs</h1></Layout>
  * ```
  */
-export const Layout: FC<LayoutProps> = ({ lang, title, path, scripts, children }) => {
+export const Layout: FC<LayoutProps> = ({ lang, title, path, back, scripts, children }) => {
   const w = WORDS[lang];
   const other: Lang = lang === 'zh' ? 'en' : 'zh';
   return (
@@ -92,7 +97,7 @@ export const Layout: FC<LayoutProps> = ({ lang, title, path, scripts, children }
                 <li>
                   <a
                     class="lang"
-                    href={`${BASE}/lang/${other}?back=${encodeURIComponent(path)}`}
+                    href={`${BASE}/lang/${other}?back=${encodeURIComponent(back ?? path)}`}
                     hreflang={other === 'zh' ? 'zh-CN' : 'en'}
                     lang={other === 'zh' ? 'zh-CN' : 'en'}
                     title={w.switchLabel}

@@ -8,6 +8,7 @@ import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { canonicalJson, type Decision } from '@aftersales/core';
 import { verifyChain } from '../chain.js';
+import { checkRecord, type RecordCheck } from './record-check.js';
 import type { AppEnv, ServerContext } from '../context.js';
 import { notFound } from '../errors.js';
 import type { DecisionRecord } from '../storage/types.js';
@@ -127,14 +128,25 @@ interface ReplayResult {
   error?: { code: string; message: { zh: string; en: string } };
 }
 
-const RecordPage: FC<{ lang: Lang; path: string; ctx: ServerContext; r: DecisionRecord; replay?: ReplayResult }> = ({ lang, path, ctx, r, replay }) => {
+const RecordPage: FC<{ lang: Lang; path: string; back?: string; ctx: ServerContext; r: DecisionRecord; replay?: ReplayResult; check: RecordCheck }> = ({ lang, path, back, ctx, r, replay, check }) => {
   const w = WORDS[lang];
   const pack = ctx.catalog.byHash(r.packHash);
   return (
-    <Layout lang={lang} title={`${w.record} ${r.seq}`} path={path}>
+    <Layout lang={lang} title={`${w.record} ${r.seq}`} path={path} {...(back ? { back } : {})}>
       <h1>
         {w.record} #{r.seq}
       </h1>
+      {check.ok ? null : (
+        <section class="panel bad" role="alert" id="record-broken">
+          <p class="bad">
+            <strong>{w.recordBroken}</strong>
+          </p>
+          <p>{check.message[lang]}</p>
+          <p>
+            <a href={`${BASE}/audit`}>{w.auditTitle}</a>
+          </p>
+        </section>
+      )}
       <dl>
         <CodeTerm term={w.decisionId} code={r.decisionId} />
         <dt>{w.pack}</dt>
@@ -220,8 +232,10 @@ export function logRoutes(ctx: ServerContext, api: ApiFetch): Hono<AppEnv> {
   });
   app.get(`${MOUNT}/log/:decisionId`, async (c) => {
     const r = await record(c.req.param('decisionId'));
-    return c.html(<RecordPage lang={langOf(c)} path={c.req.path} ctx={ctx} r={r} />);
+    return c.html(<RecordPage lang={langOf(c)} path={c.req.path} ctx={ctx} r={r} check={await checkRecord(ctx.storage, r)} />);
   });
+  // A replay's address reloaded or bookmarked (GET): back to the record.
+  app.get(`${MOUNT}/log/:decisionId/replay`, (c) => c.redirect(`../${encodeURIComponent(c.req.param('decisionId'))}`, 303));
   app.post(`${MOUNT}/log/:decisionId/replay`, async (c) => {
     const r = await record(c.req.param('decisionId'));
     // The API's replay route itself.
@@ -229,7 +243,10 @@ export function logRoutes(ctx: ServerContext, api: ApiFetch): Hono<AppEnv> {
     const res = await api(new Request(url, { method: 'POST' }));
     const body = (await res.json()) as ReplayResult & { error?: ReplayResult['error'] };
     const replay: ReplayResult = res.ok ? body : { identical: false, differences: [], ...(body.error ? { error: body.error } : {}) };
-    return c.html(<RecordPage lang={langOf(c)} path={c.req.path.replace(/\/replay$/, '')} ctx={ctx} r={r} replay={replay} />);
+    // The page's own address (…/replay) sets its <base>; the language switch leads back to the record by GET.
+    return c.html(
+      <RecordPage lang={langOf(c)} path={c.req.path} back={c.req.path.replace(/\/replay$/, '')} ctx={ctx} r={r} replay={replay} check={await checkRecord(ctx.storage, r)} />,
+    );
   });
   app.get(`${MOUNT}/audit`, async (c) => {
     const lang = langOf(c);

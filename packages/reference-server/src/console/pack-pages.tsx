@@ -6,7 +6,7 @@
  * the catalogue's version list: no script.
  */
 import type { FC } from 'hono/jsx';
-import { formatCondition, type Pack, type RulePackDocument } from '@aftersales/core';
+import { formatConditionTree, type Pack, type RulePackDocument } from '@aftersales/core';
 import type { VersionInfo } from '../catalog.js';
 import { WORDS, type Lang } from './i18n.js';
 import { BASE, CodeTerm, DataTable, Layout, outcomeWords, ShortHash, show } from './layout.js';
@@ -137,7 +137,6 @@ export function ruleSource(doc: RulePackDocument, source: string): { ref: string
 export const PackPage: FC<{ lang: Lang; path: string; pack: Pack; active: Pack; versions: VersionInfo[] }> = ({ lang, path, pack, active, versions }) => {
   const w = WORDS[lang];
   const d = pack.document;
-  const rules = d.rules.map((rule, index) => ({ rule, index, priority: rule.priority ?? 1 }));
   const fields = flatten(factFields(d.facts));
   return (
     <Layout lang={lang} title={d.title[lang]} path={path}>
@@ -166,17 +165,17 @@ export const PackPage: FC<{ lang: Lang; path: string; pack: Pack; active: Pack; 
 
       <h2 id="rules">{w.decisionTable}</h2>
       <DataTable head={[w.priority, w.rule, w.conditions, w.outcome, w.source]}>
-        {rules.map(({ rule, priority }) => {
+        {pack.plan.rules.map((rule) => {
           const s = ruleSource(d, rule.source);
           return (
             <tr id={`rule-${rule.name}`}>
-              <td>{priority}</td>
+              <td>{rule.priority}</td>
               <td>
                 <code>{rule.name}</code>
               </td>
-              <td>{formatCondition(rule.conditions, d, lang)}</td>
+              <td>{formatConditionTree(rule.conditions, d, lang)}</td>
               <td>
-                {outcomeWords({ ...d.default, ...(rule.event.params ?? {}) })}
+                {outcomeWords({ ...d.default, ...rule.event.params })}
                 {rule.message ? <div class="muted">{rule.message[lang]}</div> : null}
               </td>
               <td>
