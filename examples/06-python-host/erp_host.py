@@ -77,10 +77,14 @@ def canonical_json(value):
 
 
 def record_hash(record):
-    """The record's hash as the server computes it: the chained fields, canonical, SHA-256."""
-    fields = ['seq', 'prevHash', 'decisionId', 'recordedAt', 'pack', 'version', 'packHash', 'asOf',
-              'parameters', 'facts', 'outcome', 'decision']
-    body = canonical_json({name: record[name] for name in fields})
+    """The record's hash as the server computes it: the entry with its place in the chain, canonical, SHA-256
+    (format 2); records written before the log record v2 (format 1) hash their chained fields."""
+    if record.get('format') == 2:
+        body = canonical_json(dict(record['entry'], seq=record['seq'], prevHash=record['prevHash']))
+    else:
+        fields = ['seq', 'prevHash', 'decisionId', 'recordedAt', 'pack', 'version', 'packHash', 'asOf',
+                  'parameters', 'facts', 'outcome', 'decision']
+        body = canonical_json({name: record[name] for name in fields})
     return 'sha256:' + hashlib.sha256(body.encode('utf-8')).hexdigest()
 
 

@@ -45,8 +45,14 @@ export { suggest, editDistance, MAX_SUGGESTION_DISTANCE } from './suggest.js';
 // Safe property paths and canonical hashing
 export { getPath, parsePath } from './path.js';
 export { canonicalJson, sha256Hex, hashPack, hashRecord, GENESIS_HASH } from './canonical.js';
+// The log's format-2 entries: one hash, the canonical assembly and a pure chain check (docs/design/log-record-v2.md)
+export { hashEntry, hashEntryParts, entryParts, assembleCanonical, checkChainRow, verifyEntries } from './canonical.js';
 export { jsonTextNestsDeeperThan } from './json.js';
 export type { RecordContent } from './canonical.js';
+export type {
+  EntryKind, EntryBase, EntryPackRef, Evidence, DecisionEntry, PackVersionEntry, ActivationEntry, LogEntry, ChainRow,
+  ChainBreak, ChainBreakReason,
+} from './canonical.js';
 
 // json-rules-engine's operators and decorators, as data
 export { parseOperator, operatorFunction } from './operators.js';

@@ -7,9 +7,10 @@
  * the first record and reports the first one that does not match.
  */
 // The canonical entry alone: the SQLite writer thread imports this module and must start in milliseconds.
-import { GENESIS_HASH, hashRecord } from '@aftersales/core/canonical';
-import { recordColumns, storedColumnTexts, type RecordColumns } from './storage/rows.js';
-import type { DecisionRecord, NewDecisionRecord, Storage } from './storage/types.js';
+import { canonicalJson, checkChainRow, entryParts, GENESIS_HASH, hashEntryParts, hashRecord, type ChainRow } from '@aftersales/core/canonical';
+import { entryColumnValues, rowToEntry } from './storage/entry-rows.js';
+import { recordColumns, rememberValues, rowToRecord } from './storage/rows.js';
+import type { LinkedLogRow, NewDecisionRecord, NewLogRow, Storage, StoredRow } from './storage/types.js';
 
 export { GENESIS_HASH };
 
@@ -27,19 +28,52 @@ export { GENESIS_HASH };
  * linked[0].seq; // 42
  * ```
  */
-export function linkRecords(
-  head: { seq: number; hash: string } | undefined,
-  records: NewDecisionRecord[],
-): DecisionRecord[] {
+export function linkRecords(head: { seq: number; hash: string } | undefined, records: NewLogRow[]): LinkedLogRow[] {
   let seq = head?.seq ?? 0;
   let prevHash = head?.hash ?? GENESIS_HASH;
   return records.map((record) => {
     seq += 1;
-    const hash = hashRecord(seq, prevHash, record);
-    const linked: DecisionRecord = { ...record, seq, prevHash, hash };
-    prevHash = hash;
+    let linked: LinkedLogRow;
+    if ('entry' in record && record.format === 2) {
+      // Each member canonicalised once: the entry's hash and its row's columns are assembled from these pieces.
+      const parts = entryParts(record.entry);
+      const link = { seq, prevHash, hash: hashEntryParts(seq, prevHash, parts) };
+      linked = { ...record, ...link };
+      rememberValues(linked, entryColumnValues(link, record.entry, parts));
+    } else {
+      const r = record as NewDecisionRecord;
+      linked = { ...r, seq, prevHash, hash: hashRecord(seq, prevHash, r) };
+    }
+    prevHash = linked.hash;
     return linked;
   });
+}
+
+/**
+ * A stored row as core's chain check reads it, with the JSON texts that must be their own canonical form.
+ *
+ * @throws when the row cannot be read (a JSON column that does not parse, an entry with a misplaced member)
+ */
+function chainRow(row: StoredRow): { chain: ChainRow; texts: Array<[string, string, string]> } {
+  const link = { seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash };
+  if (Number(row.format ?? 1) === 2) {
+    const entry = rowToEntry(row);
+    const rest = JSON.parse(row.entry_json ?? '') as unknown;
+    const texts: Array<[string, string, string]> = [['entry', row.entry_json ?? '', canonicalJson(rest)]];
+    if (entry.kind === 'decision') texts.push(['outcome', row.outcome_json, canonicalJson(entry.outcome)]);
+    return { chain: { format: 2, ...link, entry }, texts };
+  }
+  const record = rowToRecord(row);
+  const c = recordColumns(record);
+  return {
+    chain: { format: 1, ...link, record },
+    texts: [
+      ['parameters', row.parameters_json, c.parametersJson],
+      ['facts', row.facts_json, c.factsJson],
+      ['outcome', row.outcome_json, c.outcomeJson],
+      ['decision', row.decision_json, c.decisionJson],
+    ],
+  };
 }
 
 /** Why verification stopped at a record. */
@@ -99,7 +133,7 @@ export async function verifyChain(storage: Storage, options: { pageSize?: number
   let prevHash = GENESIS_HASH;
   let checked = 0;
   for (;;) {
-    const page = await storage.scanChain(expectedSeq - 1, pageSize);
+    const page = await storage.scanRows(expectedSeq - 1, pageSize);
     if (page.length === 0) {
       const beyond = heads.filter((h) => h.seq > checked).sort((a, b) => a.seq - b.seq)[0];
       if (beyond) {
@@ -121,44 +155,43 @@ export async function verifyChain(storage: Storage, options: { pageSize?: number
       }
       return { ok: true, records: checked, head: prevHash };
     }
-    for (const record of page) {
-      if (record.seq !== expectedSeq) {
+    for (const row of page) {
+      const record = { seq: Number(row.seq), decisionId: row.decision_id, hash: row.hash };
+      let read: ReturnType<typeof chainRow> | undefined;
+      try {
+        read = chainRow(row);
+      } catch {
+        read = undefined;
+      }
+      const gap = checkChainRow({ seq: expectedSeq - 1, hash: prevHash }, read?.chain ?? { format: 1, seq: record.seq, prevHash: row.prev_hash, hash: row.hash, record: rowToRecord(row) });
+      if (gap?.reason === 'sequence-gap') {
         return broken(checked, record, 'sequence-gap', {
           zh: `序号不连续：应为 ${expectedSeq}，实为 ${record.seq}`,
           en: `sequence gap: expected ${expectedSeq}, found ${record.seq}`,
         }, String(expectedSeq), String(record.seq));
       }
-      if (record.prevHash !== prevHash) {
+      if (gap?.reason === 'prev-hash-mismatch') {
         return broken(checked, record, 'prev-hash-mismatch', {
           zh: '记录的前一哈希与上一条记录的哈希不一致',
           en: "the record's previous hash does not match the previous record's hash",
-        }, prevHash, record.prevHash);
+        }, prevHash, row.prev_hash);
       }
-      let actual: string;
-      let columns: RecordColumns;
-      try {
-        columns = recordColumns(record);
-        actual = hashRecord(record.seq, record.prevHash, record);
-      } catch {
+      if (!read || gap?.reason === 'unreadable') {
         return broken(checked, record, 'unreadable', { zh: '记录无法读取', en: 'the record cannot be read' });
       }
-      if (actual !== record.hash) {
+      if (gap?.reason === 'hash-mismatch') {
         return broken(checked, record, 'hash-mismatch', {
           zh: '记录内容与其哈希不一致：记录已被修改',
           en: 'the record does not match its hash: it was modified',
-        }, record.hash, actual);
+        }, gap.expected, gap.found);
       }
-      const texts = storedColumnTexts(record);
-      if (texts) {
-        const canonical = [columns.parametersJson, columns.factsJson, columns.outcomeJson, columns.decisionJson];
-        const names = ['parameters', 'facts', 'outcome', 'decision'];
-        const at = texts.findIndex((t, i) => t !== canonical[i]);
-        if (at >= 0) {
-          return broken(checked, record, 'not-canonical', {
-            zh: `记录的 ${names[at]} 字段不是其规范 JSON 文本：存储的文本已被改写`,
-            en: `the record's ${names[at]} column is not its own canonical JSON text: the stored text was rewritten`,
-          }, canonical[at]?.slice(0, 200), texts[at]?.slice(0, 200));
-        }
+      const notCanonical = read.texts.find(([, stored, canonical]) => stored !== canonical);
+      if (notCanonical) {
+        const [name, stored, canonical] = notCanonical;
+        return broken(checked, record, 'not-canonical', {
+          zh: `记录的 ${name} 字段不是其规范 JSON 文本：存储的文本已被改写`,
+          en: `the record's ${name} column is not its own canonical JSON text: the stored text was rewritten`,
+        }, canonical.slice(0, 200), stored.slice(0, 200));
       }
       const recordedHead = wanted.get(record.seq)?.find((h) => h !== record.hash);
       if (recordedHead !== undefined) {
@@ -176,7 +209,7 @@ export async function verifyChain(storage: Storage, options: { pageSize?: number
 
 function broken(
   records: number,
-  record: DecisionRecord,
+  record: { seq: number; decisionId: string },
   reason: BrokenReason,
   message: { zh: string; en: string },
   expected?: string,

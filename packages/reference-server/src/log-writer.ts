@@ -6,11 +6,11 @@
  * (`groupsAppends`, the SQLite writer thread), each turn's group is sent at once, without waiting for the
  * previous commit: the storage folds the groups that wait into its next transaction.
  */
-import type { DecisionRecord, NewDecisionRecord, Storage } from './storage/types.js';
+import type { ChainLink, LinkedLogRow, NewLogRow, Storage } from './storage/types.js';
 
 interface Waiting {
-  records: NewDecisionRecord[];
-  resolve: (stored: DecisionRecord[]) => void;
+  records: NewLogRow[];
+  resolve: (stored: LinkedLogRow[]) => void;
   reject: (error: unknown) => void;
 }
 
@@ -44,9 +44,9 @@ export class LogWriter {
    *
    * @throws StorageUnavailableError when the commit fails
    */
-  append(records: NewDecisionRecord[]): Promise<DecisionRecord[]> {
+  append<T extends NewLogRow>(records: T[]): Promise<Array<T & ChainLink>> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ records, resolve, reject });
+      this.queue.push({ records, resolve: resolve as unknown as (stored: LinkedLogRow[]) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => {

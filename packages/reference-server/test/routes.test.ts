@@ -529,6 +529,7 @@ class FaultyStorage implements Storage {
   listDecisions: Storage['listDecisions'] = async (q) => (this.check(), this.inner.listDecisions(q));
   recentDecisions: Storage['recentDecisions'] = async (p, n) => (this.check(), this.inner.recentDecisions(p, n));
   scanChain: Storage['scanChain'] = async (a, n) => (this.check(), this.inner.scanChain(a, n));
+  scanRows: Storage['scanRows'] = async (a, n) => (this.check(), this.inner.scanRows(a, n));
   chainHead: Storage['chainHead'] = async () => (this.check(), this.inner.chainHead());
   putPackVersion: Storage['putPackVersion'] = async (v) => (this.check(), this.inner.putPackVersion(v));
   listPackVersions: Storage['listPackVersions'] = async () => (this.check(), this.inner.listPackVersions());

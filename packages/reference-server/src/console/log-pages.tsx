@@ -11,7 +11,7 @@ import { verifyChain } from '../chain.js';
 import { checkRecord, type RecordCheck } from './record-check.js';
 import type { AppEnv, ServerContext } from '../context.js';
 import { notFound } from '../errors.js';
-import type { DecisionRecord } from '../storage/types.js';
+import type { DecisionRecord, DecisionSummary } from '../storage/types.js';
 import { DecisionView } from './decision-view.js';
 import { WORDS, langOf, type Lang } from './i18n.js';
 import { BASE, CodeTerm, DataTable, Json, Layout, MOUNT, outcomeWords, ShortHash, show } from './layout.js';
@@ -36,8 +36,8 @@ const utc = (local: string): string | undefined => {
 };
 
 /** Reads the log from `afterSeq` until a page of matches (or the scan limit): pack and time in storage, the rest here. */
-async function filtered(ctx: ServerContext, f: Filters, afterSeq: number): Promise<{ rows: DecisionRecord[]; next: number | null }> {
-  const rows: DecisionRecord[] = [];
+async function filtered(ctx: ServerContext, f: Filters, afterSeq: number): Promise<{ rows: DecisionSummary[]; next: number | null }> {
+  const rows: DecisionSummary[] = [];
   let seq = afterSeq;
   const from = utc(f.from);
   const to = utc(f.to);
@@ -58,7 +58,7 @@ async function filtered(ctx: ServerContext, f: Filters, afterSeq: number): Promi
   return { rows, next: seq };
 }
 
-const LogPage: FC<{ lang: Lang; path: string; packs: string[]; f: Filters; rows: DecisionRecord[]; next: number | null }> = ({ lang, path, packs, f, rows, next }) => {
+const LogPage: FC<{ lang: Lang; path: string; packs: string[]; f: Filters; rows: DecisionSummary[]; next: number | null }> = ({ lang, path, packs, f, rows, next }) => {
   const w = WORDS[lang];
   const query = (extra: Record<string, string>): string => new URLSearchParams({ ...(f as unknown as Record<string, string>), ...extra }).toString();
   return (

@@ -6,13 +6,12 @@
  * `asOf` and says whether the result is identical, listing every difference otherwise.
  */
 import { Hono } from 'hono';
-import { canonicalJson, type Decision, type Pack, type Problem } from '@aftersales/core';
+import { canonicalJson, type Decision, type DecisionEntry, type Pack } from '@aftersales/core';
 import { isObject, parseJsonText, readJson, type AppEnv, type ServerContext } from '../context.js';
 import { jsonDiff } from '../diff.js';
 import { HttpError, notFound, noRoute, toErrorResponse } from '../errors.js';
 import { maskDecision, maskFacts } from '../masking.js';
-import { withRecordJson } from '../storage/record-json.js';
-import type { DecisionRecord, NewDecisionRecord, UsedPack } from '../storage/types.js';
+import type { DecisionRecord, DecisionSummary, NewEntry, UsedPack } from '../storage/types.js';
 import { isRfc3339Date, isRfc3339DateTime, plainInteger } from '../strict.js';
 import { invalidRequest, parseDecisionRequest, type DecisionRequest } from './decision-request.js';
 
@@ -21,15 +20,16 @@ import { invalidRequest, parseDecisionRequest, type DecisionRequest } from './de
 const SUMMARY_FIELDS = ['decisionId', 'seq', 'recordedAt', 'pack', 'version', 'packHash', 'asOf', 'outcome', 'hash'] as const;
 const RECORD_FIELDS = [
   ...['decisionId', 'seq', 'recordedAt', 'pack', 'version', 'packHash', 'asOf'] as const,
-  ...['parameters', 'facts', 'outcome', 'decision', 'prevHash', 'hash'] as const,
+  ...['reference', 'context', 'idempotencyKey'] as const,
+  ...['parameters', 'facts', 'outcome', 'decision', 'prevHash', 'hash', 'format', 'entry'] as const,
 ];
 
-function pick(r: DecisionRecord, fields: ReadonlyArray<keyof DecisionRecord>): Record<string, unknown> {
+function pick<R extends object>(r: R, fields: ReadonlyArray<keyof R>): Record<string, unknown> {
   return Object.fromEntries(fields.map((f) => [f, r[f]]));
 }
 
 /** A decision list item. */
-function summary(r: DecisionRecord): Record<string, unknown> {
+function summary(r: DecisionSummary): Record<string, unknown> {
   return pick(r, SUMMARY_FIELDS);
 }
 
@@ -61,16 +61,16 @@ function parseInstant(name: string, value: string | undefined): string | undefin
 }
 
 /**
- * Evaluates one request on a pack and builds the record to log.
+ * Evaluates one request on a pack and builds the entry to log (format 2, masked).
  *
- * @returns the decision (as returned to the caller) and the record (masked)
+ * @returns the decision (as returned to the caller), its JSON text and the entry to append
  * @throws AftersalesError from the engine
  */
 function decide(
   ctx: ServerContext,
   pack: Pack,
   request: DecisionRequest,
-): { decision: Decision; record: NewDecisionRecord; decisionJson: string } {
+): { decision: Decision; record: NewEntry & { entry: DecisionEntry }; decisionJson: string } {
   const asOf = request.asOf ?? ctx.clock().toISOString();
   // The compiled synchronous path: no promise per decision (the same decisions as `evaluate`).
   const decision = pack.evaluateSync(request.facts, {
@@ -78,26 +78,29 @@ function decide(
     ...(request.parameters ? { parameters: request.parameters } : {}),
   });
   // Every pack the decision used (the pack and each it requires): replay rebuilds exactly this composition.
-  (decision as Decision & { packs: UsedPack[] }).packs = ctx.catalog.uses(pack);
+  const uses = ctx.catalog.uses(pack);
+  (decision as Decision & { packs: UsedPack[] }).packs = uses;
   const masked = maskDecision(decision, ctx.config.maskFields, request.facts);
-  const head = {
-    decisionId: ctx.newId(),
+  const entry: DecisionEntry = {
+    format: 2,
+    kind: 'decision',
+    id: ctx.newId(),
     recordedAt: ctx.clock().toISOString(),
     pack: decision.pack,
     version: decision.version,
     packHash: decision.packHash,
+    uses,
     asOf: decision.asOf,
     parameters: decision.parameters,
     facts: maskFacts(request.facts, ctx.config.maskFields),
     outcome: masked.outcome,
+    fired: masked.fired,
+    messages: masked.messages,
+    derived: masked.derived,
+    evidence: { format: 'explanation/1', explanation: masked.explanation },
   };
-  const record: NewDecisionRecord = { ...head, decision: masked };
-  // Serialise the decision once: the response reuses this text and, when nothing is masked, so does the record
-  // posted to the log writer (`decision` is the record's last key).
-  const decisionJson = JSON.stringify(decision);
-  const maskedJson = masked === decision ? decisionJson : JSON.stringify(masked);
-  withRecordJson(record, `${JSON.stringify(head).slice(0, -1)},"decision":${maskedJson}}`);
-  return { decision, record, decisionJson };
+  // Serialise the decision once for the response.
+  return { decision, record: { format: 2, entry }, decisionJson: JSON.stringify(decision) };
 }
 
 /**
@@ -134,7 +137,7 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
       ]);
     }
     const results: Array<Record<string, unknown>> = [];
-    const records: NewDecisionRecord[] = [];
+    const records: NewEntry[] = [];
     const decided: Array<{ index: number; decision: Decision }> = [];
     for (const [index, item] of items.entries()) {
       const parsed = parseDecisionRequest(item, `/items/${index}`);
@@ -154,7 +157,7 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
     }
     const stored = await ctx.writer.append(records);
     decided.forEach(({ index, decision }, i) => {
-      results[index] = { index, status: 201, decisionId: stored[i]?.decisionId, ...decision };
+      results[index] = { index, status: 201, decisionId: stored[i]?.entry.id, ...decision };
     });
     // 201 when something was logged; 200 when every item was refused (each result says why).
     return c.json({ stored: stored.length, failed: items.length - stored.length, results }, stored.length > 0 ? 201 : 200);
@@ -173,9 +176,9 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
     if ('problems' in parsed) throw invalidRequest(parsed.problems);
     const { record, decisionJson } = decide(ctx, pack, parsed.request);
     const [stored] = await ctx.writer.append([record]);
-    c.header('Location', `/v1/decisions/${encodeURIComponent(record.decisionId)}`);
+    c.header('Location', `/v1/decisions/${encodeURIComponent(record.entry.id)}`);
     // `{ decisionId, ...decision }` as JSON, from the text serialised once in `decide`.
-    const id = JSON.stringify(stored?.decisionId ?? record.decisionId);
+    const id = JSON.stringify(stored?.entry.id ?? record.entry.id);
     return c.body(`{"decisionId":${id},${decisionJson.slice(1)}`, 201, { 'Content-Type': 'application/json' });
   });
 

@@ -8,10 +8,10 @@
  */
 import pg from 'pg';
 import { linkRecords } from '../chain.js';
-import { decisionValues, rowToRecord, rowToVersion, versionValues, type DecisionRow, type VersionRow } from './rows.js';
+import { decisionValues, rowToRecord, rowToSummary, rowToVersion, versionValues, type DecisionRow, type VersionRow } from './rows.js';
 import { sqlFor, type StorageSql } from './schema.js';
 import { StorageUnavailableError } from './types.js';
-import type { Activation, DecisionQuery, DecisionRecord, NewDecisionRecord, PutVersionResult, Storage, StoredPackVersion } from './types.js';
+import type { Activation, ChainLink, DecisionQuery, DecisionRecord, DecisionSummary, LinkedLogRow, NewLogRow, PutVersionResult, Storage, StoredPackVersion, StoredRow } from './types.js';
 
 /** Key of the advisory locks taken by migrations and appends ("aftersal" in ASCII, truncated to int4 pairs). */
 const LOCK_CLASS = 0x61667465;
@@ -93,7 +93,7 @@ export class PostgresStorage implements Storage {
     if ((rows[0]?.v ?? 0) < latest) throw new StorageUnavailableError(`PostgreSQL: the schema is not migrated (found ${String(rows[0]?.v ?? 0)}, need ${latest})`);
   }
 
-  appendDecisions(records: NewDecisionRecord[]): Promise<DecisionRecord[]> {
+  appendDecisions<T extends NewLogRow>(records: T[]): Promise<Array<T & ChainLink>> {
     if (records.length === 0) return Promise.resolve([]);
     const run = this.appendQueue.then(() =>
       this.tx(async (client) => {
@@ -106,7 +106,7 @@ export class PostgresStorage implements Storage {
           const chunk = linked.slice(start, start + 200);
           await client.query(this.sql.insertDecisions(chunk.length), chunk.flatMap(decisionValues));
         }
-        return linked;
+        return linked as unknown as Array<T & ChainLink>;
       }),
     );
     this.appendQueue = run.catch(() => undefined);
@@ -118,9 +118,9 @@ export class PostgresStorage implements Storage {
     return rows[0] ? rowToRecord(rows[0]) : undefined;
   }
 
-  async listDecisions(query: DecisionQuery): Promise<DecisionRecord[]> {
+  async listDecisions(query: DecisionQuery): Promise<DecisionSummary[]> {
     const { sql, args } = this.sql.listDecisions(query);
-    return (await this.query<DecisionRow>(sql, args)).rows.map(rowToRecord);
+    return (await this.query<DecisionRow>(sql, args)).rows.map(rowToSummary);
   }
 
   async recentDecisions(pack: string, limit: number): Promise<DecisionRecord[]> {
@@ -133,7 +133,11 @@ export class PostgresStorage implements Storage {
   }
 
   async scanChain(afterSeq: number, limit: number): Promise<DecisionRecord[]> {
-    return (await this.query<DecisionRow>(this.sql.scanChain, [afterSeq, limit])).rows.map(rowToRecord);
+    return (await this.scanRows(afterSeq, limit)).map(rowToRecord);
+  }
+
+  async scanRows(afterSeq: number, limit: number): Promise<StoredRow[]> {
+    return (await this.query<StoredRow>(this.sql.scanChain, [afterSeq, limit])).rows;
   }
 
   async putPackVersion(v: StoredPackVersion): Promise<PutVersionResult> {

@@ -5,9 +5,9 @@
  * is kept in a WeakMap beside the record (the record itself is unchanged); a record without one is serialised
  * with `JSON.stringify`, so the text is always what `JSON.stringify(record)` would give, up to key order.
  */
-import type { NewDecisionRecord } from './types.js';
+import type { NewLogRow } from './types.js';
 
-const texts = new WeakMap<NewDecisionRecord, string>();
+const texts = new WeakMap<NewLogRow, string>();
 
 /**
  * Attaches a record's JSON text (it must parse to the same value as `JSON.stringify(record)`).
@@ -18,7 +18,7 @@ const texts = new WeakMap<NewDecisionRecord, string>();
  * const record = withRecordJson(r, JSON.stringify(r));
  * ```
  */
-export function withRecordJson(record: NewDecisionRecord, json: string): NewDecisionRecord {
+export function withRecordJson(record: NewLogRow, json: string): NewLogRow {
   texts.set(record, json);
   return record;
 }
@@ -31,7 +31,7 @@ export function withRecordJson(record: NewDecisionRecord, json: string): NewDeci
  * recordJson(r) // '{"decisionId":"…",…}'
  * ```
  */
-export function recordJson(record: NewDecisionRecord): string {
+export function recordJson(record: NewLogRow): string {
   return texts.get(record) ?? JSON.stringify(record);
 }
 
@@ -43,7 +43,7 @@ export function recordJson(record: NewDecisionRecord): string {
  * recordsJson([r]) // '[{"decisionId":"…",…}]'
  * ```
  */
-export function recordsJson(records: NewDecisionRecord[]): string {
-  if (records.length === 1) return `[${recordJson(records[0] as NewDecisionRecord)}]`;
+export function recordsJson(records: NewLogRow[]): string {
+  if (records.length === 1) return `[${recordJson(records[0] as NewLogRow)}]`;
   return `[${records.map(recordJson).join(',')}]`;
 }

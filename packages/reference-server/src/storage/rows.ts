@@ -5,24 +5,11 @@
  */
 import type { Decision } from '@aftersales/core';
 import { canonicalJson } from '@aftersales/core/canonical';
-import type { DecisionRecord, NewDecisionRecord, StoredPackVersion, UsedPack } from './types.js';
+import { entryRecord, rowToEntry } from './entry-rows.js';
+import type { DecisionRecord, DecisionSummary, LinkedLogRow, NewDecisionRecord, StoredPackVersion, StoredRow, UsedPack } from './types.js';
 
 /** A decision row as both databases return it. */
-export interface DecisionRow {
-  seq: number | string;
-  decision_id: string;
-  recorded_at: string;
-  pack: string;
-  version: string;
-  pack_hash: string;
-  as_of: string;
-  parameters_json: string;
-  facts_json: string;
-  outcome_json: string;
-  decision_json: string;
-  prev_hash: string;
-  hash: string;
-}
+export type DecisionRow = StoredRow;
 
 /** A pack-version row as both databases return it. */
 export interface VersionRow {
@@ -78,18 +65,37 @@ export function recordColumns(record: NewDecisionRecord): RecordColumns {
   };
 }
 
+const linkedValues = new WeakMap<object, Array<string | number | null>>();
+
 /**
- * The column values of a linked record, in the order of {@link DECISION_COLUMNS}.
+ * Keeps a linked row's column values (computed by the linker from the pieces it hashed), so the insert does not
+ * canonicalise the entry a second time.
+ *
+ * @example
+ * ```ts
+ * rememberValues(linked, entryColumnValues(link, entry, parts));
+ * ```
+ */
+export function rememberValues(row: LinkedLogRow, values: Array<string | number | null>): void {
+  linkedValues.set(row, values);
+}
+
+/**
+ * The column values of a linked row, in the order of {@link DECISION_COLUMNS}: a format-1 record's JSON fields
+ * canonicalised, a format-2 entry's values as its linker laid them out.
  *
  * @example
  * ```ts
  * db.prepare(insertSql).run(...decisionValues(record));
  * ```
  */
-export function decisionValues(r: DecisionRecord): Array<string | number> {
+export function decisionValues(r: LinkedLogRow): Array<string | number | null> {
+  const known = linkedValues.get(r);
+  if (known) return known;
+  if ('entry' in r) throw new TypeError('a format-2 entry is laid out by the chain linker (linkRecords)');
   const c = recordColumns(r);
   return [r.seq, r.decisionId, r.recordedAt, r.pack, r.version, r.packHash, r.asOf,
-    c.parametersJson, c.factsJson, c.outcomeJson, c.decisionJson, r.prevHash, r.hash];
+    c.parametersJson, c.factsJson, c.outcomeJson, c.decisionJson, r.prevHash, r.hash, 1, 'decision', null, null, null];
 }
 
 /**
@@ -121,7 +127,31 @@ export const DECISION_COLUMNS = [
   'decision_json',
   'prev_hash',
   'hash',
+  'format',
+  'kind',
+  'reference',
+  'idempotency_key',
+  'entry_json',
 ] as const;
+
+/** The columns a decision list reads (never the facts, decision or entry text). */
+export const SUMMARY_COLUMNS = 'seq, decision_id, recorded_at, pack, version, pack_hash, as_of, outcome_json, hash, reference';
+
+/**
+ * Reads a list row (the {@link SUMMARY_COLUMNS}) back into a list item.
+ *
+ * @example
+ * ```ts
+ * const item = rowToSummary(row);
+ * ```
+ */
+export function rowToSummary(row: Pick<StoredRow, 'seq' | 'decision_id' | 'recorded_at' | 'pack' | 'version' | 'pack_hash' | 'as_of' | 'outcome_json' | 'hash' | 'reference'>): DecisionSummary {
+  return {
+    decisionId: row.decision_id, seq: Number(row.seq), recordedAt: row.recorded_at, pack: row.pack, version: row.version,
+    packHash: row.pack_hash, asOf: row.as_of, outcome: parseColumn(row.outcome_json), hash: row.hash,
+    ...(row.reference !== null && row.reference !== undefined ? { reference: row.reference } : {}),
+  };
+}
 
 const storedTexts = new WeakMap<DecisionRecord, [string, string, string, string]>();
 
@@ -147,6 +177,20 @@ export function storedColumnTexts(record: DecisionRecord): [string, string, stri
  * ```
  */
 export function rowToRecord(row: DecisionRow): DecisionRecord {
+  if (Number(row.format ?? 1) === 2) {
+    const link = { seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash };
+    try {
+      const entry = rowToEntry(row);
+      if (entry.kind === 'decision') return entryRecord(entry, link);
+    } catch {
+      // An unreadable entry is read as a marker, as an unparseable format-1 column is.
+    }
+    return {
+      decisionId: row.decision_id, recordedAt: row.recorded_at, pack: row.pack, version: row.version, packHash: row.pack_hash,
+      asOf: row.as_of, parameters: {}, facts: { $unparseable: row.entry_json ?? '' }, outcome: parseColumn(row.outcome_json),
+      decision: {} as Decision, ...link, format: 2, kind: (row.kind ?? 'decision') as DecisionRecord['kind'],
+    };
+  }
   const record: NewDecisionRecord = {
     decisionId: row.decision_id,
     recordedAt: row.recorded_at,
@@ -159,7 +203,7 @@ export function rowToRecord(row: DecisionRow): DecisionRecord {
     outcome: parseColumn(row.outcome_json),
     decision: parseColumn(row.decision_json) as Decision,
   };
-  const stored: DecisionRecord = { ...record, seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash };
+  const stored: DecisionRecord = { ...record, seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash, format: 1, kind: 'decision' };
   storedTexts.set(stored, [row.parameters_json, row.facts_json, row.outcome_json, row.decision_json]);
   return stored;
 }

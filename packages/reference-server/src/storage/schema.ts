@@ -4,7 +4,7 @@
  * the append-only guard is written (two triggers, or a trigger function), the placeholders (`?` or `$n`) and the
  * schema the tables live in. A migration is never edited once released: a change is a new version at the end.
  */
-import { DECISION_COLUMNS } from './rows.js';
+import { DECISION_COLUMNS, SUMMARY_COLUMNS } from './rows.js';
 import type { DecisionQuery } from './types.js';
 
 /** The SQL dialect of a storage. */
@@ -31,7 +31,7 @@ export interface StorageSql {
   decisionById: string;
   recentDecisions: string;
   scanChain: string;
-  /** The decisions matching a query, ascending, with its arguments. */
+  /** The decisions matching a query (summary columns only), by seq, with its arguments. */
   listDecisions: (query: DecisionQuery) => { sql: string; args: Array<string | number> };
   /** Inserts a pack version unless (pack, version) exists. */
   insertVersion: string;
@@ -71,6 +71,9 @@ export function sqlFor(dialect: Dialect, schema?: string): StorageSql {
           BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
         CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
           BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;`;
+  // PostgreSQL refuses a btree entry over ~2.7 KB: its outcome index holds the outcome's md5 (the query compares
+  // both the md5, for the index, and the text, for exactness); SQLite indexes the text itself.
+  const outcomeKey = pg ? 'md5(outcome_json)' : 'outcome_json';
   const migrations: Migration[] = [
     {
       version: 1,
@@ -117,6 +120,34 @@ export function sqlFor(dialect: Dialect, schema?: string): StorageSql {
       `,
     },
     { version: 2, sql: `ALTER TABLE ${t('pack_versions')} ADD COLUMN bindings_json TEXT` },
+    {
+      // Format 2 (docs/design/log-record-v2.md): typed entries in the same table, the indexes every list filter
+      // reads, and the prunable idempotency keys. Adding columns with constant defaults rewrites no row (and fires
+      // no append-only trigger) on either database; old rows read as format 1, kind decision.
+      version: 3,
+      sql: `
+        ALTER TABLE ${t('decisions')} ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE ${t('decisions')} ADD COLUMN kind TEXT NOT NULL DEFAULT 'decision';
+        ALTER TABLE ${t('decisions')} ADD COLUMN reference TEXT;
+        ALTER TABLE ${t('decisions')} ADD COLUMN idempotency_key TEXT;
+        ALTER TABLE ${t('decisions')} ADD COLUMN entry_json TEXT;
+        CREATE INDEX decisions_reference_seq ON ${t('decisions')} (reference, seq);
+        CREATE INDEX decisions_pack_version_seq ON ${t('decisions')} (pack, version, seq);
+        CREATE INDEX decisions_pack_outcome_seq ON ${t('decisions')} (pack, ${outcomeKey}, seq);
+        CREATE INDEX decisions_kind_pack_seq ON ${t('decisions')} (kind, pack, seq);
+        CREATE INDEX decisions_recorded_at_seq ON ${t('decisions')} (recorded_at, seq);
+        CREATE TABLE ${t('idempotency_keys')} (
+          pack TEXT NOT NULL,
+          key TEXT NOT NULL,
+          request_hash TEXT NOT NULL,
+          state TEXT NOT NULL,
+          seq ${pg ? 'BIGINT' : 'INTEGER'},
+          expires_at TEXT NOT NULL,
+          PRIMARY KEY (pack, key)
+        );
+        CREATE INDEX idempotency_keys_expires_at ON ${t('idempotency_keys')} (expires_at);
+      `,
+    },
   ];
   const width = DECISION_COLUMNS.length;
   return {
@@ -127,23 +158,30 @@ export function sqlFor(dialect: Dialect, schema?: string): StorageSql {
     chainHead: `SELECT seq, hash FROM ${t('decisions')} ORDER BY seq DESC LIMIT 1`,
     insertDecisions: (rows) =>
       `INSERT INTO ${t('decisions')} (${DECISION_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, (_, i) => `(${list(i * width + 1, width)})`).join(', ')}`,
-    decisionById: `SELECT * FROM ${t('decisions')} WHERE decision_id = ${p(1)}`,
-    recentDecisions: `SELECT * FROM ${t('decisions')} WHERE pack = ${p(1)} ORDER BY seq DESC LIMIT ${p(2)}`,
+    decisionById: `SELECT * FROM ${t('decisions')} WHERE decision_id = ${p(1)} AND kind = 'decision'`,
+    recentDecisions: `SELECT * FROM ${t('decisions')} WHERE kind = 'decision' AND pack = ${p(1)} ORDER BY seq DESC LIMIT ${p(2)}`,
     scanChain: `SELECT * FROM ${t('decisions')} WHERE seq > ${p(1)} ORDER BY seq LIMIT ${p(2)}`,
     listDecisions: (query) => {
-      const where: string[] = [];
+      const where: string[] = [`kind = 'decision'`];
       const args: Array<string | number> = [];
       const add = (clause: string, value: string | number): void => {
         args.push(value);
-        where.push(`${clause} ${p(args.length)}`);
+        where.push(clause.replace(/\?/g, p(args.length)));
       };
-      if (query.pack !== undefined) add('pack =', query.pack);
-      if (query.from !== undefined) add('recorded_at >=', query.from);
-      if (query.to !== undefined) add('recorded_at <', query.to);
-      if (query.afterSeq !== undefined) add('seq >', query.afterSeq);
+      if (query.pack !== undefined) add('pack = ?', query.pack);
+      if (query.version !== undefined) add('version = ?', query.version);
+      if (query.outcomeJson !== undefined) add(pg ? 'md5(outcome_json) = md5(?) AND outcome_json = ?' : 'outcome_json = ?', query.outcomeJson);
+      if (query.reference !== undefined) add('reference = ?', query.reference);
+      if (query.from !== undefined) add('recorded_at >= ?', query.from);
+      if (query.to !== undefined) add('recorded_at < ?', query.to);
+      if (query.afterSeq !== undefined) add('seq > ?', query.afterSeq);
+      if (query.beforeSeq !== undefined) add('seq < ?', query.beforeSeq);
       args.push(query.limit);
-      const filter = where.length ? `WHERE ${where.join(' AND ')} ` : '';
-      return { sql: `SELECT * FROM ${t('decisions')} ${filter}ORDER BY seq LIMIT ${p(args.length)}`, args };
+      const order = query.newestFirst ? 'DESC' : '';
+      return {
+        sql: `SELECT ${SUMMARY_COLUMNS} FROM ${t('decisions')} WHERE ${where.join(' AND ')} ORDER BY seq ${order} LIMIT ${p(args.length)}`.replace(/ +LIMIT/, ' LIMIT'),
+        args,
+      };
     },
     insertVersion: `INSERT INTO ${t('pack_versions')} (pack, version, pack_hash, document_json, origin, created_at, suite_json, bindings_json)
       VALUES (${list(1, 8)}) ON CONFLICT (pack, version) DO NOTHING`,

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { linkRecords } from '../chain.js';
 import { decisionValues } from './rows.js';
 import { sqlFor } from './schema.js';
-import type { DecisionRecord, NewDecisionRecord } from './types.js';
+import type { LinkedLogRow, NewLogRow } from './types.js';
 
 /**
  * Prepares the append statements on a connection.
@@ -20,11 +20,11 @@ import type { DecisionRecord, NewDecisionRecord } from './types.js';
  * const [stored] = append([record]);
  * ```
  */
-export function sqliteAppender(db: Database.Database): (records: NewDecisionRecord[]) => DecisionRecord[] {
+export function sqliteAppender(db: Database.Database): (records: NewLogRow[]) => LinkedLogRow[] {
   const sql = sqlFor('sqlite');
   const head = db.prepare(sql.chainHead);
   const insert = db.prepare(sql.insertDecisions(1));
-  const append = db.transaction((records: NewDecisionRecord[]): DecisionRecord[] => {
+  const append = db.transaction((records: NewLogRow[]): LinkedLogRow[] => {
     const linked = linkRecords(head.get() as { seq: number; hash: string } | undefined, records);
     for (const r of linked) insert.run(...decisionValues(r));
     return linked;

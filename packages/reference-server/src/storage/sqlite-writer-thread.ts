@@ -9,7 +9,7 @@
 import { isMainThread, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { sqliteAppender } from './sqlite-append.js';
-import type { NewDecisionRecord } from './types.js';
+import type { NewLogRow } from './types.js';
 import type { WriterData, WriterLink, WriterReply, WriterRequest } from './sqlite-writer.js';
 
 /** Errors after which the connection is reopened for the next request (its state may be unusable). */
@@ -27,7 +27,7 @@ const REOPEN = /^SQLITE_(IOERR|CORRUPT|NOTADB|CANTOPEN|PROTOCOL|PERM)/;
  */
 export function runWriterThread(port: MessagePort, data: WriterData): void {
   let db: Database.Database | undefined;
-  let append: ((records: NewDecisionRecord[]) => WriterLink[]) | undefined;
+  let append: ((records: NewLogRow[]) => WriterLink[]) | undefined;
   const pragmas = [...data.pragmas];
   const reply = (message: WriterReply): void => port.postMessage(message);
 
@@ -67,11 +67,11 @@ export function runWriterThread(port: MessagePort, data: WriterData): void {
     const batch = [first];
     let next: WriterRequest | undefined;
     while ((next = receiveMessageOnPort(port)?.message as WriterRequest | undefined) !== undefined && next.op === 'append') batch.push(next);
-    const groups: NewDecisionRecord[][] = [];
+    const groups: NewLogRow[][] = [];
     const ids: number[] = [];
     for (const m of batch) {
       try {
-        groups.push(JSON.parse(m.records) as NewDecisionRecord[]);
+        groups.push(JSON.parse(m.records) as NewLogRow[]);
         ids.push(m.id);
       } catch (error) {
         reply({ id: m.id, ok: false, error: failure(error) });
@@ -79,7 +79,7 @@ export function runWriterThread(port: MessagePort, data: WriterData): void {
     }
     try {
       open();
-      const links = (append as (records: NewDecisionRecord[]) => WriterLink[])(groups.flat());
+      const links = (append as (records: NewLogRow[]) => WriterLink[])(groups.flat());
       let offset = 0;
       ids.forEach((id, i) => {
         const size = groups[i]?.length ?? 0;

@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { recordsJson } from './record-json.js';
-import type { NewDecisionRecord } from './types.js';
+import type { NewLogRow } from './types.js';
 
 /** A record's place in the chain, as the writer assigned it. */
 export interface WriterLink {
@@ -116,7 +116,7 @@ export class SqliteWriterClient {
    * Appends records, contiguous and in order, in one transaction (shared with appends sent meanwhile); resolves
    * with their links once committed. Appends may be sent without waiting for earlier ones: they commit in order.
    */
-  append(records: NewDecisionRecord[]): Promise<WriterLink[]> {
+  append(records: NewLogRow[]): Promise<WriterLink[]> {
     return this.request({ op: 'append', records: recordsJson(records) }) as Promise<WriterLink[]>;
   }
 

@@ -14,10 +14,10 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { sqliteAppender } from './sqlite-append.js';
 import { SqliteWriterClient, type WriterLink } from './sqlite-writer.js';
-import { rowToRecord, rowToVersion, versionValues, type DecisionRow, type VersionRow } from './rows.js';
+import { rowToRecord, rowToSummary, rowToVersion, versionValues, type DecisionRow, type VersionRow } from './rows.js';
 import { sqlFor } from './schema.js';
 import { StorageUnavailableError } from './types.js';
-import type { Activation, DecisionQuery, DecisionRecord, NewDecisionRecord, PutVersionResult, Storage, StoredPackVersion } from './types.js';
+import type { Activation, ChainLink, DecisionQuery, DecisionRecord, DecisionSummary, LinkedLogRow, NewLogRow, PutVersionResult, Storage, StoredPackVersion, StoredRow } from './types.js';
 
 const SQL = sqlFor('sqlite');
 
@@ -47,7 +47,7 @@ export class SqliteStorage implements Storage {
   private readonly writer: SqliteWriterClient | undefined;
   private readonly memory: boolean;
   /** Appends on the main connection (in-memory databases only). */
-  private appendHere: ((records: NewDecisionRecord[]) => DecisionRecord[]) | undefined;
+  private appendHere: ((records: NewLogRow[]) => LinkedLogRow[]) | undefined;
   /** Appends may be sent concurrently: the writer thread commits them in order, grouping those that wait. */
   readonly groupsAppends: boolean;
 
@@ -100,9 +100,9 @@ export class SqliteStorage implements Storage {
     if (found < latest) throw new StorageUnavailableError(`SQLite: the schema is not migrated (found ${found}, need ${latest})`);
   }
 
-  async appendDecisions(records: NewDecisionRecord[]): Promise<DecisionRecord[]> {
+  async appendDecisions<T extends NewLogRow>(records: T[]): Promise<Array<T & ChainLink>> {
     if (records.length === 0) return [];
-    if (!this.writer) return this.run(() => (this.appendHere ??= sqliteAppender(this.db))(records));
+    if (!this.writer) return this.run(() => (this.appendHere ??= sqliteAppender(this.db))(records)) as unknown as Array<T & ChainLink>;
     if (!this.db.open) throw new StorageUnavailableError('SQLite: the database is closed');
     let links: WriterLink[];
     try {
@@ -155,9 +155,9 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  async listDecisions(query: DecisionQuery): Promise<DecisionRecord[]> {
+  async listDecisions(query: DecisionQuery): Promise<DecisionSummary[]> {
     const { sql, args } = SQL.listDecisions(query);
-    return this.run(() => (this.db.prepare(sql).all(...args) as DecisionRow[]).map(rowToRecord));
+    return this.run(() => (this.db.prepare(sql).all(...args) as DecisionRow[]).map(rowToSummary));
   }
 
   async recentDecisions(pack: string, limit: number): Promise<DecisionRecord[]> {
@@ -173,11 +173,11 @@ export class SqliteStorage implements Storage {
   }
 
   async scanChain(afterSeq: number, limit: number): Promise<DecisionRecord[]> {
-    return this.run(() =>
-      (this.db.prepare(SQL.scanChain).all(afterSeq, limit) as DecisionRow[]).map(
-        rowToRecord,
-      ),
-    );
+    return (await this.scanRows(afterSeq, limit)).map(rowToRecord);
+  }
+
+  async scanRows(afterSeq: number, limit: number): Promise<StoredRow[]> {
+    return this.run(() => this.db.prepare(SQL.scanChain).all(afterSeq, limit) as StoredRow[]);
   }
 
   async putPackVersion(v: StoredPackVersion): Promise<PutVersionResult> {

@@ -6,7 +6,7 @@
  * hash with core's `hashRecord` (through `linkRecords`) inside the same transaction, so the chain stays linear even when several
  * processes share one database.
  */
-import type { Decision, RecordContent } from '@aftersales/core';
+import type { Decision, EntryKind, LogEntry, RecordContent } from '@aftersales/core';
 
 /**
  * A decision about to be appended to the log: core's {@link RecordContent} (exactly what a record's hash covers)
@@ -19,14 +19,103 @@ export interface NewDecisionRecord extends RecordContent {
   decision: Decision;
 }
 
-/** A decision as stored in the log: its place in the chain and its hashes. */
-export interface DecisionRecord extends NewDecisionRecord {
+/**
+ * A format-2 entry about to be appended (docs/design/log-record-v2.md): the typed entry as the server built it
+ * (masked). The storage canonicalises each member once, in the transaction that links it, and assembles the
+ * entry's canonical text and the row's columns from those pieces.
+ */
+export interface NewEntry {
+  format: 2;
+  entry: LogEntry;
+}
+
+/** What the log appends: a format-2 entry (what the server writes) or a format-1 record (older servers, tests). */
+export type NewLogRow = NewDecisionRecord | NewEntry;
+
+/** A row's place in the chain. */
+export interface ChainLink {
   /** 1-based position in the chain. */
   seq: number;
-  /** The previous record's hash ({@link GENESIS_HASH} for the first). */
+  /** The previous row's hash ({@link GENESIS_HASH} for the first). */
   prevHash: string;
-  /** `sha256:` + hex of this record's canonical JSON (core's `hashRecord`). */
+  /** `sha256:` + hex of the row's canonical JSON (core's `hashRecord` for format 1, `hashEntry` for format 2). */
   hash: string;
+}
+
+/** An appended row with its place in the chain. */
+export type LinkedLogRow = NewLogRow & ChainLink;
+
+/**
+ * The id of a row about to be appended (decisionId or entry id).
+ *
+ * @example
+ * ```ts
+ * rowId({ format: 2, entry }) === entry.id // true
+ * ```
+ */
+export function rowId(row: NewLogRow): string {
+  return 'entry' in row && row.format === 2 ? row.entry.id : (row as NewDecisionRecord).decisionId;
+}
+
+/**
+ * A decision as stored in the log, in the API's shape whatever its format: a format-2 decision entry is read
+ * back with its `decision` rebuilt (pack, version, outcome, fired, derived, explanation, messages, packs), so
+ * readers see one shape.
+ */
+export interface DecisionRecord extends NewDecisionRecord, ChainLink {
+  /** 1 (records before the log record v2) or 2. */
+  format?: 1 | 2;
+  /** `decision` for every row a decision read returns. */
+  kind?: EntryKind;
+  /** The host's reference, when given. */
+  reference?: string;
+  /** The host's context (masked), when given. */
+  context?: Record<string, unknown>;
+  /** The Idempotency-Key the decision was made under, when given. */
+  idempotencyKey?: string;
+  /** The format-2 entry as stored (what its hash covers). */
+  entry?: LogEntry;
+}
+
+/**
+ * A row of the chain exactly as stored (both databases return this shape): what the verifier reads. Format-1 rows
+ * keep their JSON in `parameters_json`, `facts_json`, `outcome_json`, `decision_json`; format-2 rows keep the
+ * indexed members in columns, the outcome in `outcome_json` and the rest of the entry in `entry_json`.
+ */
+export interface StoredRow {
+  seq: number | string;
+  decision_id: string;
+  recorded_at: string;
+  pack: string;
+  version: string;
+  pack_hash: string;
+  as_of: string;
+  parameters_json: string;
+  facts_json: string;
+  outcome_json: string;
+  decision_json: string;
+  prev_hash: string;
+  hash: string;
+  /** Absent only when read from a database before migration 3. */
+  format?: number | string;
+  kind?: string;
+  reference?: string | null;
+  idempotency_key?: string | null;
+  entry_json?: string | null;
+}
+
+/** A decision list item: the columns a list shows, read without the facts, decision or explanation. */
+export interface DecisionSummary {
+  decisionId: string;
+  seq: number;
+  recordedAt: string;
+  pack: string;
+  version: string;
+  packHash: string;
+  asOf: string;
+  outcome: unknown;
+  hash: string;
+  reference?: string;
 }
 
 /** How a pack version came to the server. */
@@ -67,9 +156,19 @@ export interface Activation {
   activatedAt: string;
 }
 
-/** A query of the decision log, in log order (ascending sequence). */
+/** A query of the decision log, in log order (ascending sequence unless `newestFirst`). */
 export interface DecisionQuery {
   pack?: string;
+  /** Only this version (with `pack`: read from the `(pack, version, seq)` index). */
+  version?: string;
+  /** Only this outcome, as canonical JSON text (with `pack`: the `(pack, outcome, seq)` index). */
+  outcomeJson?: string;
+  /** Only this host reference (the `(reference, seq)` index). */
+  reference?: string;
+  /** Only records before this sequence number (the cursor of a newest-first list). */
+  beforeSeq?: number;
+  /** Descending sequence (newest first). */
+  newestFirst?: boolean;
   /** Inclusive lower bound on `recordedAt` (ISO 8601 UTC). */
   from?: string;
   /** Exclusive upper bound on `recordedAt` (ISO 8601 UTC). */
@@ -99,15 +198,18 @@ export interface Storage {
    * Appends records to the chain in one transaction, in order; resolves only after the commit is durable.
    * @returns the stored records with their sequence numbers and hashes
    */
-  appendDecisions(records: NewDecisionRecord[]): Promise<DecisionRecord[]>;
+  appendDecisions<T extends NewLogRow>(records: T[]): Promise<Array<T & ChainLink>>;
   getDecision(decisionId: string): Promise<DecisionRecord | undefined>;
-  listDecisions(query: DecisionQuery): Promise<DecisionRecord[]>;
+  /** One indexed query: the summaries of the decisions matching, keyset-paged on seq. */
+  listDecisions(query: DecisionQuery): Promise<DecisionSummary[]>;
   /** The last `limit` records of a pack, newest first. */
   recentDecisions(pack: string, limit: number): Promise<DecisionRecord[]>;
   /** The last record's seq and hash (the chain head); undefined for an empty log. */
   chainHead(): Promise<{ seq: number; hash: string } | undefined>;
-  /** Records with `seq > afterSeq`, ascending, at most `limit`: the chain walk of the verifier. */
+  /** Records with `seq > afterSeq` (every kind, in the record shape), ascending, at most `limit`. */
   scanChain(afterSeq: number, limit: number): Promise<DecisionRecord[]>;
+  /** Rows with `seq > afterSeq` exactly as stored, ascending, at most `limit`: the chain walk of the verifier. */
+  scanRows(afterSeq: number, limit: number): Promise<StoredRow[]>;
   /** Stores a version unless (pack, version) exists: `exists` when the stored hash is the same, `conflict` otherwise. */
   putPackVersion(version: StoredPackVersion): Promise<PutVersionResult>;
   listPackVersions(): Promise<StoredPackVersion[]>;
