@@ -1034,6 +1034,11 @@ export interface components {
              * @default false
              */
             colourLossDisclosedAtSale?: boolean;
+            /**
+             * @description 检验确认该掉色不违反强制性标准（GB 18401 色牢度要求）；未检验或不符合为 false / a test confirms the colour loss does not breach the mandatory standard (GB 18401 colour fastness); false when untested or failing
+             * @default false
+             */
+            meetsMandatoryStandard?: boolean;
             /** @description 16位产品编码（数字）/ the 16-digit product code */
             productCode?: string;
             /**
@@ -1047,7 +1052,7 @@ export interface components {
             careMisuse: boolean;
             deviations: ("wash-temperature" | "chlorine-bleach" | "iron-temperature" | "washed-together" | "long-soak" | "water-wash")[];
             /** @enum {unknown} */
-            colourLoss: "disclosed-at-sale" | "not-disclosed" | null;
+            colourLoss: "disclosed-at-sale" | "disclosed-mandatory-standard-not-met" | "not-disclosed" | null;
             /** @enum {unknown} */
             productCodeCheck: "verify" | "verified";
         };
@@ -1235,7 +1240,7 @@ export interface components {
             evidenceRequired: ("correct-address" | "damage-photos" | "goods-value")[];
             compensationCapYuan: number | null;
             /** @enum {unknown} */
-            compensationBasis: "insured-value" | "insured-pro-rata" | "actual-loss" | "actual-loss-capped" | "carrier-terms-cap" | "actual-loss-cap-lifted" | null;
+            compensationBasis: "insured-value" | "insured-pro-rata" | "actual-loss" | "actual-loss-capped" | "carrier-terms-cap" | "actual-loss-cap-lifted" | "insured-value-or-actual-loss" | null;
             complaintDueAt: string | null;
             complaintHandledLate: boolean;
             complaintDaysLate?: number;
@@ -2086,10 +2091,32 @@ export interface components {
              */
             repairDelayCause?: "none" | "repairer" | "parts-not-supplied";
             /**
+             * @description 本期三包有效期内因修理占用和无零配件待修的天数合计（三包有效期相应顺延）/ days of the current warranty period spent in repair or waiting for parts (the warranty runs that much longer)
+             * @default 0
+             */
+            repairDowntimeDays?: number;
+            /**
+             * Format: date
+             * @description 换货日期：换货后的三包有效期自此重新计算 / date of an exchange: the warranty period restarts on it
+             */
+            exchangeDate?: string;
+            /**
              * @description 符合法定解除合同条件（目录外商品收货7日后退货的前提）/ the contract may be rescinded by law (needed for a return of non-catalogue goods after 7 days)
              * @default false
              */
             statutoryRescission?: boolean;
+            /**
+             * @description 出卖人知道或者应当知道标的物不符合约定（民法典第六百二十一条第三款）/ the seller knew or should have known the goods did not conform (Civil Code Art. 621 para. 3)
+             * @default false
+             */
+            sellerKnewOfDefect?: boolean;
+            /**
+             * @description 买受人在发现或者应当发现不符合约定的合理期限内通知了出卖人（由调用方认定）/ the buyer told the seller within a reasonable time of finding, or when he should have found, the non-conformity (the caller's judgement)
+             * @default true
+             */
+            noticeWithinReasonableTime?: boolean;
+            /** @description 标的物的质量保证期（月，自收到之日起），有的适用质量保证期而不适用二年 / the goods' quality guarantee period in months from receipt; when given it applies instead of the two years */
+            qualityGuaranteeMonths?: number;
             /**
              * @description 使用、维护、保管不当造成损坏，含违反洗水唛洗涤保养 / damage from improper use, upkeep or storage, washing against the care label included
              * @default false

@@ -5,7 +5,7 @@
  */
 
 /**
- * The facts of care-label 1.0.0.
+ * The facts of care-label 1.1.0.
  */
 export type CareLabelFacts = {
   /**
@@ -65,6 +65,10 @@ export type CareLabelFacts = {
    */
   colourLossDisclosedAtSale?: boolean;
   /**
+   * 检验确认该掉色不违反强制性标准（GB 18401 色牢度要求）；未检验或不符合为 false / a test confirms the colour loss does not breach the mandatory standard (GB 18401 colour fastness); false when untested or failing
+   */
+  meetsMandatoryStandard?: boolean;
+  /**
    * 16位产品编码（数字）/ the 16-digit product code
    */
   productCode?: string;
@@ -75,7 +79,7 @@ export type CareLabelFacts = {
 };
 
 /**
- * The outcome of care-label 1.0.0.
+ * The outcome of care-label 1.1.0.
  */
 export type CareLabelOutcome = {
   careFollowed: boolean;
@@ -83,11 +87,11 @@ export type CareLabelOutcome = {
   deviations: (
     "wash-temperature" | "chlorine-bleach" | "iron-temperature" | "washed-together" | "long-soak" | "water-wash"
   )[];
-  colourLoss: "disclosed-at-sale" | "not-disclosed" | null;
+  colourLoss: "disclosed-at-sale" | "disclosed-mandatory-standard-not-met" | "not-disclosed" | null;
   productCodeCheck: "verify" | "verified";
 };
 
 /**
- * Parameter overrides of care-label 1.0.0.
+ * Parameter overrides of care-label 1.1.0.
  */
 export type CareLabelParameters = Record<string, never>;

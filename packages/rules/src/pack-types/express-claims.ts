@@ -5,7 +5,7 @@
  */
 
 /**
- * The facts of express-claims 2.0.0.
+ * The facts of express-claims 2.1.0.
  */
 export type ExpressClaimsFacts = {
   [k: string]: unknown;
@@ -65,7 +65,7 @@ export type ExpressClaimsFacts = {
 };
 
 /**
- * The outcome of express-claims 2.0.0.
+ * The outcome of express-claims 2.1.0.
  */
 export type ExpressClaimsOutcome = {
   remedy: "redeliver" | "compensate" | "expedite-or-compensate" | null;
@@ -78,6 +78,7 @@ export type ExpressClaimsOutcome = {
     | "actual-loss-capped"
     | "carrier-terms-cap"
     | "actual-loss-cap-lifted"
+    | "insured-value-or-actual-loss"
     | null;
   complaintDueAt: string | null;
   complaintHandledLate: boolean;
@@ -85,7 +86,7 @@ export type ExpressClaimsOutcome = {
 };
 
 /**
- * Parameter overrides of express-claims 2.0.0.
+ * Parameter overrides of express-claims 2.1.0.
  */
 export type ExpressClaimsParameters = {
   /**

@@ -5,7 +5,7 @@
  */
 
 /**
- * The facts of warranty-goods 2.0.0.
+ * The facts of warranty-goods 2.1.0.
  */
 export type WarrantyGoodsFacts = {
   [k: string]: unknown;
@@ -43,9 +43,29 @@ export type WarrantyGoodsFacts = {
    */
   repairDelayCause?: "none" | "repairer" | "parts-not-supplied";
   /**
+   * 本期三包有效期内因修理占用和无零配件待修的天数合计（三包有效期相应顺延）/ days of the current warranty period spent in repair or waiting for parts (the warranty runs that much longer)
+   */
+  repairDowntimeDays?: number;
+  /**
+   * 换货日期：换货后的三包有效期自此重新计算 / date of an exchange: the warranty period restarts on it
+   */
+  exchangeDate?: string;
+  /**
    * 符合法定解除合同条件（目录外商品收货7日后退货的前提）/ the contract may be rescinded by law (needed for a return of non-catalogue goods after 7 days)
    */
   statutoryRescission?: boolean;
+  /**
+   * 出卖人知道或者应当知道标的物不符合约定（民法典第六百二十一条第三款）/ the seller knew or should have known the goods did not conform (Civil Code Art. 621 para. 3)
+   */
+  sellerKnewOfDefect?: boolean;
+  /**
+   * 买受人在发现或者应当发现不符合约定的合理期限内通知了出卖人（由调用方认定）/ the buyer told the seller within a reasonable time of finding, or when he should have found, the non-conformity (the caller's judgement)
+   */
+  noticeWithinReasonableTime?: boolean;
+  /**
+   * 标的物的质量保证期（月，自收到之日起），有的适用质量保证期而不适用二年 / the goods' quality guarantee period in months from receipt; when given it applies instead of the two years
+   */
+  qualityGuaranteeMonths?: number;
   /**
    * 使用、维护、保管不当造成损坏，含违反洗水唛洗涤保养 / damage from improper use, upkeep or storage, washing against the care label included
    */
@@ -69,7 +89,7 @@ export type WarrantyGoodsFacts = {
 };
 
 /**
- * The outcome of warranty-goods 2.0.0.
+ * The outcome of warranty-goods 2.1.0.
  */
 export type WarrantyGoodsOutcome = {
   remedy: "return-exchange-or-repair" | "exchange-or-repair" | "exchange-or-return" | "exchange" | "repair" | "none";
@@ -79,7 +99,7 @@ export type WarrantyGoodsOutcome = {
 };
 
 /**
- * Parameter overrides of warranty-goods 2.0.0.
+ * Parameter overrides of warranty-goods 2.1.0.
  */
 export type WarrantyGoodsParameters = {
   /**
@@ -118,4 +138,8 @@ export type WarrantyGoodsParameters = {
    * No-reason return: days from receiving the returned goods in which the trader refunds the price. Never longer than the statutory 7 days (days). Default 7.
    */
   refundDays?: number;
+  /**
+   * Without a quality guarantee period, the longest time from receipt in which the buyer must notify the seller (years) (years). Default 2.
+   */
+  noticeLongStopYears?: number;
 };
