@@ -157,42 +157,8 @@ export async function verifyChain(storage: Storage, options: { pageSize?: number
     }
     for (const row of page) {
       const record = { seq: Number(row.seq), decisionId: row.decision_id, hash: row.hash };
-      let read: ReturnType<typeof chainRow> | undefined;
-      try {
-        read = chainRow(row);
-      } catch {
-        read = undefined;
-      }
-      const gap = checkChainRow({ seq: expectedSeq - 1, hash: prevHash }, read?.chain ?? { format: 1, seq: record.seq, prevHash: row.prev_hash, hash: row.hash, record: rowToRecord(row) });
-      if (gap?.reason === 'sequence-gap') {
-        return broken(checked, record, 'sequence-gap', {
-          zh: `序号不连续：应为 ${expectedSeq}，实为 ${record.seq}`,
-          en: `sequence gap: expected ${expectedSeq}, found ${record.seq}`,
-        }, String(expectedSeq), String(record.seq));
-      }
-      if (gap?.reason === 'prev-hash-mismatch') {
-        return broken(checked, record, 'prev-hash-mismatch', {
-          zh: '记录的前一哈希与上一条记录的哈希不一致',
-          en: "the record's previous hash does not match the previous record's hash",
-        }, prevHash, row.prev_hash);
-      }
-      if (!read || gap?.reason === 'unreadable') {
-        return broken(checked, record, 'unreadable', { zh: '记录无法读取', en: 'the record cannot be read' });
-      }
-      if (gap?.reason === 'hash-mismatch') {
-        return broken(checked, record, 'hash-mismatch', {
-          zh: '记录内容与其哈希不一致：记录已被修改',
-          en: 'the record does not match its hash: it was modified',
-        }, gap.expected, gap.found);
-      }
-      const notCanonical = read.texts.find(([, stored, canonical]) => stored !== canonical);
-      if (notCanonical) {
-        const [name, stored, canonical] = notCanonical;
-        return broken(checked, record, 'not-canonical', {
-          zh: `记录的 ${name} 字段不是其规范 JSON 文本：存储的文本已被改写`,
-          en: `the record's ${name} column is not its own canonical JSON text: the stored text was rewritten`,
-        }, canonical.slice(0, 200), stored.slice(0, 200));
-      }
+      const problem = checkStoredRow({ seq: expectedSeq - 1, hash: prevHash }, row);
+      if (problem) return { ok: false, records: checked, firstBroken: problem };
       const recordedHead = wanted.get(record.seq)?.find((h) => h !== record.hash);
       if (recordedHead !== undefined) {
         return broken(checked, record, 'head-mismatch', {
@@ -205,6 +171,79 @@ export async function verifyChain(storage: Storage, options: { pageSize?: number
       checked += 1;
     }
   }
+}
+
+/** The first problem verification reports. */
+export type FirstBroken = Extract<VerifyResult, { ok: false }>['firstBroken'];
+
+/**
+ * Checks one stored row against the chain before it: seq, link and hash (core's `checkChainRow`: `hashRecord` for
+ * format 1, `hashEntry` for format 2), and that every stored JSON text is its own canonical form. The chain walk
+ * and a record's own page call it.
+ *
+ * @param head - the previous row's seq and hash (`{ seq: 0, hash: GENESIS_HASH }` before the first)
+ * @param row - the row exactly as stored
+ * @returns undefined when the row checks, else the problem with a bilingual message
+ * @example
+ * ```ts
+ * const problem = checkStoredRow({ seq: 0, hash: GENESIS_HASH }, row);
+ * ```
+ */
+export function checkStoredRow(head: { seq: number; hash: string }, row: StoredRow): FirstBroken | undefined {
+  const record = { seq: Number(row.seq), decisionId: row.decision_id };
+  const expectedSeq = head.seq + 1;
+  let read: ReturnType<typeof chainRow> | undefined;
+  try {
+    read = chainRow(row);
+  } catch {
+    read = undefined;
+  }
+  const gap = checkChainRow(head, read?.chain ?? { format: 1, seq: record.seq, prevHash: row.prev_hash, hash: row.hash, record: rowToRecord(row) });
+  if (gap?.reason === 'sequence-gap') {
+    return problem(record, 'sequence-gap', {
+      zh: `序号不连续：应为 ${expectedSeq}，实为 ${record.seq}`,
+      en: `sequence gap: expected ${expectedSeq}, found ${record.seq}`,
+    }, String(expectedSeq), String(record.seq));
+  }
+  if (gap?.reason === 'prev-hash-mismatch') {
+    return problem(record, 'prev-hash-mismatch', {
+      zh: '记录的前一哈希与上一条记录的哈希不一致',
+      en: "the record's previous hash does not match the previous record's hash",
+    }, head.hash, row.prev_hash);
+  }
+  if (!read || gap?.reason === 'unreadable') return problem(record, 'unreadable', { zh: '记录无法读取', en: 'the record cannot be read' });
+  if (gap?.reason === 'hash-mismatch') {
+    return problem(record, 'hash-mismatch', {
+      zh: '记录内容与其哈希不一致：记录已被修改',
+      en: 'the record does not match its hash: it was modified',
+    }, gap.expected, gap.found);
+  }
+  const notCanonical = read.texts.find(([, stored, canonical]) => stored !== canonical);
+  if (notCanonical) {
+    const [name, stored, canonical] = notCanonical;
+    return problem(record, 'not-canonical', {
+      zh: `记录的 ${name} 字段不是其规范 JSON 文本：存储的文本已被改写`,
+      en: `the record's ${name} column is not its own canonical JSON text: the stored text was rewritten`,
+    }, canonical.slice(0, 200), stored.slice(0, 200));
+  }
+  return undefined;
+}
+
+function problem(
+  record: { seq: number; decisionId: string },
+  reason: BrokenReason,
+  message: { zh: string; en: string },
+  expected?: string,
+  found?: string,
+): FirstBroken {
+  return {
+    seq: record.seq,
+    decisionId: record.decisionId,
+    reason,
+    message,
+    ...(expected !== undefined ? { expected } : {}),
+    ...(found !== undefined ? { found } : {}),
+  };
 }
 
 function broken(
