@@ -5,7 +5,7 @@
  * priorities, references to parameters, facts and the context, paths into objects, arrays and strings, missing
  * facts and null.
  */
-import type { Condition, ConditionOperator } from './types.js';
+import type { Condition, ConditionOperator, Localized } from './types.js';
 
 /** One case: conditions, facts (absent members are missing facts), whether the rule fires. */
 export interface ConformanceCase {
@@ -15,6 +15,11 @@ export interface ConformanceCase {
   fires: boolean;
   /** Parameter values of the case's pack (default: `{ limit: 10, word: 'b' }`). */
   parameters?: Record<string, number | string | boolean>;
+  /**
+   * The decision's messages, when the case checks them. The case's rule has no `message` and sets
+   * `{ fired: true }`; the pack has no `defaultMessage`.
+   */
+  messages?: Localized;
 }
 
 const leaf = (fact: string, operator: ConditionOperator, value: unknown, path?: string): Condition => ({ fact, operator, value, ...(path ? { path } : {}) });
@@ -130,5 +135,24 @@ const pathCases: ConformanceCase[] = [
   { name: 'a path to a missing member', conditions: one(leaf('o', 'in', [1], 'zzz')), facts: { o: { a: 1 } }, fires: false },
 ];
 
+// A fired rule without a message explains itself from the fields it set, never with the default message, which
+// is for "no rule fired".
+const messageCases: ConformanceCase[] = [
+  {
+    name: 'a fired rule without a message gives a message composed from its outcome',
+    conditions: one(T),
+    facts: { t: true },
+    fires: true,
+    messages: { zh: '规则「case」决定：fired = true。', en: 'Rule "case" decided: fired = true.' },
+  },
+  {
+    name: 'no rule fired gives the default message',
+    conditions: one(T),
+    facts: { t: false },
+    fires: false,
+    messages: { zh: '无规则命中，采用默认结果。', en: 'No rule fired; the default outcome applies.' },
+  },
+];
+
 /** Every case of the corpus. */
-export const CONFORMANCE_CASES: ConformanceCase[] = [...operatorCases, ...groupCases, ...referenceCases, ...pathCases];
+export const CONFORMANCE_CASES: ConformanceCase[] = [...operatorCases, ...groupCases, ...referenceCases, ...pathCases, ...messageCases];

@@ -68,6 +68,9 @@ describe.each(CONFORMANCE_CASES.map((c) => [c.name, c] as const))('%s', (_name, 
     expect(compiled.outcome).toEqual({ fired: testCase.fires });
     expect(reference.outcome).toEqual({ fired: testCase.fires });
     expect(compiled).toEqual(reference);
-    expect(pack.evaluateSync(testCase.facts, { asOf, explain: false }).outcome).toEqual({ fired: testCase.fires });
+    if (testCase.messages) expect(compiled.messages).toEqual(testCase.messages);
+    const sync = pack.evaluateSync(testCase.facts, { asOf, explain: false });
+    expect(sync.outcome).toEqual({ fired: testCase.fires });
+    if (testCase.messages) expect(sync.messages).toEqual(testCase.messages);
   });
 });

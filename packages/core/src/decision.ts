@@ -7,7 +7,7 @@ import { FactValidationError, OutcomeValidationError, RuleConflictError } from '
 import { pointerToken } from './path.js';
 import type { EvaluationState } from './inputs.js';
 import { cloneJson } from './json.js';
-import { mergeOutcome, renderMessages } from './outcome.js';
+import { composedMessage, mergeOutcome, renderMessages, type MessagePart } from './outcome.js';
 import type { PackPlan } from './plan.js';
 import { isConstant } from './references.js';
 import type { LeafRecord } from './rule-stage.js';
@@ -89,12 +89,12 @@ function checkedOutcome(plan: PackPlan, state: EvaluationState, applied: FiredRu
   if (!plan.outcomeValidator(cleanOutcome)) {
     throw new OutcomeValidationError(plan.id, toProblems(plan.outcomeValidator.errors, cleanOutcome, '/outcome'));
   }
-  const texts: Localized[] = [];
-  for (const f of applied) {
+  // A fired rule without a message speaks for itself from the fields it set; defaultMessage is for "none fired".
+  const parts: MessagePart[] = applied.map((f) => {
     const message = plan.rules[plan.ruleIndex.get(f.rule)!]!.message;
-    if (message) texts.push(message);
-  }
-  return { outcome: cleanOutcome, messages: renderMessages(texts, plan.defaultMessage, cleanOutcome) };
+    return message ? { template: message } : { text: composedMessage(f.rule, f.event.params) };
+  });
+  return { outcome: cleanOutcome, messages: renderMessages(parts, plan.defaultMessage, cleanOutcome) };
 }
 
 /** The checked outcome of the applied rules (`indexes`, in applied order), remembered when it is static. */

@@ -24,6 +24,14 @@ describe('lintPack', () => {
     expect(report.ok).toBe(true);
   });
 
+  it('warns, without failing, about a rule that has no message', async () => {
+    const report = await lintPack(pack, suiteOf([9999, 10000, 10001, 49999, 50000, 50001]));
+    expect(report.ok).toBe(true);
+    const warnings = report.suggestions.filter((m) => m.en.startsWith('warning:'));
+    expect(warnings.map((m) => m.en)).toEqual([expect.stringContaining('rule "level-3" has no message')]);
+    expect(warnings[0]!.zh).toContain('没有 message');
+  });
+
   it('lists the missing sides of each threshold, with the parameter behind it', async () => {
     const report = await lintPack(pack, suiteOf([9999, 10000]));
     expect(report.ok).toBe(false);

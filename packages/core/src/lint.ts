@@ -47,8 +47,9 @@ export interface LintReport {
   /** One line per gap, in Chinese and English. */
   messages: Localized[];
   /**
-   * Style suggestions that do not fail the lint: rule names that are not kebab-case (the bundled packs' style;
-   * json-rules-engine takes any name, and so does a pack).
+   * Suggestions and warnings that do not fail the lint: rule names that are not kebab-case (the bundled packs'
+   * style; json-rules-engine takes any name, and so does a pack), and rules without a `message` (their decisions
+   * carry a message composed from the fields they set, which an auditor reads less easily than the policy's words).
    */
   suggestions: Localized[];
 }
@@ -78,6 +79,16 @@ function nameSuggestions(pack: Pack): Localized[] {
     });
   }
   return out;
+}
+
+/** Rules without a message: a decision they make carries a message composed from their outcome fields. */
+function messageWarnings(pack: Pack): Localized[] {
+  return pack.document.rules
+    .filter((rule) => rule.message === undefined)
+    .map((rule) => ({
+      en: `warning: rule "${rule.name}" has no message; a decision it makes says only which outcome fields it set (give it a message in the policy's words)`,
+      zh: `警告：规则 "${rule.name}" 没有 message；它作出的决定只列出它设置的结果字段（请用政策原文写一条 message）`,
+    }));
 }
 
 const NUMERIC_OPERATORS = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']);
@@ -241,7 +252,7 @@ export async function lintPack(pack: Pack, suite: TestSuite): Promise<LintReport
     gaps,
     uniqueGaps,
     messages: lintMessages(gaps, uniqueGaps),
-    suggestions: nameSuggestions(pack),
+    suggestions: [...messageWarnings(pack), ...nameSuggestions(pack)],
   };
 }
 

@@ -78,13 +78,36 @@ export function interpolate(template: string, outcome: Record<string, unknown>):
 }
 
 /**
- * The messages of a decision: the applied rules' messages (or the default message when none has one),
- * rendered with the outcome and joined.
+ * The message of a fired rule that has none of its own: composed from the outcome fields the rule sets, in both
+ * languages, so a decision never explains itself with the pack's `defaultMessage` (which is for "no rule fired")
+ * or with another rule's words. Already rendered: its values are not read as `{{path}}` templates.
+ *
+ * @param rule - the fired rule's name
+ * @param params - the rule's event params as resolved for this decision
+ * @returns the message, e.g. `{ en: 'Rule "level-3" decided: level = 3.', zh: '规则「level-3」决定：level = 3。' }`
+ * @example
+ * ```ts
+ * composedMessage('level-3', { level: 3 }).en; // 'Rule "level-3" decided: level = 3.'
+ * ```
  */
-export function renderMessages(texts: Localized[], fallback: Localized, outcome: Record<string, unknown>): Localized {
-  const list = texts.length === 0 ? [fallback] : texts;
+export function composedMessage(rule: string, params: Record<string, unknown>): Localized {
+  const fields = Object.entries(params).map(([k, v]) => `${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  if (fields.length === 0) return { zh: `规则「${rule}」命中。`, en: `Rule "${rule}" fired.` };
+  return { zh: `规则「${rule}」决定：${fields.join('，')}。`, en: `Rule "${rule}" decided: ${fields.join(', ')}.` };
+}
+
+/** A message of a decision: a rule's template (rendered with the outcome) or a composed, already rendered text. */
+export type MessagePart = { template: Localized } | { text: Localized };
+
+/**
+ * The messages of a decision: the applied rules' messages (a rule without one contributes its composed message),
+ * or the default message when no rule applied, rendered with the outcome and joined.
+ */
+export function renderMessages(parts: MessagePart[], fallback: Localized, outcome: Record<string, unknown>): Localized {
+  const list: MessagePart[] = parts.length === 0 ? [{ template: fallback }] : parts;
+  const render = (part: MessagePart, lang: 'zh' | 'en'): string => ('text' in part ? part.text[lang] : interpolate(part.template[lang], outcome));
   return {
-    zh: list.map((t) => interpolate(t.zh, outcome)).join('；'),
-    en: list.map((t) => interpolate(t.en, outcome)).join('; '),
+    zh: list.map((p) => render(p, 'zh')).join('；'),
+    en: list.map((p) => render(p, 'en')).join('; '),
   };
 }
