@@ -1,7 +1,9 @@
 /**
- * The conformance corpus run against both engines: for every case, the compiled rule stage and json-rules-engine
- * (`engine: 'json-rules-engine'`, built from the same plan) fire the rule exactly when the case says, and give the
- * same whole decision, explanation included (which conditions were evaluated, with what values).
+ * The conformance corpus run against every rule stage: for every case, the generated function (default), the
+ * interpreted plan (`engine: 'interpreted'`) and json-rules-engine (`engine: 'json-rules-engine'`, built from the
+ * same plan) fire the rule exactly when the case says, and give the same whole decision, explanation included
+ * (which conditions were evaluated, with what values), with and without the explanation; under
+ * `undefinedFacts: "error"` the generated and the interpreted stage refuse the same absent facts in the same order.
  */
 import { describe, expect, it } from 'vitest';
 import { CONFORMANCE_CASES, type ConformanceCase } from './conformance.cases.js';
@@ -69,8 +71,22 @@ describe.each(CONFORMANCE_CASES.map((c) => [c.name, c] as const))('%s', (_name, 
     expect(reference.outcome).toEqual({ fired: testCase.fires });
     expect(compiled).toEqual(reference);
     if (testCase.messages) expect(compiled.messages).toEqual(testCase.messages);
-    const sync = pack.evaluateSync(testCase.facts, { asOf, explain: false });
-    expect(sync.outcome).toEqual({ fired: testCase.fires });
-    if (testCase.messages) expect(sync.messages).toEqual(testCase.messages);
+    expect(JSON.stringify(pack.evaluateSync(testCase.facts, { asOf, engine: 'interpreted' }))).toBe(JSON.stringify(compiled));
+    const quick = pack.evaluateSync(testCase.facts, { asOf, explain: false });
+    expect(quick.outcome).toEqual({ fired: testCase.fires });
+    if (testCase.messages) expect(quick.messages).toEqual(testCase.messages);
+    expect(JSON.stringify(quick)).toBe(JSON.stringify(pack.evaluateSync(testCase.facts, { asOf, explain: false, engine: 'interpreted' })));
+  });
+
+  it('gives the same decision or the same refusal on the generated and the interpreted stage under undefinedFacts "error"', () => {
+    const strict = loadPack({ ...packOf(testCase), undefinedFacts: 'error' });
+    const run = (engine: 'compiled' | 'interpreted', explain: boolean): string => {
+      try {
+        return JSON.stringify(strict.evaluateSync(testCase.facts, { asOf, engine, explain }));
+      } catch (error) {
+        return JSON.stringify({ code: (error as { code?: string }).code, problems: (error as { problems?: unknown }).problems });
+      }
+    };
+    for (const explain of [true, false]) expect(run('compiled', explain)).toBe(run('interpreted', explain));
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The decision built from a rule stage's results: fired rules ordered by priority (ties in document order), the
  * hit policy applied (a `unique` conflict refused), the outcome checked against the pack's outcome schema, the
- * explanation read from the plan's leaves, and the messages.
+ * explanation kept as a compact trace (materialised when read), and the messages.
  */
 import { FactValidationError, OutcomeValidationError, RuleConflictError } from './errors.js';
 import { pointerToken } from './path.js';
@@ -10,35 +10,16 @@ import { cloneJson } from './json.js';
 import { composedMessage, mergeOutcome, renderMessages, type MessagePart } from './outcome.js';
 import type { PackPlan } from './plan.js';
 import { isConstant } from './references.js';
+import type { CompactTrace } from './codegen.js';
+import { explanationFromTrace, settleTrace, traceFromRecords, traceToJson, type TraceJson } from './explanation.js';
 import type { LeafRecord } from './rule-stage.js';
 import { toProblems } from './schema.js';
-import type { ConditionTrace, Decision, FiredRule, Localized, RuleTrace } from './types.js';
+import type { Decision, FiredRule, Localized, RuleTrace } from './types.js';
 
 /** What a rule stage found for one rule: whether it fired and, when explaining, each leaf's record by id. */
 export interface RuleResultRecord {
   fired: boolean;
   leaves: LeafRecord[];
-}
-
-/** The explanation of one rule from its leaves' records. */
-function traceRule(plan: PackPlan, state: EvaluationState, index: number, result: RuleResultRecord): RuleTrace {
-  const rule = plan.rules[index]!;
-  const conditions: ConditionTrace[] = rule.conditions.leaves.map((leaf) => {
-    const seen = result.leaves[leaf.id];
-    const trace: ConditionTrace = { fact: leaf.fact, operator: leaf.operator, value: null, result: 'not-evaluated' };
-    if (leaf.path !== undefined) trace.path = leaf.path;
-    if (leaf.param !== undefined) trace.param = leaf.param;
-    if (seen && typeof seen.result === 'boolean') {
-      trace.result = seen.result;
-      trace.value = seen.value === undefined ? null : cloneJson(seen.value);
-      trace.factValue = seen.factValue === undefined ? null : cloneJson(seen.factValue);
-    } else {
-      const resolved = leaf.resolveValue(state);
-      trace.value = resolved === undefined ? null : cloneJson(resolved);
-    }
-    return trace;
-  });
-  return { rule: rule.name, fired: result.fired, conditions };
 }
 
 /**
@@ -115,30 +96,63 @@ function outcomeOf(plan: PackPlan, state: EvaluationState, indexes: number[], ap
   return { outcome: cloneJson(known.outcome), messages: { zh: known.messages.zh, en: known.messages.en } };
 }
 
+const traces = new WeakMap<object, { plan: PackPlan; trace: CompactTrace; fired: Uint8Array }>();
+
 /**
- * Builds the decision from per-rule results.
+ * The compact trace of a decision made with its explanation (`explain` not false), in its JSON form (`trace/1`):
+ * what the log keeps instead of the explanation. `undefined` for a decision made without it, or not made here.
+ *
+ * @param decision - a decision returned by `evaluate` or `evaluateSync`
+ * @returns the trace, or `undefined`
+ * @example
+ * ```ts
+ * const trace = decisionTrace(pack.evaluateSync(facts, { asOf })); // { rules: '0100…', results: '2120…', … }
+ * ```
+ */
+export function decisionTrace(decision: Decision): TraceJson | undefined {
+  const kept = traces.get(decision);
+  return kept && traceToJson(kept.plan, kept.trace, kept.fired);
+}
+
+/**
+ * Builds the decision from per-rule results (the interpreted stage's and json-rules-engine's).
  *
  * @param plan - the pack plan
  * @param state - the evaluation's state (inputs checked, derived facts computed)
  * @param results - per rule in document order
- * @param explain - whether to build the explanation
+ * @param explain - whether to keep the explanation
  */
-export function finish(plan: PackPlan, state: EvaluationState, results: RuleResultRecord[], explain: boolean): Decision {
+export function finishRecords(plan: PackPlan, state: EvaluationState, results: RuleResultRecord[], explain: boolean): Decision {
   const firedIndexes: number[] = [];
   results.forEach((r, i) => {
     if (r.fired) firedIndexes.push(i);
   });
   const rules = plan.rules;
   firedIndexes.sort((a, b) => rules[b]!.priority - rules[a]!.priority || a - b);
-  const fired: FiredRule[] = firedIndexes.map((i) => {
-    const rule = rules[i]!;
-    return {
+  return finish(plan, state, firedIndexes, explain ? traceFromRecords(plan, results) : null);
+}
+
+/**
+ * Builds the decision from the fired rules. Every rule stage (generated, interpreted, json-rules-engine) ends
+ * here, so a decision is built one way whichever stage decided.
+ *
+ * @param plan - the pack plan
+ * @param state - the evaluation's state (inputs checked, derived facts computed)
+ * @param firedIndexes - the fired rules' indexes, highest priority first (ties in document order)
+ * @param trace - the compact trace when the explanation is wanted, else null
+ */
+export function finish(plan: PackPlan, state: EvaluationState, firedIndexes: number[], trace: CompactTrace | null): Decision {
+  const rules = plan.rules;
+  const fired: FiredRule[] = new Array<FiredRule>(firedIndexes.length);
+  for (let j = 0; j < firedIndexes.length; j++) {
+    const rule = rules[firedIndexes[j]!]!;
+    fired[j] = {
       rule: rule.name,
       source: rule.source,
       priority: rule.priority,
       event: { type: rule.event.type, params: cloneJson(rule.resolveParams(state)) as Record<string, unknown> },
     };
-  });
+  }
   // undefinedFacts "error": the facts the rules (and the fired rules' params) read that the input lacks.
   if (state.missing !== undefined) {
     const missing = [...state.missing];
@@ -148,17 +162,33 @@ export function finish(plan: PackPlan, state: EvaluationState, results: RuleResu
   if (plan.hitPolicy === 'unique' && firedIndexes.length > 1) throw new RuleConflictError(plan.id, firedIndexes.map((i) => rules[i]!.name));
   const applied = plan.hitPolicy === 'collect' ? fired : fired.slice(0, 1);
   const { outcome, messages } = outcomeOf(plan, state, applied.length === fired.length ? firedIndexes : firedIndexes.slice(0, 1), applied);
-  const explanation: RuleTrace[] = explain ? results.map((result, i) => traceRule(plan, state, i, result)) : [];
-  return {
+  const parameters = cloneJson(state.overrides);
+  const derived = cloneJson(state.derived);
+  if (trace === null) {
+    return { pack: plan.id, version: plan.version, packHash: plan.packHash, asOf: state.asOf, parameters, outcome, fired, derived, explanation: [], messages };
+  }
+  settleTrace(plan, trace, state);
+  const flags = new Uint8Array(rules.length);
+  for (const i of firedIndexes) flags[i] = 1;
+  let explanation: RuleTrace[] | undefined;
+  // Materialised on first read (JSON.stringify, a spread and structured cloning read it too).
+  const decision: Decision = {
     pack: plan.id,
     version: plan.version,
     packHash: plan.packHash,
     asOf: state.asOf,
-    parameters: cloneJson(state.overrides),
+    parameters,
     outcome,
     fired,
-    derived: cloneJson(state.derived),
-    explanation,
+    derived,
+    get explanation(): RuleTrace[] {
+      return (explanation ??= explanationFromTrace(plan, trace, flags));
+    },
+    set explanation(value: RuleTrace[]) {
+      explanation = value;
+    },
     messages,
   };
+  traces.set(decision, { plan, trace, fired: flags });
+  return decision;
 }

@@ -17,6 +17,13 @@ export type { PackPlan, PlanRule, PlanDerived, PlanRequired } from './plan.js';
 export type { ConditionTree, PlanNode, PlanLeaf, PlanGroup, PlanNot, Operand, PathReport, ViaReference } from './condition-tree.js';
 export type { Resolver, Scope } from './references.js';
 
+// The generated rule stage (one function per pack) and explanations materialised from a compact trace
+export { generateSource } from './codegen.js';
+export type { GeneratedSource, GeneratedFactory, GeneratedHelpers, GeneratedRuntime, GeneratedStage, CompactTrace } from './codegen.js';
+export { decisionTrace } from './decision.js';
+export { explanationFromTraceJson } from './explanation.js';
+export type { TraceJson } from './explanation.js';
+
 // Errors (each with a stable `code`)
 export {
   AftersalesError,

@@ -5,7 +5,8 @@
  */
 import { compileCondition, type LeafRecord } from './rule-stage.js';
 import type { Scope } from './references.js';
-import { finish, type RuleResultRecord } from './decision.js';
+import { buildGeneratedStage, emptyTrace, type GeneratedFactory, type GeneratedStage } from './codegen.js';
+import { finish, finishRecords, type RuleResultRecord } from './decision.js';
 import { begin, derive, parameterValues, requiredError, validateFacts, type EvaluationState } from './inputs.js';
 import type { PackLookup } from './lookup.js';
 import { compile, tryCompile, type PackPlan } from './plan.js';
@@ -16,6 +17,12 @@ import type { Decision, EvaluateOptions, HitPolicy, Problem, RulePackDocument } 
 export interface LoadPackOptions {
   /** Where packs named in `requires` are found (a {@link PackRegistry}). Without it, a pack with `requires` does not load. */
   registry?: PackLookup;
+  /**
+   * Ready-made rule-stage factories by pack hash (the ahead-of-time module `@aftersales/rules` writes for its
+   * bundled packs): a pack whose hash is there uses it instead of generating code with `new Function`, so hosts
+   * that forbid `eval` (a strict Content Security Policy) can evaluate.
+   */
+  generated?: Readonly<Record<string, GeneratedFactory>>;
 }
 
 type RuleNode = (facts: Scope, trace: LeafRecord[] | null) => boolean;
@@ -48,10 +55,13 @@ export class Pack<F = unknown, O = Record<string, unknown>, P = Record<string, u
 
   readonly #nodes: RuleNode[];
   readonly #leafCounts: number[];
+  readonly #run: GeneratedStage;
+  readonly #traced: GeneratedStage;
+  readonly #leafTotal: number;
   #reference: ReferenceRun | undefined;
 
   /** @internal Use {@link loadPack}. */
-  constructor(plan: PackPlan) {
+  constructor(plan: PackPlan, generated?: GeneratedFactory) {
     this.plan = plan;
     this.document = plan.document;
     this.id = plan.id;
@@ -61,6 +71,10 @@ export class Pack<F = unknown, O = Record<string, unknown>, P = Record<string, u
     this.hitPolicy = plan.hitPolicy;
     this.#nodes = plan.rules.map((rule) => compileCondition(rule.conditions.root));
     this.#leafCounts = plan.rules.map((rule) => rule.conditions.leaves.length);
+    const stage = buildGeneratedStage(plan, generated);
+    this.#run = stage.run;
+    this.#traced = stage.traced;
+    this.#leafTotal = stage.leafCount;
   }
 
   /** Ids of every pack this one requires, directly or not. */
@@ -143,14 +157,15 @@ export class Pack<F = unknown, O = Record<string, unknown>, P = Record<string, u
     // Fired rules' params read facts too (json-rules-engine with replaceFactsInEventParams).
     if (this.plan.undefinedFacts === 'error') state.missing = new Set();
     // The outcome was validated against the pack's outcome schema, which `O` describes.
-    return finish(this.plan, state, results, options.explain !== false) as Decision<O>;
+    return finishRecords(this.plan, state, results, options.explain !== false) as Decision<O>;
   }
 
   /**
    * The synchronous compiled evaluation: the same decision as {@link Pack.evaluate}, without promises.
    *
    * @param facts - the input facts
-   * @param options - as for {@link Pack.evaluate} (`engine` is ignored)
+   * @param options - as for {@link Pack.evaluate}; `engine: "interpreted"` runs the plan's interpreted rule stage
+   *   (the reference the generated code is proven against) instead of the generated function
    * @returns the decision
    * @throws the same typed errors as {@link Pack.evaluate}
    * @example
@@ -172,14 +187,19 @@ export class Pack<F = unknown, O = Record<string, unknown>, P = Record<string, u
     derive(this.plan, state);
     if (this.plan.undefinedFacts === 'error') state.missing = new Set();
     const explain = options.explain !== false;
-    const table: Scope = state;
-    const nodes = this.#nodes;
-    const results = new Array<RuleResultRecord>(nodes.length);
-    for (let i = 0; i < nodes.length; i++) {
-      const leaves: LeafRecord[] | null = explain ? new Array<LeafRecord>(this.#leafCounts[i]!) : null;
-      results[i] = { fired: nodes[i]!(table, leaves), leaves: leaves ?? [] };
+    if (options.engine === 'interpreted') {
+      const table: Scope = state;
+      const nodes = this.#nodes;
+      const results = new Array<RuleResultRecord>(nodes.length);
+      for (let i = 0; i < nodes.length; i++) {
+        const leaves: LeafRecord[] | null = explain ? new Array<LeafRecord>(this.#leafCounts[i]!) : null;
+        results[i] = { fired: nodes[i]!(table, leaves), leaves: leaves ?? [] };
+      }
+      return finishRecords(this.plan, state, results, explain) as Decision<O>;
     }
-    return finish(this.plan, state, results, explain) as Decision<O>;
+    if (!explain) return finish(this.plan, state, this.#run(state, null), null) as Decision<O>;
+    const trace = emptyTrace(this.#leafTotal);
+    return finish(this.plan, state, this.#traced(state, trace), trace) as Decision<O>;
   }
 
   /**
@@ -277,5 +297,7 @@ export function validatePack(document: unknown, options: LoadPackOptions = {}): 
  * ```
  */
 export function loadPack(document: unknown, options: LoadPackOptions = {}): Pack {
-  return new Pack(compile(document, options.registry));
+  const plan = compile(document, options.registry);
+  const generated = options.generated && Object.prototype.hasOwnProperty.call(options.generated, plan.packHash) ? options.generated[plan.packHash] : undefined;
+  return new Pack(plan, generated);
 }

@@ -230,11 +230,12 @@ export interface EvaluateOptions {
   /** Include the per-rule explanation (default true). */
   explain?: boolean;
   /**
-   * `"compiled"` (default): the pack's conditions compiled at load into synchronous functions.
+   * `"compiled"` (default): the pack's rule stage generated at load as one JavaScript function.
+   * `"interpreted"`: the plan's rule tree run by closures, the reference the generated function is proven against.
    * `"json-rules-engine"` (or its older name `"reference"`): json-rules-engine itself, built from the same pack
    * plan. Both give the same decision (a conformance corpus and a differential test hold them equal).
    */
-  engine?: 'compiled' | 'json-rules-engine' | 'reference';
+  engine?: 'compiled' | 'interpreted' | 'json-rules-engine' | 'reference';
 }
 
 /** One case of a pack's test suite. */
