@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { toErrorBody } from '@aftersales/core';
 import { colourWanted, palette, type Palette } from './colour.js';
+import { auditCommand } from './commands/audit.js';
 import { completionCommand } from './commands/completion.js';
 import { diffCommand } from './commands/diff.js';
 import { docsCommand } from './commands/docs.js';
@@ -60,6 +61,7 @@ const COMMANDS: readonly Command[] = [
   typesCommandSpec,
   initCommand,
   publishCommand,
+  auditCommand,
   completionCommand(() => COMMANDS),
   helpCommand,
 ];

@@ -61,6 +61,10 @@ export type {
   ChainBreak, ChainBreakReason,
 } from './canonical.js';
 
+// Verifying a hash-chained log (the server's verification thread and the offline `aftersales audit verify`)
+export { ChainChecker, verifyExport, recordFormat, headSignedText } from './log-verify.js';
+export type { ChainPoint, LineBreak, LineBreakReason, ChainCheckerOptions, SignedHead, ExportHead, VerifyExportOptions, VerifyExportResult } from './log-verify.js';
+
 // json-rules-engine's operators and decorators, as data
 export { parseOperator, operatorFunction } from './operators.js';
 export type { ParsedOperator, OperatorFunction } from './operators.js';

@@ -19,6 +19,7 @@ import { consoleRoutes } from './console/routes.js';
 import { consoleErrorPage, isConsolePath } from './console/error-page.js';
 import { headSigner } from './signing.js';
 import { auditRoutes } from './routes/audit.js';
+import { auditExportRoutes } from './routes/audit-export.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { healthRoutes } from './routes/health.js';
 import { openApiRoutes } from './routes/openapi.js';
@@ -141,6 +142,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   app.route('/', versionRoutes(ctx));
   app.route('/', decisionRoutes(ctx));
   app.route('/', auditRoutes(ctx));
+  app.route('/', auditExportRoutes(ctx));
   app.route('/', openApiRoutes(ctx));
   // The policy console (`/` redirects to `/console`); it decides and replays through the routes above.
   app.route('/', consoleRoutes(ctx, (request) => app.fetch(request)));

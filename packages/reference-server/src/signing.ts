@@ -5,7 +5,7 @@
  * prove later that the log once reached that record with that hash.
  */
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { canonicalJson } from '@aftersales/core';
+import { headSignedText } from '@aftersales/core';
 
 /** PKCS#8 DER prefix of an Ed25519 private key, followed by the 32-byte seed. */
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -60,7 +60,8 @@ export function headSigner(text: string): HeadSigner {
  * ```
  */
 export function signedText(head: { seq: number; hash: string; at: string }): string {
-  return canonicalJson({ at: head.at, hash: head.hash, seq: head.seq });
+  // One definition, shared with the offline verifier (`aftersales audit verify`): core's headSignedText.
+  return headSignedText(head);
 }
 
 /**

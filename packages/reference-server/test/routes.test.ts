@@ -530,6 +530,7 @@ class FaultyStorage implements Storage {
   recentDecisions: Storage['recentDecisions'] = async (p, n) => (this.check(), this.inner.recentDecisions(p, n));
   scanChain: Storage['scanChain'] = async (a, n) => (this.check(), this.inner.scanChain(a, n));
   scanRows: Storage['scanRows'] = async (a, n) => (this.check(), this.inner.scanRows(a, n));
+  chainLines: Storage['chainLines'] = async (a, t, n) => (this.check(), this.inner.chainLines(a, t, n));
   chainHead: Storage['chainHead'] = async () => (this.check(), this.inner.chainHead());
   putPackVersion: Storage['putPackVersion'] = async (v) => (this.check(), this.inner.putPackVersion(v));
   listPackVersions: Storage['listPackVersions'] = async () => (this.check(), this.inner.listPackVersions());

@@ -207,6 +207,22 @@ export function buildOpenApi(packs: Pack[], options: OpenApiOptions = {}): Recor
         responses: { '200': ok('{ ok, records, head } or { ok: false, firstBroken }', ref('Verify')), '503': errorResponse('storage unavailable') },
       },
     },
+    '/v1/audit/export': {
+      get: {
+        operationId: 'auditExport',
+        tags: ['log'],
+        summary: 'The log as NDJSON for an offline check (aftersales audit verify) / 导出日志（NDJSON，供离线校验）',
+        description:
+          "One record's canonical text a line (its SHA-256 is the record's hash), in chain order from `from`, then the head `{\"head\":{at,hash,seq},\"signature\"?}` (signed when the server has a key).",
+        ...pub,
+        parameters: [{ name: 'from', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 }, description: 'the first seq to export' }],
+        responses: {
+          '200': { description: 'NDJSON: records, then the head line', content: { 'application/x-ndjson': { schema: { type: 'string' } } } },
+          '400': errorResponse('from is not a positive whole number'),
+          '503': errorResponse('storage unavailable'),
+        },
+      },
+    },
     '/v1/audit/head': {
       get: {
         operationId: 'auditHead',

@@ -8,10 +8,10 @@
  */
 import pg from 'pg';
 import { linkRecords } from '../chain.js';
-import { decisionValues, rowToRecord, rowToSummary, rowToVersion, versionValues, type DecisionRow, type VersionRow } from './rows.js';
+import { decisionValues, rowText, rowToRecord, rowToSummary, rowToVersion, versionValues, type ChainLine, type DecisionRow, type VersionRow } from './rows.js';
 import { sqlFor, type StorageSql } from './schema.js';
 import { StorageUnavailableError } from './types.js';
-import type { Activation, ChainLink, DecisionQuery, DecisionRecord, DecisionSummary, LinkedLogRow, NewLogRow, PutVersionResult, Storage, StoredPackVersion, StoredRow } from './types.js';
+import type { Activation, ChainLink, DecisionQuery, DecisionRecord, DecisionSummary, LinkedLogRow, NewLogRow, PutVersionResult, ReaderSource, Storage, StoredPackVersion, StoredRow } from './types.js';
 
 /** Key of the advisory locks taken by migrations and appends ("aftersal" in ASCII, truncated to int4 pairs). */
 const LOCK_CLASS = 0x61667465;
@@ -69,7 +69,11 @@ export class PostgresStorage implements Storage {
     });
     // An idle client losing its connection must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);
+    this.readerSource = { kind: 'postgres', connectionString: options.connectionString, schema: this.schema };
   }
+
+  /** The URL and schema, for the verification thread's own connection. */
+  readonly readerSource: ReaderSource;
 
   async migrate(): Promise<void> {
     await this.tx(async (client) => {
@@ -138,6 +142,10 @@ export class PostgresStorage implements Storage {
 
   async scanRows(afterSeq: number, limit: number): Promise<StoredRow[]> {
     return (await this.query<StoredRow>(this.sql.scanChain, [afterSeq, limit])).rows;
+  }
+
+  async chainLines(afterSeq: number, throughSeq: number, limit: number): Promise<ChainLine[]> {
+    return (await this.query<DecisionRow>(this.sql.chainLines, [afterSeq, throughSeq, limit])).rows.map((row) => ({ seq: Number(row.seq), hash: row.hash, text: rowText(row) }));
   }
 
   async putPackVersion(v: StoredPackVersion): Promise<PutVersionResult> {

@@ -169,6 +169,102 @@ export function storedColumnTexts(record: DecisionRecord): [string, string, stri
 }
 
 /**
+ * A row's canonical text: the RFC 8785 JSON of `{ ...record, seq, prevHash }` whose SHA-256 is the record's hash,
+ * assembled from the stored columns without parsing them (RFC 8785 sorts the keys, so the text is the columns in
+ * key order). A column rewritten in the database shows in the text as stored, so verification and an export see
+ * exactly what the database holds; a line break in such a column is written as a space, keeping one record a line.
+ *
+ * @example
+ * ```ts
+ * const line = rowText(row); // '{"asOf":"…","decision":{…},…,"version":"1.0.0"}'
+ * ```
+ */
+export function rowText(row: DecisionRow): string {
+  const s = JSON.stringify;
+  const text =
+    Number(row.format ?? 1) === 2
+      ? entryRowText(row)
+      : `{"asOf":${s(row.as_of)},"decision":${row.decision_json},"decisionId":${s(row.decision_id)},"facts":${row.facts_json},` +
+        `"outcome":${row.outcome_json},"pack":${s(row.pack)},"packHash":${s(row.pack_hash)},"parameters":${row.parameters_json},` +
+        `"prevHash":${s(row.prev_hash)},"recordedAt":${s(row.recorded_at)},"seq":${Number(row.seq)},"version":${s(row.version)}}`;
+  return /[\r\n]/.test(text) ? text.replace(/\r?\n|\r/g, ' ') : text;
+}
+
+/**
+ * A format-2 row's canonical text: the members kept in columns and the members of `entry_json`, spliced in key
+ * order from their stored texts (no parse of the values). An `entry_json` whose members are out of order or spaced
+ * is laid out as stored (so the text is not canonical and verification says so); one that does not split into
+ * members gives text that is not JSON (unreadable).
+ */
+function entryRowText(row: DecisionRow): string {
+  const s = JSON.stringify;
+  const columns: Array<[string, string]> = [
+    ['format', '2'], ['kind', s(row.kind ?? 'decision')], ['id', s(row.decision_id)], ['recordedAt', s(row.recorded_at)],
+    ['pack', s(row.pack)], ['version', s(row.version)], ['packHash', s(row.pack_hash)], ['seq', String(Number(row.seq))], ['prevHash', s(row.prev_hash)],
+  ];
+  if ((row.kind ?? 'decision') === 'decision') {
+    columns.push(['asOf', s(row.as_of)], ['outcome', row.outcome_json]);
+    if (row.reference !== null && row.reference !== undefined) columns.push(['reference', s(row.reference)]);
+    if (row.idempotency_key !== null && row.idempotency_key !== undefined) columns.push(['idempotencyKey', s(row.idempotency_key)]);
+  }
+  const stored = topLevelMembers(row.entry_json ?? '');
+  const write = (members: Array<[string, string]>): string => `{${members.map(([k, v]) => `${s(k)}:${v}`).join(',')}}`;
+  if (!stored) return `${write(columns).slice(0, -1)},${row.entry_json ?? ''}}`;
+  const ordered = stored.canonical ? [...columns, ...stored.members].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [...stored.members, ...columns];
+  return write(ordered);
+}
+
+/**
+ * The top-level members of a JSON object's text, each value as its exact stored slice; `canonical` when the keys
+ * are in strictly ascending order with no blank between members. Undefined when the text is no object.
+ */
+function topLevelMembers(text: string): { members: Array<[string, string]>; canonical: boolean } | undefined {
+  if (text[0] !== '{' || text[text.length - 1] !== '}') return undefined;
+  const members: Array<[string, string]> = [];
+  let canonical = true;
+  let i = 1;
+  const end = text.length - 1;
+  if (/^\{\s*\}$/.test(text)) return { members, canonical: text === '{}' };
+  while (i < end) {
+    if (text[i] !== '"') return undefined;
+    let j = i + 1;
+    while (j < end && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+    let key: string;
+    try {
+      key = JSON.parse(text.slice(i, j + 1)) as string;
+    } catch {
+      return undefined;
+    }
+    if (text[j + 1] !== ':') return undefined;
+    let k = j + 2;
+    const start = k;
+    let depth = 0;
+    for (; k < end || (k === end && depth > 0); k++) {
+      const c = text[k];
+      if (c === '"') {
+        k += 1;
+        while (k < text.length && text[k] !== '"') k += text[k] === '\\' ? 2 : 1;
+      } else if (c === '{' || c === '[') depth += 1;
+      else if (c === '}' || c === ']') depth -= 1;
+      else if (c === ',' && depth === 0) break;
+    }
+    if (k > end) return undefined;
+    const previous = members[members.length - 1]?.[0];
+    if (previous !== undefined && !(previous < key)) canonical = false;
+    members.push([key, text.slice(start, k)]);
+    i = k + 1;
+  }
+  return { members, canonical };
+}
+
+/** A stored record as verification and export read it: its place, the hash it was stored with, its canonical text. */
+export interface ChainLine {
+  seq: number;
+  hash: string;
+  text: string;
+}
+
+/**
  * Reads a decision row back into a record.
  *
  * @example

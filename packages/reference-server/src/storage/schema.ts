@@ -31,6 +31,8 @@ export interface StorageSql {
   decisionById: string;
   recentDecisions: string;
   scanChain: string;
+  /** Rows with `seq > $1 AND seq <= $2`, ascending, at most `$3`. */
+  chainLines: string;
   /** The decisions matching a query (summary columns only), by seq, with its arguments. */
   listDecisions: (query: DecisionQuery) => { sql: string; args: Array<string | number> };
   /** Inserts a pack version unless (pack, version) exists. */
@@ -161,6 +163,7 @@ export function sqlFor(dialect: Dialect, schema?: string): StorageSql {
     decisionById: `SELECT * FROM ${t('decisions')} WHERE decision_id = ${p(1)} AND kind = 'decision'`,
     recentDecisions: `SELECT * FROM ${t('decisions')} WHERE kind = 'decision' AND pack = ${p(1)} ORDER BY seq DESC LIMIT ${p(2)}`,
     scanChain: `SELECT * FROM ${t('decisions')} WHERE seq > ${p(1)} ORDER BY seq LIMIT ${p(2)}`,
+    chainLines: `SELECT * FROM ${t('decisions')} WHERE seq > ${p(1)} AND seq <= ${p(2)} ORDER BY seq LIMIT ${p(3)}`,
     listDecisions: (query) => {
       const where: string[] = [`kind = 'decision'`];
       const args: Array<string | number> = [];

@@ -14,10 +14,10 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { sqliteAppender } from './sqlite-append.js';
 import { SqliteWriterClient, type WriterLink } from './sqlite-writer.js';
-import { rowToRecord, rowToSummary, rowToVersion, versionValues, type DecisionRow, type VersionRow } from './rows.js';
+import { rowText, rowToRecord, rowToSummary, rowToVersion, versionValues, type ChainLine, type DecisionRow, type VersionRow } from './rows.js';
 import { sqlFor } from './schema.js';
 import { StorageUnavailableError } from './types.js';
-import type { Activation, ChainLink, DecisionQuery, DecisionRecord, DecisionSummary, LinkedLogRow, NewLogRow, PutVersionResult, Storage, StoredPackVersion, StoredRow } from './types.js';
+import type { Activation, ChainLink, DecisionQuery, DecisionRecord, DecisionSummary, LinkedLogRow, NewLogRow, PutVersionResult, ReaderSource, Storage, StoredPackVersion, StoredRow } from './types.js';
 
 const SQL = sqlFor('sqlite');
 
@@ -69,7 +69,11 @@ export class SqliteStorage implements Storage {
     this.memory = options.file === ':memory:' || options.file === '';
     this.groupsAppends = !this.memory;
     this.writer = this.memory ? undefined : new SqliteWriterClient({ file: options.file, busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
+    if (!this.memory) this.readerSource = { kind: 'sqlite', file: options.file, busyTimeoutMs: options.busyTimeoutMs ?? 5000 };
   }
+
+  /** The file, for the verification thread's own read connection (none for an in-memory database). */
+  readonly readerSource: ReaderSource | undefined;
 
   async migrate(): Promise<void> {
     this.run(() => {
@@ -178,6 +182,12 @@ export class SqliteStorage implements Storage {
 
   async scanRows(afterSeq: number, limit: number): Promise<StoredRow[]> {
     return this.run(() => this.db.prepare(SQL.scanChain).all(afterSeq, limit) as StoredRow[]);
+  }
+
+  async chainLines(afterSeq: number, throughSeq: number, limit: number): Promise<ChainLine[]> {
+    return this.run(() =>
+      (this.db.prepare(SQL.chainLines).all(afterSeq, throughSeq, limit) as DecisionRow[]).map((row) => ({ seq: Number(row.seq), hash: row.hash, text: rowText(row) })),
+    );
   }
 
   async putPackVersion(v: StoredPackVersion): Promise<PutVersionResult> {

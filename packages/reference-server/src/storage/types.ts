@@ -7,6 +7,12 @@
  * processes share one database.
  */
 import type { Decision, EntryKind, LogEntry, RecordContent } from '@aftersales/core';
+import type { ChainLine } from './rows.js';
+
+export type { ChainLine };
+
+/** Where a worker thread reads the log from: the SQLite file, or the PostgreSQL URL and schema. */
+export type ReaderSource = { kind: 'sqlite'; file: string; busyTimeoutMs: number } | { kind: 'postgres'; connectionString: string; schema: string };
 
 /**
  * A decision about to be appended to the log: core's {@link RecordContent} (exactly what a record's hash covers)
@@ -210,6 +216,16 @@ export interface Storage {
   scanChain(afterSeq: number, limit: number): Promise<DecisionRecord[]>;
   /** Rows with `seq > afterSeq` exactly as stored, ascending, at most `limit`: the chain walk of the verifier. */
   scanRows(afterSeq: number, limit: number): Promise<StoredRow[]>;
+  /**
+   * Records with `seq > afterSeq` and `seq <= throughSeq`, ascending, at most `limit`, each as its canonical text
+   * and stored hash (rows.ts `rowText`): what the export streams and the verification thread checks.
+   */
+  chainLines(afterSeq: number, throughSeq: number, limit: number): Promise<ChainLine[]>;
+  /**
+   * How another thread opens its own read connection to this log (the verification thread), or undefined when it
+   * cannot (an in-memory SQLite database lives on one connection only).
+   */
+  readonly readerSource?: ReaderSource;
   /** Stores a version unless (pack, version) exists: `exists` when the stored hash is the same, `conflict` otherwise. */
   putPackVersion(version: StoredPackVersion): Promise<PutVersionResult>;
   listPackVersions(): Promise<StoredPackVersion[]>;
