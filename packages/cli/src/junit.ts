@@ -5,7 +5,8 @@
  * assertion failed, an `<error>` for a case where evaluation threw instead of deciding, and the pack and suite
  * files and the coverage as suite properties so an auditor can file the report as it is. A pack or suite that
  * could not be loaded is a suite of one `<error>` test case: a dashboard never shows green for a run that
- * tested nothing.
+ * tested nothing. Every gate the run enforces (coverage at `--threshold`, `--lint`) is a test case of its pack's
+ * suite, failed when the gate is not met: the report's counts agree with the exit code.
  */
 import type { CaseResult, SuiteReport } from '@aftersales/core';
 
@@ -30,6 +31,22 @@ export interface ReportFiles {
   packFile?: string;
   /** The suite file (absent for a bundled pack). */
   suiteFile?: string;
+  /** The gates the run checked on this pack (coverage threshold, lint): each one test case. */
+  gates?: GateResult[];
+}
+
+/**
+ * A gate the run enforces on a pack beyond its cases: coverage at or above `--threshold`, no finding of the
+ * threshold lint with `--lint`. Each reporter shows every gate (JUnit: a test case, with a `<failure>` when the
+ * gate is not met), so a report never reads green for a run whose exit code is not 0.
+ */
+export interface GateResult {
+  gate: 'coverage' | 'lint';
+  ok: boolean;
+  /** One line, e.g. `coverage 50% >= 100%`. */
+  message: string;
+  /** What is missing: uncovered conditions or lint findings, one line each. */
+  details: string[];
 }
 
 /** A pack or a suite that could not be loaded, so nothing of it ran. */
@@ -47,12 +64,19 @@ export interface UnloadableEntry {
 }
 
 /** The counts of a run: cases plus one test per unloadable entry; failures exclude errors, as JUnit counts them. */
-export function junitCounts(reports: readonly SuiteReport[], unloadable: readonly UnloadableEntry[] = []): { tests: number; failures: number; errors: number } {
+export function junitCounts(
+  reports: ReadonlyArray<SuiteReport & ReportFiles>,
+  unloadable: readonly UnloadableEntry[] = [],
+): { tests: number; failures: number; errors: number } {
   return {
-    tests: reports.reduce((n, r) => n + r.cases.length, 0) + unloadable.length,
-    failures: reports.reduce((n, r) => n + r.failed - (r.errors ?? 0), 0),
+    tests: reports.reduce((n, r) => n + r.cases.length + (r.gates?.length ?? 0), 0) + unloadable.length,
+    failures: reports.reduce((n, r) => n + r.failed - (r.errors ?? 0) + gateFailures(r), 0),
     errors: reports.reduce((n, r) => n + (r.errors ?? 0), 0) + unloadable.length,
   };
+}
+
+function gateFailures(report: ReportFiles): number {
+  return (report.gates ?? []).filter((g) => !g.ok).length;
 }
 
 function property(name: string, value: string | number): string {
@@ -89,7 +113,7 @@ export function renderJunit(
     const name = escapeXml(report.version ? `${report.pack}@${report.version}` : report.pack);
     const errors = report.errors ?? 0;
     out.push(
-      `  <testsuite name="${name}" id="${id++}" tests="${report.cases.length}" failures="${report.failed - errors}" errors="${errors}" skipped="0" time="${seconds(report.durationMs)}" timestamp="${escapeXml(timestamp)}">`,
+      `  <testsuite name="${name}" id="${id++}" tests="${report.cases.length + (report.gates?.length ?? 0)}" failures="${report.failed - errors + gateFailures(report)}" errors="${errors}" skipped="0" time="${seconds(report.durationMs)}" timestamp="${escapeXml(timestamp)}">`,
     );
     out.push('    <properties>');
     out.push(property('pack', report.pack));
@@ -114,6 +138,15 @@ export function renderJunit(
         out.push(`      <failure message="${escapeXml(result.failures[0] ?? 'failed')}" type="AssertionError">${escapeXml(caseBody(result))}</failure>`);
       }
       out.push('    </testcase>');
+    }
+    for (const gate of report.gates ?? []) {
+      const open = `    <testcase name="${escapeXml(`gate: ${gate.gate}`)}" classname="${name}" time="0.000000"`;
+      if (gate.ok) out.push(`${open}/>`);
+      else {
+        out.push(`${open}>`);
+        out.push(`      <failure message="${escapeXml(gate.message)}" type="${gate.gate === 'coverage' ? 'CoverageBelowThreshold' : 'LintFindings'}">${escapeXml(gate.details.join('\n'))}</failure>`);
+        out.push('    </testcase>');
+      }
     }
     if (report.coverage.missing.length > 0) {
       out.push(`    <system-out>${escapeXml(['coverage missing:', ...report.coverage.missing].join('\n'))}</system-out>`);

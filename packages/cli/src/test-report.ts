@@ -6,14 +6,17 @@
  */
 import type { CaseResult, SuiteReport } from '@aftersales/core';
 import { PLAIN, type Palette } from './colour.js';
-import type { UnloadableEntry } from './junit.js';
+import type { GateResult, UnloadableEntry } from './junit.js';
+
+export type { GateResult } from './junit.js';
 import { displayPath, type PackFileFailure, type PackTarget } from './packs.js';
 import { formatProblem } from './commands/problems.js';
 
-/** A suite that ran, with the pack it ran against. */
+/** A suite that ran, with the pack it ran against and the gates checked on it. */
 export interface SuiteRun {
   target: PackTarget;
   report: SuiteReport;
+  gates?: GateResult[];
 }
 
 /** Everything one `aftersales test` found. */
@@ -73,6 +76,22 @@ export function counts(run: TestRun): { passed: number; failed: number; errors: 
   return { passed, failed: total - passed - errors, errors, total, notRun: run.notRun.length };
 }
 
+/** The coverage gate of a suite at a threshold. */
+export function coverageGate(report: SuiteReport, threshold: number): GateResult {
+  const ok = report.coverage.percent >= threshold;
+  return {
+    gate: 'coverage',
+    ok,
+    message: `coverage ${pct(report.coverage.percent)} ${ok ? '>=' : '<'} ${threshold}% / 覆盖率${ok ? '达到' : '低于'}阈值`,
+    details: ok ? [] : report.coverage.missing,
+  };
+}
+
+/** The gates of a run that are not met, with the suite they belong to. */
+export function failedGates(run: TestRun): Array<{ run: SuiteRun; gate: GateResult }> {
+  return run.runs.flatMap((r) => (r.gates ?? []).filter((g) => !g.ok).map((gate) => ({ run: r, gate })));
+}
+
 /** The suites whose coverage is below the threshold. */
 export function belowThreshold(run: TestRun): SuiteRun[] {
   const threshold = run.threshold;
@@ -87,7 +106,7 @@ export function exitCode(run: TestRun): number {
   if (run.notRun.some((e) => e.code !== NO_SUITE)) return 2;
   const c = counts(run);
   // A run that tested nothing (`--run` matching no case) is not a pass.
-  return c.total > 0 && c.passed === c.total && c.notRun === 0 && belowThreshold(run).length === 0 ? 0 : 1;
+  return c.total > 0 && c.passed === c.total && c.notRun === 0 && belowThreshold(run).length === 0 && failedGates(run).length === 0 ? 0 : 1;
 }
 
 /** The summary lines after the separator: PASS/FAIL/ERROR over the cases run, then what was not run. */
@@ -104,6 +123,8 @@ export function summaryLines(run: TestRun): string[] {
     const parts = [invalid > 0 ? `${invalid} invalid pack or suite file(s)` : '', c.notRun - invalid > 0 ? `${c.notRun - invalid} pack(s) without a suite` : ''];
     lines.push(`NOT RUN: ${c.notRun} (${parts.filter(Boolean).join(', ')}) / 未运行`);
   }
+  const gates = failedGates(run);
+  if (gates.length > 0) lines.push(`GATES FAILED: ${gates.map(({ run: r, gate }) => `${r.report.pack} ${gate.gate}`).join(', ')} / 未通过的门槛`);
   if (c.total === 0 && c.notRun === 0) lines.push('NO CASES: nothing was tested / 没有运行任何用例');
   return lines;
 }
@@ -117,20 +138,22 @@ export function renderJsonReport(run: TestRun): string {
     errors: c.errors,
     total: c.total,
     notRun: c.notRun,
+    gatesFailed: failedGates(run).length,
     ...(run.threshold !== undefined ? { threshold: run.threshold } : {}),
     exitCode: exitCode(run),
     packs: [
-      ...run.runs.map(({ target, report: r }) => ({
+      ...run.runs.map(({ target, report: r, gates = [] }) => ({
         pack: r.pack,
         version: r.version,
         ...(target.file ? { file: displayPath(target.file) } : {}),
         ...(target.suiteFile ? { suiteFile: displayPath(target.suiteFile) } : {}),
-        status: r.failed > 0 ? 'fail' : 'pass',
+        status: r.failed > 0 || gates.some((g) => !g.ok) ? 'fail' : 'pass',
         passed: r.passed,
         failed: r.failed,
         errors: r.errors,
         durationMs: r.durationMs,
         coverage: r.coverage,
+        gates,
         cases: r.cases.map(({ decision: _decision, ...rest }: CaseResult) => rest),
       })),
       ...run.notRun.map((e) => ({
@@ -205,6 +228,11 @@ export function renderPrettyReport(run: TestRun, options: PrettyOptions = {}): s
     for (const { report: r } of below) {
       lines.push(paint.red(`coverage ${r.pack} ${pct(r.coverage.percent)} is below the threshold ${run.threshold}% / 覆盖率低于阈值`));
     }
+  }
+  for (const { run: r, gate } of failedGates(run)) {
+    if (gate.gate !== 'lint') continue;
+    lines.push(paint.red(`lint ${r.report.pack}: ${gate.message}`));
+    for (const d of gate.details) lines.push(`    ${d}`);
   }
   const ok = exitCode(run) === 0;
   lines.push(SEPARATOR, ...summaryLines(run).map((line) => (ok ? paint.green(line) : line.startsWith('PASS') ? line : paint.red(line))));

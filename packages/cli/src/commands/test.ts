@@ -2,15 +2,17 @@
  * `aftersales test [pack|dir]...`: runs each pack's suite (`<id>.test.json` beside it), OPA style: failures first,
  * then passes, then `PASS: n/m`; with coverage and a threshold, and JSON or JUnit reports for CI. A pack or suite
  * that does not load is reported in every format (an `<error>` test case in JUnit) and exits 2; a failing or
- * erroring case, a pack without a suite or coverage below the threshold exits 1.
+ * erroring case, a pack without a suite, coverage below the threshold or (with `--lint`) a lint finding exits 1,
+ * and every such gate is a failed test case in the JUnit report and a failed gate in the JSON one.
  */
 import { existsSync, statSync, watch, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { AftersalesError, runSuite, type TestSuite } from '@aftersales/core';
+import { AftersalesError, lintPack, runSuite, type TestSuite } from '@aftersales/core';
 import { PLAIN } from '../colour.js';
 import { renderJunit } from '../junit.js';
 import { displayPath, resolvePacks, UsageError, type PackTarget } from '../packs.js';
 import {
+  coverageGate,
   exitCode,
   noSuiteEntry,
   packFailureEntry,
@@ -20,11 +22,13 @@ import {
   suiteFailureEntry,
   summaryLines,
   belowThreshold,
+  failedGates,
   type TestRun,
 } from '../test-report.js';
 import { parse, type CliIo, type Command, type OptionSpec } from './shared.js';
 
 const options = {
+  lint: { type: 'boolean', description: 'also lint each pack against its suite; a finding fails the run / 同时检查阈值用例，有发现则失败' },
   coverage: { type: 'boolean', description: 'print each pack’s rule coverage and what is not covered / 打印覆盖率' },
   threshold: { type: 'string', value: '<percent>', description: 'fail when a pack’s coverage is below this percentage / 覆盖率低于此值则失败' },
   reporter: {
@@ -48,7 +52,7 @@ function selectCases(suite: TestSuite, pattern: RegExp | undefined): TestSuite |
 }
 
 /** Runs the suites of the packs that the arguments name. */
-async function collect(positionals: string[], threshold: number | undefined, pattern?: RegExp): Promise<TestRun> {
+async function collect(positionals: string[], threshold: number | undefined, pattern?: RegExp, lint = false): Promise<TestRun> {
   const { targets, failures } = await resolvePacks(positionals);
   const run: TestRun = { runs: [], notRun: failures.map(packFailureEntry), ...(threshold !== undefined ? { threshold } : {}) };
   const runOne = async (target: PackTarget): Promise<void> => {
@@ -57,7 +61,14 @@ async function collect(positionals: string[], threshold: number | undefined, pat
     const suite = selectCases(target.suite, pattern);
     if (!suite) return;
     try {
-      run.runs.push({ target, report: await runSuite(target.pack, suite) });
+      const report = await runSuite(target.pack, suite);
+      const gates = threshold === undefined ? [] : [coverageGate(report, threshold)];
+      if (lint) {
+        const found = await lintPack(target.pack, suite);
+        const details = found.messages.map((m) => m.en);
+        gates.push({ gate: 'lint', ok: found.ok, message: found.ok ? 'lint: no finding / 无发现' : `lint: ${details.length} finding(s) / 项发现`, details });
+      }
+      run.runs.push({ target, report, ...(gates.length > 0 ? { gates } : {}) });
     } catch (error) {
       if (!(error instanceof AftersalesError)) throw error;
       const file = target.suiteFile ?? target.file ?? target.id;
@@ -131,13 +142,14 @@ async function runOnce(values: Record<string, unknown>, positionals: string[], p
     throw new UsageError(`--threshold ${String(values.threshold)}: a percentage 0-100 / 应为 0-100 的百分比`);
   }
   const startedAt = new Date().toISOString().slice(0, 19);
-  const result = await collect(positionals, threshold, pattern);
+  const result = await collect(positionals, threshold, pattern, values.lint === true);
   let text: string;
   if (reporter === 'junit') {
-    const reports = result.runs.map(({ target, report }) => ({
+    const reports = result.runs.map(({ target, report, ...r }) => ({
       ...report,
       ...(target.file ? { packFile: displayPath(target.file) } : {}),
       ...(target.suiteFile ? { suiteFile: displayPath(target.suiteFile) } : {}),
+      ...(r.gates ? { gates: r.gates } : {}),
     }));
     text = renderJunit(reports, startedAt, result.notRun);
   } else if (reporter === 'json') text = renderJsonReport(result);
@@ -156,6 +168,7 @@ async function runOnce(values: Record<string, unknown>, positionals: string[], p
   if (reporter !== 'pretty') {
     for (const entry of result.notRun) io.stderr.write(`ERROR ${entry.message}\n${entry.details.map((d) => `    ${d}\n`).join('')}`);
     for (const { report: r } of belowThreshold(result)) io.stderr.write(`coverage ${r.pack} ${pct(r.coverage.percent)} < ${threshold}%\n`);
+    for (const { run: r, gate } of failedGates(result)) if (gate.gate === 'lint') io.stderr.write(`lint ${r.report.pack}: ${gate.details.join('; ')}\n`);
   }
   return exitCode(result);
 }
@@ -163,7 +176,7 @@ async function runOnce(values: Record<string, unknown>, positionals: string[], p
 /** The `test` command. */
 export const testCommand: Command = {
   name: 'test',
-  usage: ['test [pack|dir]... [--coverage] [--threshold <percent>] [--reporter pretty|json|junit] [--output <file>] [--run <regex>] [--quiet] [--watch]'],
+  usage: ['test [pack|dir]... [--lint] [--coverage] [--threshold <percent>] [--reporter pretty|json|junit] [--output <file>] [--run <regex>] [--quiet] [--watch]'],
   summary: 'run the packs’ test suites (all bundled packs when none is given) / 运行测试用例集',
   options,
   examples: [
