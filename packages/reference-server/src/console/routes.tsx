@@ -16,6 +16,7 @@ import { LANG_COOKIE, langOf } from './i18n.js';
 import { MOUNT } from './layout.js';
 import { logRoutes } from './log-pages.js';
 import { PackPage, PacksPage } from './pack-pages.js';
+import { sameOriginOnly, sameOriginPath } from './request-guard.js';
 import { CONSOLE_CSS } from './styles.js';
 import { tryRoutes } from './try-page.js';
 
@@ -33,6 +34,8 @@ export function consoleRoutes(ctx: ServerContext, api: ApiFetch): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { catalog } = ctx;
 
+  // Every post of the console changes something (a logged decision, a replay): only from the console's own pages.
+  app.post(`${MOUNT}/*`, sameOriginOnly());
   app.get('/', (c) => c.redirect(MOUNT, 302));
   app.get(MOUNT, (c) => {
     const lang = langOf(c);
@@ -42,9 +45,8 @@ export function consoleRoutes(ctx: ServerContext, api: ApiFetch): Hono<AppEnv> {
 
   app.get(`${MOUNT}/lang/:lang{zh|en}`, (c) => {
     setCookie(c, LANG_COOKIE, c.req.param('lang'), { path: '/', sameSite: 'Lax', maxAge: 365 * 24 * 3600 });
-    const back = c.req.query('back') ?? MOUNT;
     // Only a path of this server, never another site.
-    return c.redirect(/^\/(?!\/)/.test(back) && !back.includes('\\') ? back : MOUNT, 303);
+    return c.redirect(sameOriginPath(c.req.query('back'), MOUNT), 303);
   });
 
   app.get(`${MOUNT}/assets/console.css`, (c) => c.body(CONSOLE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' }));

@@ -11,6 +11,7 @@ import type { FC } from 'hono/jsx';
 import { AftersalesError, type Decision, type Pack } from '@aftersales/core';
 import type { AppEnv, ServerContext } from '../context.js';
 import { notFound, toErrorResponse } from '../errors.js';
+import { readForm } from './request-guard.js';
 import { DecisionView, ErrorView } from './decision-view.js';
 import { WORDS, langOf, type Lang } from './i18n.js';
 import { BASE, consolePath, MOUNT, Layout, show } from './layout.js';
@@ -252,7 +253,7 @@ export function tryRoutes(ctx: ServerContext, api: ApiFetch): Hono<AppEnv> {
   app.post(`${MOUNT}/packs/:id/try`, async (c) => {
     const pack = activePack(c.req.param('id'));
     const lang = langOf(c);
-    const form = (await c.req.parseBody({ all: true })) as FormValues;
+    const form = (await readForm(c)) as FormValues;
     const offset = offsetIn(pack.timeZone);
     const facts = factsFromForm(factFields(pack.document.facts), form, offset);
     const asOfText = typeof form.asOf === 'string' ? form.asOf : '';

@@ -12,7 +12,7 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv, ServerContext } from '../context.js';
-import { isObject } from '../context.js';
+import { isObject, parseJsonText } from '../context.js';
 import { HttpError, notFound } from '../errors.js';
 import { adminAuth } from '../middleware/admin-auth.js';
 
@@ -55,17 +55,13 @@ export function versionRoutes(ctx: ServerContext): Hono<AppEnv> {
     const text = await c.req.text();
     let limit = ctx.config.impactDefaultLimit;
     if (text.trim() !== '') {
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch (error) {
-        throw new HttpError(400, 'MALFORMED_JSON', { zh: '请求体不是有效的 JSON', en: `the request body is not valid JSON: ${(error as Error).message}` });
-      }
+      // The body reader of every JSON route: bounded depth, finite numbers (a 500k-deep `limit` is refused here).
+      const body = parseJsonText(text);
       const given = isObject(body) ? body.limit : undefined;
       if (given !== undefined) {
         if (typeof given !== 'number' || !Number.isInteger(given) || given < 1 || given > 10000) {
           throw new HttpError(422, 'INVALID_REQUEST', { zh: 'limit 须为 1 到 10000 的整数', en: 'limit must be an integer from 1 to 10000' }, [
-            { path: '/limit', message: 'must be an integer from 1 to 10000', code: 'schema.range', found: given },
+            { path: '/limit', message: 'must be an integer from 1 to 10000', code: 'schema.range', found: typeof given === 'number' || typeof given === 'string' ? String(given).slice(0, 64) : Array.isArray(given) ? 'array' : given === null ? 'null' : typeof given },
           ]);
         }
         limit = given;
