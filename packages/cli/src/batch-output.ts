@@ -4,6 +4,7 @@
  * it is the input itself).
  */
 import { createWriteStream, openSync, statSync } from 'node:fs';
+import { inputAt } from './input-files.js';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 
@@ -119,6 +120,10 @@ export class BatchOutputError extends Error {
  * ```
  */
 export function openBatchOutput(inputPath: string | undefined, outputPath: string): Writable {
+  const readBefore = inputAt(outputPath);
+  if (readBefore !== undefined) {
+    throw new BatchOutputError('SAME_FILE', `--output ${outputPath} is the input ${readBefore}: writing it would replace the input / 输出文件就是输入文件，拒绝覆盖`, outputPath);
+  }
   if (inputPath !== undefined) {
     let same = resolve(inputPath) === resolve(outputPath);
     try {

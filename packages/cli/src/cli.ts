@@ -23,6 +23,7 @@ import { testCommand } from './commands/test.js';
 import { typesCommandSpec } from './commands/types.js';
 import { validateCommand } from './commands/validate.js';
 import { renderCommandHelp, renderUsage, synopsis } from './help.js';
+import { forgetInputs } from './input-files.js';
 import { UsageError } from './packs.js';
 
 export type { CliIo } from './commands/shared.js';
@@ -118,6 +119,8 @@ export async function runCli(
     io.stdout.write(renderCommandHelp(command, colour));
     return 0;
   }
+  // Each run remembers the files it reads afresh, so that no output overwrites one of them.
+  forgetInputs();
   try {
     return await command.run(rest, io);
   } catch (error) {

@@ -5,6 +5,7 @@
  * `<id>.test.json` beside it. This is the only module of the CLI that reads pack files.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { noteInput } from './input-files.js';
 import { dirname, join, relative, resolve } from 'node:path';
 import { loadPack, PackRegistry, validatePack, validateSuite, type Pack, type Problem, type TestSuite } from '@aftersales/core';
 import { JsonSyntaxError, locateJson, type JsonLocations } from './json-locator.js';
@@ -114,6 +115,7 @@ export function findPackFiles(dir: string): string[] {
 
 /** Reads and parses a JSON file, locating its values; a syntax error becomes a located problem. */
 export function readJsonFile(file: string): { doc?: unknown; locations?: JsonLocations; problems: LocatedProblem[] } {
+  noteInput(file);
   const text = readFileSync(file, 'utf8');
   try {
     const locations = locateJson(text);

@@ -4,6 +4,7 @@
  * decision differs, 1 when one does, 2 for invalid input (a pack, a facts file, the command line).
  */
 import { readFileSync } from 'node:fs';
+import { noteInput } from '../input-files.js';
 import { diffPacks, jsonTextNestsDeeperThan, outcomeChanges, type DiffChange, type DiffOutcome, type PackDiff, type TestSuite } from '@aftersales/core';
 import { MAX_INPUT_DEPTH } from '../batch.js';
 import { displayPath, resolveOnePack, UsageError } from '../packs.js';
@@ -20,6 +21,7 @@ const options = {
 function readFactsFile(file: string): { facts: unknown[]; lines: number[] } {
   const out: unknown[] = [];
   const lines: number[] = [];
+  noteInput(file);
   readFileSync(file, 'utf8')
     .replace(/^\uFEFF/, '')
     .split('\n')

@@ -2,11 +2,10 @@
  * `aftersales docs <pack>`: a pack's rules, parameters and sources as Markdown, in English, Chinese or both (the
  * bundled packs' READMEs are made this way).
  */
-import { writeFileSync } from 'node:fs';
 import { renderPackDocs } from '@aftersales/core';
 import { resolveOnePack } from '../packs.js';
 import { reportPackFailures } from './problems.js';
-import { lang, parse, type CliIo, type Command, type OptionSpec } from './shared.js';
+import { lang, parse, writeOutputFile, type CliIo, type Command, type OptionSpec } from './shared.js';
 
 const options = {
   lang: { type: 'string', value: '<zh|en|both>', choices: ['zh', 'en', 'both'], description: 'language (default en; both: English then Chinese) / 语言' },
@@ -23,7 +22,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const markdown = both
     ? `${renderPackDocs(target.pack, 'en').trimEnd()}\n\n---\n\n${renderPackDocs(target.pack, 'zh').trimEnd()}\n`
     : renderPackDocs(target.pack, language);
-  if (values.output) writeFileSync(values.output as string, markdown);
+  if (values.output) writeOutputFile(values.output as string, markdown);
   else io.stdout.write(markdown);
   return 0;
 }

@@ -6,11 +6,12 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { noteInput } from '../input-files.js';
 import { parseArgs } from 'node:util';
 import { importJsonRulesEngine, renderImportReport, type ImportInput } from '../jre-import.js';
 import { UsageError } from '../packs.js';
 import { schemaPath } from './init.js';
-import type { Command } from './shared.js';
+import { refuseInput, type Command } from './shared.js';
 
 /** The streams the command writes. */
 interface Io {
@@ -33,6 +34,7 @@ function readInputs(target: string): ImportInput[] {
     : [target];
   if (files.length === 0) throw new UsageError(`${target}: no .json file / 目录中没有 .json 文件`);
   return files.map((file) => {
+    noteInput(file);
     const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
     try {
       return { file, json: JSON.parse(text) as unknown };
@@ -85,9 +87,14 @@ export async function importCommand(args: string[], io: Io, today: string): Prom
   // The schemas an editor finds offline from the folder, as `aftersales init` writes them (see init.ts).
   const pack = { ...result.pack, $schema: schemaPath(out, 'rule-pack.schema.json').path };
   const suite = { $schema: schemaPath(out, 'test-suite.schema.json').path, ...result.suite };
-  writeFileSync(packFile, `${JSON.stringify(pack, null, 2)}\n`);
-  writeFileSync(join(out, `${id}.test.json`), `${JSON.stringify(suite, null, 2)}\n`);
-  writeFileSync(join(out, 'IMPORT-REPORT.md'), renderImportReport(result));
+  // Check every file first: none may be written when one of them is an input.
+  const outputs: Array<[string, string]> = [
+    [packFile, `${JSON.stringify(pack, null, 2)}\n`],
+    [join(out, `${id}.test.json`), `${JSON.stringify(suite, null, 2)}\n`],
+    [join(out, 'IMPORT-REPORT.md'), renderImportReport(result)],
+  ];
+  for (const [file] of outputs) refuseInput(file, '--out');
+  for (const [file, text] of outputs) writeFileSync(file, text);
   const excluded = result.notes.filter((n) => n.excluded).length;
   io.stdout.write(
     `imported ${result.counts.carried}/${result.counts.found} rules into ${packFile}, ${result.counts.cases} suite cases; ` +

@@ -3,7 +3,8 @@
  * streams a command is given ({@link CliIo}), argument parsing from a command's option table, and the readers of
  * facts and `--param` overrides. A command file exports one {@link Command}; nothing here writes to a stream.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { inputAt, noteInput } from '../input-files.js';
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { jsonTextNestsDeeperThan } from '@aftersales/core';
@@ -86,7 +87,10 @@ export async function readJsonInput(path: string, io: CliIo): Promise<unknown> {
     const chunks: Buffer[] = [];
     for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
     text = Buffer.concat(chunks).toString('utf8');
-  } else text = readFileSync(path, 'utf8');
+  } else {
+    noteInput(path);
+    text = readFileSync(path, 'utf8');
+  }
   if (jsonTextNestsDeeperThan(text, MAX_INPUT_DEPTH)) {
     const message = `${source(path)}: nests deeper than ${MAX_INPUT_DEPTH} levels / 嵌套超过 ${MAX_INPUT_DEPTH} 层`;
     throw new InputError({ code: 'INPUT_TOO_DEEP', message, problems: [{ path: '', message, code: 'INPUT_TOO_DEEP' }] });
@@ -148,3 +152,38 @@ export const DECISION_OPTIONS = {
     description: 'override a pack parameter; repeatable / 覆盖规则包参数，可重复',
   },
 } as const satisfies Record<string, OptionSpec>;
+
+/**
+ * Writes a command's output file, refusing a path that is one of the command's inputs (through any spelling, a
+ * symbolic or a hard link): the input is left untouched.
+ *
+ * @param path - the output file
+ * @param text - what to write
+ * @param option - the option that named it, for the message (default `--output`)
+ * @throws InputError `SAME_FILE` (exit 2)
+ * @example
+ * ```ts
+ * writeOutputFile(values.output as string, report);
+ * ```
+ */
+export function writeOutputFile(path: string, text: string, option = '--output'): void {
+  refuseInput(path, option);
+  writeFileSync(path, text);
+}
+
+/**
+ * Refuses an output path that is one of the command's inputs (see {@link writeOutputFile}).
+ *
+ * @throws InputError `SAME_FILE` (exit 2)
+ * @example
+ * ```ts
+ * refuseInput('out/pack.json', '--out');
+ * ```
+ */
+export function refuseInput(path: string, option = '--output'): void {
+  const input = inputAt(path);
+  if (input !== undefined) {
+    const message = `${option} ${path} is the input ${input}: writing it would replace the input / 输出文件就是输入文件 ${input}，拒绝覆盖`;
+    throw new InputError({ code: 'SAME_FILE', message, problems: [{ path: `/${option.replace(/^--/, '')}`, message, code: 'SAME_FILE', found: path }] });
+  }
+}

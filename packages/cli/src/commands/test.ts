@@ -5,7 +5,7 @@
  * erroring case, a pack without a suite, coverage below the threshold or (with `--lint`) a lint finding exits 1,
  * and every such gate is a failed test case in the JUnit report and a failed gate in the JSON one.
  */
-import { existsSync, statSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, statSync, watch } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AftersalesError, lintPack, runSuite, type TestSuite } from '@aftersales/core';
 import { PLAIN } from '../colour.js';
@@ -25,7 +25,7 @@ import {
   failedGates,
   type TestRun,
 } from '../test-report.js';
-import { parse, type CliIo, type Command, type OptionSpec } from './shared.js';
+import { parse, writeOutputFile, type CliIo, type Command, type OptionSpec } from './shared.js';
 
 const options = {
   lint: { type: 'boolean', description: 'also lint each pack against its suite; a finding fails the run / 同时检查阈值用例，有发现则失败' },
@@ -162,7 +162,7 @@ async function runOnce(values: Record<string, unknown>, positionals: string[], p
     });
   }
   if (values.output) {
-    writeFileSync(values.output as string, text);
+    writeOutputFile(values.output as string, text);
     io.stderr.write(`${summaryLines(result).join('; ')} — report written to ${values.output as string}\n`);
   } else io.stdout.write(text);
   if (reporter !== 'pretty') {

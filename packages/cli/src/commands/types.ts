@@ -6,12 +6,11 @@
  * The bundled packs' types are made the same way by `@aftersales/rules`' build (`scripts/gen-types.mjs`); a test
  * holds the two equal.
  */
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { RulePackDocument } from '@aftersales/core';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
 import { resolveOnePack, UsageError } from '../packs.js';
-import type { Command } from './shared.js';
+import { writeOutputFile, type Command } from './shared.js';
 
 /** The streams the command writes. */
 interface Io {
@@ -126,7 +125,7 @@ export async function typesCommand(args: string[], io: Io): Promise<number> {
   ].join('\n');
   if (values.out === undefined || values.out === '-') io.stdout.write(text);
   else {
-    writeFileSync(values.out, text);
+    writeOutputFile(values.out, text, '--out');
     io.stderr.write(`${values.out}: types of ${document.id} ${document.version} (${name}Facts, ${name}Outcome, ${name}Parameters, ${name}Pack)\n`);
   }
   return 0;
