@@ -70,12 +70,32 @@ function checkedOutcome(plan: PackPlan, state: EvaluationState, applied: FiredRu
   if (!plan.outcomeValidator(cleanOutcome)) {
     throw new OutcomeValidationError(plan.id, toProblems(plan.outcomeValidator.errors, cleanOutcome, '/outcome'));
   }
+  return { outcome: cleanOutcome, messages: decisionMessages(plan, applied, cleanOutcome) };
+}
+
+/**
+ * The messages of a decision, as the engine renders them: each applied rule's message rendered with the outcome (a
+ * rule without one speaks for itself from the fields it set), or the pack's default message when none applied. A
+ * host that stores a changed outcome and changed params (masked personal data) renders the messages again from
+ * them, so that they hold nothing the stored outcome does not.
+ *
+ * @param plan - the pack's plan (`pack.plan`)
+ * @param applied - the fired rules the hit policy applied, in applied order (all for `collect`, else the first)
+ * @param outcome - the outcome the `{{path}}` placeholders read
+ * @returns the Chinese messages joined with `；`, the English with `; `
+ * @example
+ * ```ts
+ * const applied = plan.hitPolicy === 'collect' ? decision.fired : decision.fired.slice(0, 1);
+ * decisionMessages(pack.plan, applied, maskedOutcome); // { zh: '…', en: '…' }
+ * ```
+ */
+export function decisionMessages(plan: PackPlan, applied: readonly FiredRule[], outcome: Record<string, unknown>): Localized {
   // A fired rule without a message speaks for itself from the fields it set; defaultMessage is for "none fired".
   const parts: MessagePart[] = applied.map((f) => {
-    const message = plan.rules[plan.ruleIndex.get(f.rule)!]!.message;
+    const message = plan.rules[plan.ruleIndex.get(f.rule) ?? -1]?.message;
     return message ? { template: message } : { text: composedMessage(f.rule, f.event.params) };
   });
-  return { outcome: cleanOutcome, messages: renderMessages(parts, plan.defaultMessage, cleanOutcome) };
+  return renderMessages(parts, plan.defaultMessage, outcome);
 }
 
 /** The checked outcome of the applied rules (`indexes`, in applied order), remembered when it is static. */

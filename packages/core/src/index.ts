@@ -79,6 +79,7 @@ export type { LintReport, ThresholdGap, UniqueGap } from './lint.js';
 export { renderPackDocs, formatCondition, formatConditionTree, formatNumber } from './docs.js';
 export type { Lang } from './docs.js';
 export { describeDecision } from './describe.js';
+export { decisionMessages } from './decision.js';
 
 // The decision-space difference of two versions of a pack
 export { diffPacks, outcomeChanges } from './pack-diff.js';

@@ -34,7 +34,8 @@ export type {
 // The hash chain, masking, errors
 export { linkRecords, verifyChain, GENESIS_HASH } from './chain.js';
 export type { VerifyResult } from './chain.js';
-export { maskFacts, maskDecision, parseMaskFields, MASKED } from './masking.js';
+export { maskFacts, maskDecision, maskContext, parseMaskFields, MASKED } from './masking.js';
+export type { MaskOptions } from './masking.js';
 export { HttpError, toErrorResponse } from './errors.js';
 export type { ErrorBody } from './errors.js';
 export { buildOpenApi } from './routes/openapi.js';

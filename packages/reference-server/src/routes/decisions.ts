@@ -80,7 +80,7 @@ function decide(
   // Every pack the decision used (the pack and each it requires): replay rebuilds exactly this composition.
   const uses = ctx.catalog.uses(pack);
   (decision as Decision & { packs: UsedPack[] }).packs = uses;
-  const masked = maskDecision(decision, ctx.config.maskFields, request.facts);
+  const masked = maskDecision(decision, ctx.config.maskFields, request.facts, { plan: pack.plan });
   const entry: DecisionEntry = {
     format: 2,
     kind: 'decision',
@@ -235,7 +235,7 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
       return c.json({ ...base, identical: false, differences: [], error: body.error });
     }
     if (Array.isArray(used)) (replayed as Decision & { packs: UsedPack[] }).packs = ctx.catalog.uses(pack);
-    const masked = maskDecision(replayed, ctx.config.maskFields);
+    const masked = maskDecision(replayed, ctx.config.maskFields, undefined, { plan: pack.plan });
     // Compare through canonical JSON so that the stored (round-tripped) and the fresh decision compare as JSON.
     const recordedJson = JSON.parse(canonicalJson(record.decision)) as unknown;
     const replayedJson = JSON.parse(canonicalJson(masked)) as unknown;
