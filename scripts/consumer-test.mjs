@@ -4,18 +4,20 @@
  * `check: run` example, an ESM import and a CommonJS require of each package, `tsc --noEmit` under `node16` and
  * `bundler` resolution (with a misspelt fact that must be refused), the CLI through `npx aftersales`, and the
  * reference server started from the installed package until `/healthz` answers. Needs a build (`pnpm build`).
- * better-sqlite3 is compiled from source when no prebuilt binary can be fetched (about 80 s on 2 cores).
+ * better-sqlite3's addon is the one the workspace install compiled (same version, same Node), copied in rather
+ * than compiled a second time (about 80 s on 2 cores); another version is compiled.
  *
  * Usage: node scripts/consumer-test.mjs [--keep]     exit 0 when every step passed; --keep leaves the folder
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pnpmCommand } from './pnpm-command.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const pnpm = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('+')[0];
 const packages = readdirSync(join(root, 'packages'))
   .map((dir) => ({ dir: join(root, 'packages', dir), json: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) }))
   .filter((p) => !p.json.private);
@@ -47,14 +49,28 @@ function blocks(file, marker) {
 }
 
 await step('pnpm pack every package', () => {
-  for (const p of packages) execFileSync('npx', ['-y', pnpm, 'pack', '--pack-destination', tarballs], { cwd: p.dir, stdio: 'pipe' });
+  const [command, ...args] = pnpmCommand('pack', '--pack-destination', tarballs);
+  for (const p of packages) execFileSync(command, args, { cwd: p.dir, stdio: 'pipe' });
 });
 
 await step('npm install the tarballs into an empty project', () => {
   execFileSync('mkdir', ['-p', project]);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2));
   const files = readdirSync(tarballs).map((f) => join(tarballs, f));
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files, 'typescript@5.9.3', '@types/node@20'], { timeout: 600_000 });
+  // better-sqlite3 has no reachable prebuilt binary here and compiles from source (about 80 s of CPU): its
+  // install script is skipped and the addon the workspace install already compiled for this Node is copied in
+  // when the versions match; otherwise (another version) it is compiled as a stranger's install would.
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts', ...files, 'typescript@5.9.3', '@types/node@20'], { timeout: 600_000 });
+  const installed = join(project, 'node_modules', 'better-sqlite3');
+  const workspace = dirname(createRequire(join(root, 'packages', 'reference-server', 'package.json')).resolve('better-sqlite3/package.json'));
+  const versionOf = (dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
+  const built = join(workspace, 'build', 'Release', 'better_sqlite3.node');
+  if (existsSync(built) && versionOf(workspace) === versionOf(installed)) {
+    mkdirSync(join(installed, 'build', 'Release'), { recursive: true });
+    copyFileSync(built, join(installed, 'build', 'Release', 'better_sqlite3.node'));
+  } else {
+    run('npm', ['rebuild', '--no-audit', '--no-fund', '--loglevel=error', 'better-sqlite3'], { timeout: 600_000 });
+  }
 });
 
 await step("the root README's install lines name the packed packages", () => {

@@ -12,10 +12,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pnpmCommand } from './pnpm-command.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-const pnpm = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager;
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 /** Subpaths of the wildcard exports (`./suites/*` -> `./dist/suites/*.js`) that the packed files provide. */
@@ -48,7 +48,8 @@ const run = (cmd, args) => {
 
 const work = mkdtempSync(join(tmpdir(), 'aftersales-lint-'));
 try {
-  execFileSync('npx', ['-y', pnpm, 'pack', '--pack-destination', work], { stdio: 'pipe' });
+  const [command, ...args] = pnpmCommand('pack', '--pack-destination', work);
+  execFileSync(command, args, { stdio: 'pipe' });
   const tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz')));
   const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' })
     .split('\n')

@@ -9,21 +9,21 @@
  * Property: one record per line in order; each the very decision `pack.evaluateSync` gives for that line alone,
  * or an error record `{line, error: {code, message: {zh, en}, problems[{path}]}}` with the line's number and a typed code
  * (never `INTERNAL`); the summary agrees; the batch ends (vitest's timeout is the hang guard); `Object.prototype`
- * is unchanged. Fixed seed; `FC_RUNS` cases (default 10,000, which CI runs).
+ * is unchanged. Fixed seed; 10,000 cases under `pnpm test:long`, 1,000 per commit (scripts/property-runs.mjs).
  */
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { propertyRuns } from '../../../scripts/property-runs.mjs';
 import { loadPack } from '@aftersales/core';
 import { loadBundledPacks } from '@aftersales/rules';
 import { getSuite } from '@aftersales/rules/suites';
 import { runBatch } from './batch.js';
 import { bytesOf, expected, lineOf, linesOf, subject, type Subject } from '../test/hostile-lines.js';
 
-const RUNS = Number(process.env.FC_RUNS ?? 10_000);
-const SEED = 20261127;
+const { numRuns: RUNS, seed: SEED } = propertyRuns('cli: one record per JSONL line', { full: 10_000, perCommit: 1_000, seed: 20261127 });
 
 type Json = Record<string, unknown>;
 

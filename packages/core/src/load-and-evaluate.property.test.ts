@@ -2,10 +2,12 @@
  * Property-based tests (fast-check) at core's boundaries: random and mutated packs into `loadPack`, random and
  * mutated facts into `evaluate`. Property: each call returns a value or throws one of the typed errors (an
  * AftersalesError with a code and problems that carry a JSON pointer); never anything else, and no prototype is
- * changed. Fixed seeds; case counts are stated in each `numRuns` and in docs/reliability.md.
+ * changed. Fixed seeds; case counts (full under `pnpm test:long`, a sample per commit) are stated beside each
+ * property and in docs/reliability.md.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyRuns } from '../../../scripts/property-runs.mjs';
 import severityFixture from '../test/fixtures/severity.pack.json';
 import { AftersalesError } from './errors.js';
 import { loadPack } from './pack.js';
@@ -45,8 +47,14 @@ function protoIntact() {
   );
 }
 
+// Full counts under `pnpm test:long`, a seeded sample per commit (scripts/property-runs.mjs).
+const randomJson = propertyRuns('core: loadPack on random JSON returns a Pack or throws PackValidationError', { full: 10_000, perCommit: 2_000, seed: 20261127 });
+const mutatedPack = propertyRuns('core: loadPack on mutated valid packs returns a Pack or a typed error', { full: 10_000, perCommit: 1_000, seed: 11272026 });
+const randomFacts = propertyRuns('core: evaluate on random facts returns a decision or a typed error', { full: 10_000, perCommit: 2_000, seed: 424242 });
+const mutatedFacts = propertyRuns('core: evaluate on mutated valid facts and parameters returns a decision or a typed error', { full: 10_000, perCommit: 2_000, seed: 7 });
+
 describe('properties', () => {
-  it('loadPack on random JSON returns a Pack or throws PackValidationError (10,000 cases)', () => {
+  it(`loadPack on random JSON returns a Pack or throws PackValidationError (${randomJson.numRuns} cases, seed ${randomJson.seed})`, () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), (doc) => {
         try {
@@ -57,11 +65,11 @@ describe('properties', () => {
         }
         expect(protoIntact()).toBe(true);
       }),
-      { seed: 20261127, numRuns: 10_000 },
+      { seed: randomJson.seed, numRuns: randomJson.numRuns },
     );
   });
 
-  it('loadPack on mutated valid packs returns a Pack or a typed error (10,000 cases)', () => {
+  it(`loadPack on mutated valid packs returns a Pack or a typed error (${mutatedPack.numRuns} cases, seed ${mutatedPack.seed})`, () => {
     const paths: string[][] = [];
     const walk = (v: unknown, at: string[]) => {
       paths.push(at);
@@ -81,11 +89,11 @@ describe('properties', () => {
         }
         expect(protoIntact()).toBe(true);
       }),
-      { seed: 11272026, numRuns: 10_000 },
+      { seed: mutatedPack.seed, numRuns: mutatedPack.numRuns },
     );
   });
 
-  it('evaluate on random facts returns a decision or a typed error (10,000 cases)', async () => {
+  it(`evaluate on random facts returns a decision or a typed error (${randomFacts.numRuns} cases, seed ${randomFacts.seed})`, async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(hostileValue, fc.dictionary(hostileKey, hostileValue, { maxKeys: 6 })), async (facts) => {
         try {
@@ -97,11 +105,11 @@ describe('properties', () => {
         }
         expect(protoIntact()).toBe(true);
       }),
-      { seed: 424242, numRuns: 10_000 },
+      { seed: randomFacts.seed, numRuns: randomFacts.numRuns },
     );
   });
 
-  it('evaluate on mutated valid facts and parameters returns a decision or a typed error (10,000 cases)', async () => {
+  it(`evaluate on mutated valid facts and parameters returns a decision or a typed error (${mutatedFacts.numRuns} cases, seed ${mutatedFacts.seed})`, async () => {
     const valid = fc.record({ casualties: fc.nat(3), claimAmountYuan: fc.nat(100_000), breakdown: fc.boolean() }, { requiredKeys: [] });
     await fc.assert(
       fc.asyncProperty(valid, fc.constantFrom('casualties', 'claimAmountYuan', 'breakdown', '__proto__'), hostileValue, fc.option(fc.dictionary(hostileKey, hostileValue, { maxKeys: 2 })), async (facts, key, value, parameters) => {
@@ -116,7 +124,7 @@ describe('properties', () => {
         }
         expect(protoIntact()).toBe(true);
       }),
-      { seed: 7, numRuns: 10_000 },
+      { seed: mutatedFacts.seed, numRuns: mutatedFacts.numRuns },
     );
   });
 });

@@ -4,16 +4,16 @@
  * numbers, far and impossible dates, unicode, deep nesting, long strings, `__proto__` / `constructor` keys.
  * Property: the answer is a decision (`201`; a batch `201`/`200` with a result per item) or a typed error (`400`/`409`/`413`/`422`) with a code and a request
  * id — never a 500, never a 503, never a changed `Object.prototype`. The storage is a SQLite file (the writer thread
- * and its group commit, as in production). Fixed seed; the number of cases per property is `FC_RUNS` (default
- * 10,000, the issue's minimum, for each of the two properties).
+ * and its group commit, as in production). Fixed seed; 10,000 cases per property under `pnpm test:long` (the
+ * issue's minimum), 1,000 per commit (scripts/property-runs.mjs).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { propertyRuns } from '../../../scripts/property-runs.mjs';
 import type { Storage } from '../src/index.js';
 import { sqliteBackend, testApp, type Backend, type TestServer } from './helpers.js';
 
-const RUNS = Number(process.env.FC_RUNS ?? 10_000);
-const SEED = 20261127;
+const { numRuns: RUNS, seed: SEED } = propertyRuns('server: a decision or a typed error for every request body', { full: 10_000, perCommit: 1_000, seed: 20261127 });
 const ALLOWED = new Set([200, 201, 400, 409, 413, 422]);
 
 const keys = fc.constantFrom(

@@ -3,16 +3,18 @@
  * bundled pack, random fact sets generated from the pack's own fact schema, biased to the thresholds that appear
  * in its rules and parameters, are evaluated by both engines; the decisions (outcome, fired rules, explanation,
  * messages) must serialise identically, or both must throw the same error code. Fixed seed per pack.
- * Case count: DIFFERENTIAL_CASES (default 100,000 per pack). The packs are split over two test files
- * (differential-a/-b) so the two CPU cores share the work.
+ * Case count: 100,000 per pack under `pnpm test:long`, 2,000 per pack per commit (scripts/property-runs.mjs);
+ * seed 20261127 (+ the chunk's first index). The packs are split over two test files (differential-a/-b) so the
+ * two CPU cores share the work.
  */
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { AftersalesError, loadPacks, type Pack } from '@aftersales/core';
+import { propertyRuns } from '../../../scripts/property-runs.mjs';
 
-const CASES = Number(process.env.DIFFERENTIAL_CASES ?? 100_000);
+const { numRuns: CASES, seed: SEED } = propertyRuns('rules: compiled path equals json-rules-engine, per pack', { full: 100_000, perCommit: 2_000, seed: 20261127 });
 const packsDir = join(import.meta.dirname, '..', 'packs');
 const documents = readdirSync(packsDir, { withFileTypes: true })
   .filter((d) => d.isDirectory())
@@ -184,7 +186,7 @@ export function differentialTests(part: 0 | 1): void {
       let decided = 0;
       const CHUNK = 5_000;
       for (let start = 0; start < CASES; start += CHUNK) {
-        const samples = fc.sample(fc.tuple(facts, asOf), { seed: 20261127 + start, numRuns: Math.min(CHUNK, CASES - start) });
+        const samples = fc.sample(fc.tuple(facts, asOf), { seed: SEED + start, numRuns: Math.min(CHUNK, CASES - start) });
         for (const [f, at] of samples) {
           const compiled = outcomeOf(() => pack.evaluateSync(f, { asOf: at }));
           const reference = await outcomeOfAsync(() => pack.evaluate(f, { asOf: at, engine: 'reference' }));

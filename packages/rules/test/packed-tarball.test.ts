@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pnpmCommand } from '../../../scripts/pnpm-command.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const REPO = join(ROOT, '..', '..');
 /**
  * Gzipped tarball budget. The packs' JSON, READMEs and generated types are most of it: about 218 KB gzipped with
  * 14 packs carrying fidelity notes (103 KB with 11 packs before them); the budget leaves room for a few more packs
@@ -23,7 +23,6 @@ const TARBALL_BUDGET_BYTES = 280_000;
 /** The bundles without their maps: code only, a few KB each, never a pack document. */
 const DIST_CODE_BUDGET_BYTES = 64_000;
 
-const pnpmVersion = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { packageManager: string }).packageManager.split('+')[0];
 const packIds = readdirSync(join(ROOT, 'packs')).filter((d) => existsSync(join(ROOT, 'packs', d, 'pack.json')));
 
 let dir: string;
@@ -33,7 +32,8 @@ let entries: Map<string, string>;
 beforeAll(() => {
   if (!existsSync(join(ROOT, 'dist', 'index.js'))) throw new Error('build @aftersales/rules first (pnpm build)');
   dir = mkdtempSync(join(tmpdir(), 'aftersales-rules-pack-'));
-  execFileSync('npx', ['-y', pnpmVersion!, 'pack', '--pack-destination', dir], { cwd: ROOT, stdio: 'pipe' });
+  const [command, ...args] = pnpmCommand('pack', '--pack-destination', dir);
+  execFileSync(command!, args, { cwd: ROOT, stdio: 'pipe' });
   const file = readdirSync(dir).find((f) => f.endsWith('.tgz'));
   if (!file) throw new Error('pnpm pack wrote no tarball');
   tarball = join(dir, file);

@@ -1,0 +1,2 @@
+/** Types of pnpm-command.mjs. */
+export declare function pnpmCommand(...args: string[]): string[];
