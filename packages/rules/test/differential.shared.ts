@@ -203,8 +203,8 @@ export function differentialTests(part: 0 | 1): void {
   }
 }
 
-/** Fact sets per pack of the generated-vs-interpreted differential (GENERATED_CASES; 100,000 for the full run). */
-const GENERATED_CASES = Number(process.env.GENERATED_CASES ?? 2_000);
+/** Fact sets per pack of the generated-vs-interpreted differential: 100,000 under `pnpm test:long`, 2,000 per commit. */
+const { numRuns: GENERATED_CASES, seed: GENERATED_SEED } = propertyRuns('rules: generated function equals the interpreted plan, per pack', { full: 100_000, perCommit: 2_000, seed: 20261207 });
 
 /**
  * Registers one test per bundled pack: the generated rule stage (the default) against the interpreted plan
@@ -220,7 +220,7 @@ export function generatedDifferentialTests(): void {
       let decided = 0;
       const CHUNK = 5_000;
       for (let start = 0; start < GENERATED_CASES; start += CHUNK) {
-        const samples = fc.sample(fc.tuple(facts, asOf, fc.boolean()), { seed: 20261207 + start, numRuns: Math.min(CHUNK, GENERATED_CASES - start) });
+        const samples = fc.sample(fc.tuple(facts, asOf, fc.boolean()), { seed: GENERATED_SEED + start, numRuns: Math.min(CHUNK, GENERATED_CASES - start) });
         for (const [f, at, explain] of samples) {
           const generated = outcomeOf(() => pack.evaluateSync(f, { asOf: at, explain }));
           const interpreted = outcomeOf(() => pack.evaluateSync(f, { asOf: at, explain, engine: 'interpreted' }));
