@@ -16,6 +16,7 @@ import { HttpError, noRoute, toErrorResponse } from './errors.js';
 import { LogWriter } from './log-writer.js';
 import { requestId } from './middleware/request-id.js';
 import { consoleRoutes } from './console/routes.js';
+import { ImpactLedger } from './activation-guard.js';
 import { consoleErrorPage, isConsolePath } from './console/error-page.js';
 import { headSigner } from './signing.js';
 import { auditRoutes } from './routes/audit.js';
@@ -91,6 +92,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     newId: deps.newId ?? randomUUID,
     config,
     log,
+    impacts: new ImpactLedger(),
   };
 
   const app = new Hono<AppEnv>();

@@ -350,14 +350,25 @@ export class PackCatalog {
   /**
    * Makes a known version the active one: storage first, then the in-memory switch.
    *
+   * @param why - the impact the admin saw, or the reason of a forced activation; stored with the activation
    * @returns the activation and the version it replaced
    * @throws StorageUnavailableError; nothing switches when storage fails
    */
-  activate(id: string, version: string): Promise<{ activation: Activation; previous: string | undefined; pack: Pack }> {
+  activate(
+    id: string,
+    version: string,
+    why: Pick<Activation, 'impact' | 'forced'> = {},
+  ): Promise<{ activation: Activation; previous: string | undefined; pack: Pack }> {
     const run = this.activation.then(async () => {
       const pack = this.get(id, version);
       if (!pack) throw new Error(`unknown version ${id}@${version}`);
-      const activation: Activation = { pack: id, version, activatedAt: this.clock().toISOString() };
+      const activation: Activation = {
+        pack: id,
+        version,
+        activatedAt: this.clock().toISOString(),
+        ...(why.impact ? { impact: why.impact } : {}),
+        ...(why.forced ? { forced: why.forced } : {}),
+      };
       const previous = this.activeById.get(id)?.version;
       await this.storage.activateVersion(activation);
       this.activeById.set(id, pack);

@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { AdminRunner } from './admin-runner.js';
+import type { ImpactLedger } from './activation-guard.js';
 import type { PackCatalog, Logger } from './catalog.js';
 import type { LogWriter } from './log-writer.js';
 import type { Storage } from './storage/types.js';
@@ -73,6 +74,8 @@ export interface ServerContext {
   newId: () => string;
   config: ResolvedConfig;
   log: Logger;
+  /** The impacts computed in this process: activation needs a fresh one, or `force` with a reason. */
+  impacts: ImpactLedger;
 }
 
 /** The Hono environment of the app. */

@@ -77,6 +77,7 @@ for (const b of backends) {
       const roomy = await testApp(storage, { config: { adminToken: 's3cret-token' } });
       const small = await roomy.call('PUT', '/v1/packs/mini-warranty/versions/2.0.1', bigUpload('2.0.1', 10), ADMIN);
       expect(small.status, small.text.slice(0, 500)).toBe(201);
+      expect((await roomy.call('POST', '/v1/packs/mini-warranty/versions/2.0.1/impact', {}, ADMIN)).status).toBe(200);
       expect((await roomy.call('POST', '/v1/packs/mini-warranty/versions/2.0.1/activate', undefined, ADMIN)).status).toBe(200);
       const decided = await roomy.call('POST', '/v1/packs/mini-warranty/decisions', { facts: { vin: 'V1', mileageKm: 7 }, asOf: '2026-01-01T00:00:00Z' });
       expect(decided.status).toBe(201);

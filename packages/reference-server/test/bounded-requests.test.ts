@@ -54,6 +54,7 @@ for (const b of backends) {
       doc.facts.properties.vin = { type: 'string', pattern: '^(a+)+$' };
       const suite = { pack: 'mini-warranty', asOf: '2026-01-15T10:00:00+08:00', cases: [{ name: 'a', facts: { vin: 'aaa', mileageKm: 1 }, expect: { outcome: { covered: true } } }] };
       expect((await call('PUT', '/v1/packs/mini-warranty/versions/1.1.0', { pack: doc, suite }, ADMIN)).status).toBe(201);
+      expect((await call('POST', '/v1/packs/mini-warranty/versions/1.1.0/impact', {}, ADMIN)).status).toBe(200);
       expect((await call('POST', '/v1/packs/mini-warranty/versions/1.1.0/activate', undefined, ADMIN)).status).toBe(200);
       // 34 characters took about a minute with a backtracking engine; 100,000 are answered here.
       for (const vin of [`${'a'.repeat(33)}!`, `${'a'.repeat(100_000)}!`]) {

@@ -72,6 +72,7 @@ function baseSuite(id: string, amount: number, big: boolean) {
 /** Uploads a version (201) and activates it (200). */
 async function uploadActive(server: TestServer, pack: { id: string; version: string }, suite: unknown): Promise<void> {
   expect((await server.call('PUT', `/v1/packs/${pack.id}/versions/${pack.version}`, { pack, suite }, ADMIN)).status).toBe(201);
+  expect((await server.call('POST', `/v1/packs/${pack.id}/versions/${pack.version}/impact`, {}, ADMIN)).status).toBe(200);
   expect((await server.call('POST', `/v1/packs/${pack.id}/versions/${pack.version}/activate`, undefined, ADMIN)).status).toBe(200);
 }
 

@@ -206,16 +206,50 @@ describe.skipIf(!HAS_CHROMIUM)('policy console in Chromium', () => {
     await expect(page.locator('#token-kept').isVisible()).resolves.toBe(true);
     expect(await page.evaluate("sessionStorage.getItem('aftersales-admin-token')")).toBe(ADMIN_TOKEN);
     await expect(page.locator('#draft-version').inputValue()).resolves.toBe('1.0.1');
-    await page.fill('#param-level2ClaimYuan', '60000');
+    // A cleared number field is an error at the field, never a threshold of 0: nothing is sent.
+    await page.fill('#param-level2ClaimYuan', '');
     await page.click('#draft-form button[type="submit"]');
-    // The shipped suite pins the old line: its cases at 50,000 and 50,001 fail, one row each.
+    await page.waitForSelector('#param-level2ClaimYuan-error');
+    await expect(page.locator('#param-level2ClaimYuan').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.locator('#param-level2ClaimYuan-error').textContent()).resolves.toContain('an empty field is not 0');
+    expect((await api('GET', `/v1/packs/${QS}/versions`)).json.versions).toHaveLength(1);
+    await page.fill('#param-level2ClaimYuan', '60000');
+    // The case at 50,000 also names the rule it expects fired under the new line: accepting its new outcome keeps it.
+    const suite = JSON.parse(await page.locator('#suite-json').inputValue());
+    const at50000 = suite.cases.find((c: { name: string }) => c.name === 'claim 50,000 (at): level 2');
+    at50000.expect.fired = ['level-3-claim-amount'];
+    await page.fill('#suite-json', JSON.stringify(suite, null, 2));
+    await page.click('#draft-form button[type="submit"]');
+    // The shipped suite pins the old line: its cases at 50,000 and 50,001 fail, one row each, under a suite heading.
     await page.waitForSelector('tr.failure');
+    await expect(page.locator('#suite-failed').textContent()).resolves.toContain('The suite failed');
+    await expect(page.locator('#suite-result').textContent()).resolves.not.toContain('The decision was refused');
     const failures = await page.locator('tr.failure td:nth-child(2)').allTextContents();
     expect(failures.some((f) => f.includes('claim 50,000 (at): level 2'))).toBe(true);
     expect(failures.every((f) => /5\d,\d{3}/.test(f))).toBe(true);
-    for (const button of await page.locator('[data-accept]').all()) await button.click();
-    await page.click('#draft-form button[type="submit"]');
-    await page.waitForSelector('#draft-stored');
+    // Each accepted case sends the draft again: the list shrinks until the draft is stored.
+    for (;;) {
+      await page.waitForFunction("document.querySelector('#draft-stored') || document.querySelector('[data-accept]:not([disabled])')");
+      if ((await page.locator('#draft-stored').count()) > 0) break;
+      await page.locator('[data-accept]:not([disabled])').first().click();
+    }
+    const accepted = JSON.parse(await page.locator('#suite-json').inputValue());
+    expect(accepted.cases.find((c: { name: string }) => c.name === 'claim 50,000 (at): level 2').expect).toEqual({
+      outcome: { class: 'major', level: 3 },
+      fired: ['level-3-claim-amount'],
+    });
+    // Stored, but no impact computed since: the server refuses to activate it (409, the reason in zh and en).
+    const refused = (await page.evaluate(
+      async ([pack, token]) => {
+        const res = await fetch(`v1/packs/${pack}/versions/1.0.1/activate`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+        return { status: res.status, body: await res.json() };
+      },
+      [QS, ADMIN_TOKEN] as const,
+    )) as { status: number; body: { error: { code: string; message: { zh: string; en: string } } } };
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'IMPACT_REQUIRED']);
+    expect(refused.body.error.message.zh).toContain('尚未计算影响');
+    expect(refused.body.error.message.en).toContain('no impact was computed');
+    expect((await api('GET', `/v1/packs/${QS}`)).json.version).toBe('1.0.0');
     await page.waitForSelector('table.diff-rules');
     await expect(page.locator('table.diff-params tr[data-param="level2ClaimYuan"]').getAttribute('class')).resolves.toBe('changed');
     await expect(page.locator('table.diff-rules tr[data-rule="level-2-claim-amount"]').getAttribute('data-status')).resolves.toBe('changed');
@@ -236,7 +270,15 @@ describe.skipIf(!HAS_CHROMIUM)('policy console in Chromium', () => {
     await accessible(diff);
     await diff.close();
 
+    // Activate goes through a confirmation naming what changes, with the rule-level diff.
     await page.click('#activate-draft');
+    await page.waitForSelector('#confirm-sentence');
+    await expect(page.locator('#confirm-sentence').textContent()).resolves.toBe('3 of 6 recent decisions change: level 2 → 3');
+    await page.waitForSelector('#confirm-diff table.diff-rules');
+    await expect(page.locator('#confirm-diff tr[data-rule="level-2-claim-amount"]').getAttribute('data-status')).resolves.toBe('changed');
+    await accessible(page);
+    await screenshot(page, 'activation-confirm', true);
+    await page.click('#confirm-go');
     await page.waitForSelector('#activated');
     await page.waitForSelector('tr[data-version="1.0.1"] td.ok');
     const next = (await api('POST', `/v1/packs/${QS}/decisions`, { facts: { claimAmountYuan: 55000 }, asOf: AS_OF })).json;
@@ -245,6 +287,9 @@ describe.skipIf(!HAS_CHROMIUM)('policy console in Chromium', () => {
     // Roll back: activate 1.0.0 again (the token is still in the tab, not asked again).
     await expect(page.locator('#token-kept').isVisible()).resolves.toBe(true);
     await page.click('[data-activate="1.0.0"]');
+    await page.waitForSelector('#confirm-sentence');
+    await expect(page.locator('#confirm-sentence').textContent()).resolves.toContain('level 3 → 2');
+    await page.click('#confirm-go');
     await page.waitForSelector('tr[data-version="1.0.0"] td.ok');
     const after = (await api('POST', `/v1/packs/${QS}/decisions`, { facts: { claimAmountYuan: 55000 }, asOf: AS_OF })).json;
     expect([after.version, after.outcome]).toEqual(['1.0.0', { class: 'major', level: 2 }]);

@@ -65,6 +65,7 @@ for (const b of backends) {
         }
       };
       const clients = [0, 0, 1, 1].map((r) => client(r));
+      expect((await one.call('POST', '/v1/packs/quality-severity/versions/1.1.0/impact', {}, ADMIN)).status).toBe(200);
       await sleep(200);
       const activating = performance.now();
       const activated = await one.call('POST', '/v1/packs/quality-severity/versions/1.1.0/activate', undefined, ADMIN);

@@ -359,6 +359,7 @@ for (const b of backends) {
       const before = (await call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 } })).json;
       expect(before).toMatchObject({ version: '1.0.0', outcome: { level: 2 } });
       await call('PUT', '/v1/packs/quality-severity/versions/1.1.0', { pack: raiseLevel2(doc, 80000, '1.1.0'), suite: raisedSuite() }, ADMIN);
+      await call('POST', '/v1/packs/quality-severity/versions/1.1.0/impact', {}, ADMIN);
       const act = await call('POST', '/v1/packs/quality-severity/versions/1.1.0/activate', undefined, ADMIN);
       expect(act.json).toMatchObject({ version: '1.1.0', previous: '1.0.0' });
       const after = (await call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 } })).json;
@@ -376,6 +377,7 @@ for (const b of backends) {
       expect((await second.call('POST', `/v1/decisions/${after.decisionId}/replay`)).json.identical).toBe(true);
 
       // rollback = activate the older version
+      await second.call('POST', '/v1/packs/quality-severity/versions/1.0.0/impact', {}, ADMIN);
       const rollback = await second.call('POST', '/v1/packs/quality-severity/versions/1.0.0/activate', undefined, ADMIN);
       expect(rollback.json).toMatchObject({ version: '1.0.0', previous: '1.1.0' });
       const rolled = (await second.call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 } })).json;
@@ -405,6 +407,7 @@ for (const b of backends) {
           if (startedAfterActivation) (mineAfter += 1), (afterActivation += 1);
         }
       });
+      await call('POST', '/v1/packs/quality-severity/versions/1.1.0/impact', {}, ADMIN);
       while (sent.length < 150) await new Promise((r) => setImmediate(r));
       const activation = await call('POST', '/v1/packs/quality-severity/versions/1.1.0/activate', undefined, ADMIN);
       activated = true;

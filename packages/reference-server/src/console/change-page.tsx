@@ -195,6 +195,22 @@ const ChangePage: FC<ChangeProps> = ({ lang, path, active, suite, draftVersion, 
             <button type="button" id="activate-draft">{w.activate}</button>
           </p>
         </section>
+        <section id="confirm-activation" class="panel" tabindex={-1} aria-labelledby="confirm-heading" hidden>
+          <h2 id="confirm-heading">
+            {w.confirmTitle}: <span id="confirm-version"></span>
+          </h2>
+          <p class="muted">{w.confirmIntro}</p>
+          <div id="confirm-summary" aria-live="polite"></div>
+          <div id="confirm-diff"></div>
+          <p>
+            <button type="button" id="confirm-go" disabled>
+              {w.confirmActivate}
+            </button>{' '}
+            <button type="button" class="secondary" id="confirm-cancel">
+              {w.cancel}
+            </button>
+          </p>
+        </section>
         <div id="activation-result" aria-live="polite"></div>
         <h2>{w.versions}</h2>
         <VersionsTable lang={lang} id={active.id} versions={versions} actions />

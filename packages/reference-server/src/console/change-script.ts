@@ -4,7 +4,9 @@
  * resolves every address against the page's `<base>` (so the console works under any mount
  * prefix), builds the draft from the active document with the edited parameters (or an uploaded pack file), `PUT`s it with
  * the suite, lists every failing case with a button to accept its new outcome, then shows the impact on recent
- * logged decisions, the rule-level diff, and activates; each version row's button activates it (roll back).
+ * logged decisions, the rule-level diff, and activates after a confirmation step that shows the impact's summary
+ * and the diff; each version row's button goes through the same step (roll back). Accepting a failing case's new
+ * outcome keeps its other assertions and sends the draft again; an empty number field is an error, never 0.
  */
 export const CHANGE_JS = String.raw`(function () {
   'use strict';
@@ -55,21 +57,41 @@ export const CHANGE_JS = String.raw`(function () {
     if (file) return file.text().then(function (t) { return JSON.parse(t); });
     var next = JSON.parse(JSON.stringify(doc));
     next.version = version;
-    var inputs = document.querySelectorAll('[data-param]');
+    var inputs = document.querySelectorAll('#draft-form [data-param]');
+    var bad = null;
     for (var i = 0; i < inputs.length; i++) {
       var el = inputs[i];
-      if (el.tagName === 'TR' || !next.parameters || !next.parameters[el.getAttribute('data-param')]) continue;
+      if (!next.parameters || !next.parameters[el.getAttribute('data-param')]) continue;
       var type = el.getAttribute('data-type');
       var v = el.value;
-      next.parameters[el.getAttribute('data-param')].value =
-        type === 'number' || type === 'integer' ? Number(v) : type === 'boolean' ? v === 'true' : v;
+      var numeric = type === 'number' || type === 'integer';
+      // An empty (or unreadable) number field is an error, never 0: a cleared field must not become a threshold of 0.
+      var wrong = numeric && (v.trim() === '' || !isFinite(Number(v)) || (type === 'integer' && !Number.isInteger(Number(v))));
+      fieldError(el, wrong ? w.emptyNumber : '');
+      if (wrong) { bad = bad || el; continue; }
+      next.parameters[el.getAttribute('data-param')].value = numeric ? Number(v) : type === 'boolean' ? v === 'true' : v;
     }
+    if (bad) { bad.focus(); return Promise.reject(new Error(w.emptyNumber)); }
     return Promise.resolve(next);
+  }
+  function fieldError(el, text) {
+    var id = el.id + '-error';
+    var note = document.getElementById(id);
+    if (!text) { if (note) note.remove(); el.removeAttribute('aria-invalid'); return; }
+    if (!note) {
+      note = document.createElement('span');
+      note.id = id;
+      note.className = 'field-error bad';
+      el.parentNode.appendChild(note);
+      el.setAttribute('aria-describedby', (el.getAttribute('aria-describedby') || '') + ' ' + id);
+    }
+    note.textContent = text;
+    el.setAttribute('aria-invalid', 'true');
   }
 
   function renderFailures(problems) {
     var suite = JSON.parse($('suite-json').value);
-    var html = '<div class="panel bad" role="alert"><p class="bad">' + esc(w.error) + '</p><table><thead><tr><th scope="col">' + esc(w.pointer) +
+    var html = '<div class="panel bad" role="alert"><p class="bad" id="suite-failed">' + esc(w.suiteFailed) + '</p><table><thead><tr><th scope="col">' + esc(w.pointer) +
       '</th><th scope="col">' + esc(w.message) + '</th><th scope="col">' + esc(w.expected) + '</th><th scope="col">' + esc(w.found) + '</th><th scope="col"></th></tr></thead><tbody>';
     problems.forEach(function (p, n) {
       var m = /^\/suite\/cases\/(\d+)$/.exec(p.path);
@@ -85,16 +107,19 @@ export const CHANGE_JS = String.raw`(function () {
         var b = e.currentTarget;
         var p = problems[Number(b.getAttribute('data-n'))];
         var c = suite.cases[Number(b.getAttribute('data-accept'))];
-        c.expect = { outcome: p.found };
+        // Only the outcome is replaced: the case's other assertions (the rules it expects fired) stay.
+        c.expect = Object.assign({}, c.expect, { outcome: p.found });
         $('suite-json').value = JSON.stringify(suite, null, 2);
         b.disabled = true;
         b.textContent = '✓';
+        // The draft is sent again with the suite as accepted: the page shows what the server now says.
+        sendDraft();
       });
     }
   }
 
-  $('draft-form').addEventListener('submit', function (e) {
-    e.preventDefault();
+  $('draft-form').addEventListener('submit', function (e) { e.preventDefault(); sendDraft(); });
+  function sendDraft() {
     $('suite-result').innerHTML = '<p>…</p>';
     var suite;
     try { suite = JSON.parse($('suite-json').value); } catch (err) { $('suite-result').innerHTML = '<p class="bad">' + esc(w.suite) + ': ' + esc(err.message) + '</p>'; return; }
@@ -114,8 +139,8 @@ export const CHANGE_JS = String.raw`(function () {
           $('suite-result').innerHTML = errorHtml(r);
         }
       });
-    }).catch(function (err) { $('suite-result').innerHTML = '<p class="bad">' + esc(err.message) + '</p>'; });
-  });
+    }).catch(function (err) { $('suite-result').innerHTML = '<p class="bad" role="alert">' + esc(err.message) + '</p>'; });
+  }
 
   function showDiff() {
     fetch('console/packs/' + encodeURIComponent(pack) + '/diff?fragment=1&from=' + encodeURIComponent(root.getAttribute('data-active')) + '&to=' + encodeURIComponent(draft))
@@ -130,7 +155,7 @@ export const CHANGE_JS = String.raw`(function () {
     call('POST', url, { limit: Number($('impact-limit').value) || 100 }).then(function (r) {
       if (r.status !== 200) { $('impact-result').innerHTML = errorHtml(r); return; }
       var b = r.body;
-      var html = '<p id="impact-summary">' + esc(w.replayed) + ': ' + esc(b.evaluated) + ' · ' + esc(w.changedRule) + ': ' + esc(b.changed) + ' · ' + esc(w.sameRule) + ': ' + esc(b.unchanged) +
+      var html = '<p id="impact-sentence"><strong>' + esc(b.summary[w.lang] || b.summary.en) + '</strong></p><p id="impact-summary">' + esc(w.replayed) + ': ' + esc(b.evaluated) + ' · ' + esc(w.changedRule) + ': ' + esc(b.changed) + ' · ' + esc(w.sameRule) + ': ' + esc(b.unchanged) +
         (b.failed ? ' · ' + esc(w.error) + ': ' + esc(b.failed) : '') + '</p>';
       if (b.changes.length) {
         html += '<table class="impact"><thead><tr><th scope="col">' + esc(w.decisionId) + '</th><th scope="col">' + esc(w.before) + '</th><th scope="col">' + esc(w.after) + '</th></tr></thead><tbody>';
@@ -144,19 +169,44 @@ export const CHANGE_JS = String.raw`(function () {
     });
   });
 
+  // Activation is two steps: the impact of the version on recent logged decisions and the rule-level diff, shown
+  // in a confirmation panel; then, on confirm, the activation (which the server refuses without that impact).
+  function confirmActivation(version) {
+    var panel = $('confirm-activation');
+    var base = 'v1/packs/' + encodeURIComponent(pack) + '/versions/' + encodeURIComponent(version);
+    panel.hidden = false;
+    $('confirm-version').textContent = version;
+    $('confirm-summary').innerHTML = '<p>…</p>';
+    $('confirm-diff').innerHTML = '';
+    $('confirm-go').disabled = true;
+    $('confirm-go').setAttribute('data-version', version);
+    panel.focus();
+    call('POST', base + '/impact', { limit: Number($('impact-limit').value) || 100 }).then(function (r) {
+      if (r.status !== 200) { $('confirm-summary').innerHTML = errorHtml(r); return; }
+      $('confirm-summary').innerHTML = '<p id="confirm-sentence"><strong>' + esc(r.body.summary[w.lang] || r.body.summary.en) + '</strong></p>';
+      $('confirm-go').disabled = false;
+    });
+    fetch('console/packs/' + encodeURIComponent(pack) + '/diff?fragment=1&from=' + encodeURIComponent(root.getAttribute('data-active')) + '&to=' + encodeURIComponent(version))
+      .then(function (res) { return res.text(); })
+      .then(function (html) { $('confirm-diff').innerHTML = html; });
+  }
+  $('confirm-go').addEventListener('click', function (e) { activate(e.currentTarget.getAttribute('data-version')); });
+  $('confirm-cancel').addEventListener('click', function () { $('confirm-activation').hidden = true; });
+
   function activate(version) {
     var url = 'v1/packs/' + encodeURIComponent(pack) + '/versions/' + encodeURIComponent(version) + '/activate';
     return call('POST', url).then(function (r) {
       if (r.status !== 200) { $('activation-result').innerHTML = errorHtml(r); return; }
+      $('confirm-activation').hidden = true;
       $('activation-result').innerHTML = '<p class="panel ok" id="activated">' + esc(w.active) + ': ' + esc(r.body.version) + ' (' + esc(r.body.previous) + ' → ' + esc(r.body.version) + ')</p>';
       // Show the new state of every version.
       setTimeout(function () { location.reload(); }, 600);
     });
   }
-  $('activate-draft').addEventListener('click', function () { if (draft) activate(draft); });
+  $('activate-draft').addEventListener('click', function () { if (draft) confirmActivation(draft); });
   var rows = document.querySelectorAll('[data-activate]');
   for (var i = 0; i < rows.length; i++) {
-    rows[i].addEventListener('click', function (e) { activate(e.currentTarget.getAttribute('data-activate')); });
+    rows[i].addEventListener('click', function (e) { confirmActivation(e.currentTarget.getAttribute('data-activate')); });
   }
 })();
 `;

@@ -135,12 +135,13 @@ export function baseSchemas(): Record<string, unknown> {
     },
     Impact: {
       type: 'object',
-      required: ['pack', 'version', 'packHash', 'active', 'evaluated', 'changed', 'unchanged', 'failed', 'changes', 'errors'],
+      required: ['pack', 'version', 'packHash', 'active', 'summary', 'evaluated', 'changed', 'unchanged', 'failed', 'changes', 'errors'],
       properties: {
         pack: str,
         version: str,
         packHash: str,
         active: { type: ['string', 'null'] },
+        summary: { type: 'object', description: 'what changes, in one sentence: "3 of 6 recent decisions change: level 2 → 3"', required: ['zh', 'en'], properties: { zh: str, en: str } },
         evaluated: { type: 'integer' },
         changed: { type: 'integer' },
         unchanged: { type: 'integer' },
@@ -160,7 +161,25 @@ export function baseSchemas(): Record<string, unknown> {
     Activation: {
       type: 'object',
       required: ['pack', 'version', 'packHash', 'activatedAt', 'previous'],
-      properties: { pack: str, version: str, packHash: str, activatedAt: { type: 'string', format: 'date-time' }, previous: { type: ['string', 'null'] } },
+      properties: {
+        pack: str,
+        version: str,
+        packHash: str,
+        activatedAt: { type: 'string', format: 'date-time' },
+        previous: { type: ['string', 'null'] },
+        impact: {
+          type: 'object',
+          description: 'the fresh impact the activation was allowed on',
+          required: ['checked', 'changed', 'failed'],
+          properties: { checked: { type: 'integer' }, changed: { type: 'integer' }, failed: { type: 'integer' } },
+        },
+        forced: { type: 'object', description: 'set when forced without a fresh impact', required: ['reason'], properties: { reason: str } },
+      },
+    },
+    ActivateRequest: {
+      type: 'object',
+      description: 'empty to activate after a fresh impact; force with a reason (recorded) to activate without one',
+      properties: { force: { type: 'boolean', default: false }, reason: { type: 'string', minLength: 1 } },
     },
     Decision: {
       type: 'object',

@@ -150,9 +150,24 @@ export function buildOpenApi(packs: Pack[], options: OpenApiOptions = {}): Recor
         operationId: 'activatePackVersion',
         tags: ['versions'],
         summary: 'Activate this version; rollback = activate an older one (admin) / 启用版本（管理）',
+        description: 'Refused (409 IMPACT_REQUIRED) unless the version’s impact was computed since it was stored, or forced with a reason.',
         ...admin,
         parameters: [idParam, versionParam],
-        responses: { '200': ok('activated', ref('Activation')), ...adminErrors, '503': errorResponse('storage unavailable: nothing switched') },
+        requestBody: {
+          required: false,
+          ...json(ref('ActivateRequest'), {
+            afterImpact: { summary: 'after a fresh impact', value: {} },
+            forced: { summary: 'without a fresh impact, with a recorded reason', value: { force: true, reason: 'legal change in force today' } },
+          }),
+        },
+        responses: {
+          '200': ok('activated', ref('Activation')),
+          '400': errorResponse('malformed JSON'),
+          ...adminErrors,
+          '409': errorResponse('no impact computed since the version was stored (IMPACT_REQUIRED)'),
+          '422': errorResponse('force without a reason'),
+          '503': errorResponse('storage unavailable: nothing switched'),
+        },
       },
     },
     '/v1/decisions': {

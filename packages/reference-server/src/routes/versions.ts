@@ -5,7 +5,9 @@
  * `/pack…`, failing cases under `/suite/cases/{i}`);
  * `POST …/{version}/impact` with `{ limit? }` replays the last N logged decisions of the pack under that version and
  * lists each outcome that would change;
- * `POST …/{version}/activate` makes it the active version atomically (rollback is activating an older version).
+ * `POST …/{version}/activate` makes it the active version atomically (rollback is activating an older version),
+ * only when the version's impact was computed since it was stored (else `409 IMPACT_REQUIRED`), or with
+ * `{ "force": true, "reason": "…" }`, the reason recorded with the activation (`activation-guard.ts`).
  * Uploads and impact previews run in the admin worker thread within its time budget (`admin-runner.ts`): the event
  * loop keeps answering meanwhile, and an upload over budget is refused with `503 ADMIN_BUDGET_EXCEEDED`, nothing
  * stored.
@@ -15,6 +17,7 @@ import type { AppEnv, ServerContext } from '../context.js';
 import { isObject, parseJsonText } from '../context.js';
 import { HttpError, notFound } from '../errors.js';
 import { adminAuth } from '../middleware/admin-auth.js';
+import { impactRequired, impactSummary, parseActivateRequest } from '../activation-guard.js';
 
 /**
  * The admin version routes.
@@ -73,11 +76,14 @@ export function versionRoutes(ctx: ServerContext): Hono<AppEnv> {
       pack: node,
       records: records.map((r) => ({ decisionId: r.decisionId, seq: r.seq, asOf: r.asOf, version: r.version, facts: r.facts, parameters: r.parameters, outcome: r.outcome })),
     });
+    const active = ctx.catalog.active(id)?.version ?? null;
+    ctx.impacts.record(id, version, { packHash: node.packHash, at: ctx.clock().toISOString(), active, checked: records.length, changed: changes.length, failed: errors.length });
     return c.json({
       pack: id,
       version,
       packHash: node.packHash,
-      active: ctx.catalog.active(id)?.version ?? null,
+      active,
+      summary: impactSummary(records.length, changes, errors.length),
       evaluated: records.length,
       changed: changes.length,
       unchanged: records.length - changes.length - errors.length,
@@ -90,9 +96,26 @@ export function versionRoutes(ctx: ServerContext): Hono<AppEnv> {
   app.post('/v1/packs/:id/versions/:version/activate', async (c) => {
     const { id, version } = c.req.param();
     if (!ctx.catalog.has(id, version)) throw notFound('VERSION_NOT_FOUND', `没有版本 ${id}@${version}`, `no version ${id}@${version}`);
-    const { activation, previous, pack } = await ctx.catalog.activate(id, version);
-    ctx.log({ level: 'info', msg: 'pack version activated', requestId: c.var.requestId, pack: id, version, previous: previous ?? null });
-    return c.json({ pack: id, version, packHash: pack.packHash, activatedAt: activation.activatedAt, previous: previous ?? null });
+    const request = parseActivateRequest(await c.req.text());
+    // Guarded: an impact computed since the version was stored, with the same version active, or force + reason.
+    const info = ctx.catalog.listVersions(id).find((v) => v.version === version);
+    const active = ctx.catalog.active(id)?.version ?? null;
+    const run = info ? ctx.impacts.fresh(id, version, { packHash: info.packHash, storedAt: info.createdAt, active }) : undefined;
+    // Activating the version already active changes nothing, so it needs no impact.
+    if (!run && !request.force && active !== version) throw impactRequired(id, version, ctx.impacts.latest(id, version), info?.createdAt ?? '', active);
+    const impact = run ? { checked: run.checked, changed: run.changed, failed: run.failed } : undefined;
+    const forced = run || !request.force ? undefined : { reason: request.reason ?? '' };
+    const { activation, previous, pack } = await ctx.catalog.activate(id, version, { ...(impact ? { impact } : {}), ...(forced ? { forced } : {}) });
+    ctx.log({ level: 'info', msg: 'pack version activated', requestId: c.var.requestId, pack: id, version, previous: previous ?? null, ...(impact ? { impact } : {}), ...(forced ? { forced } : {}) });
+    return c.json({
+      pack: id,
+      version,
+      packHash: pack.packHash,
+      activatedAt: activation.activatedAt,
+      previous: previous ?? null,
+      ...(impact ? { impact } : {}),
+      ...(forced ? { forced } : {}),
+    });
   });
 
   return app;

@@ -160,6 +160,10 @@ export interface Activation {
   pack: string;
   version: string;
   activatedAt: string;
+  /** The impact the admin saw before activating (the activation entry's `impact`, docs/design/log-record-v2.md). */
+  impact?: { checked: number; changed: number; failed: number };
+  /** Set when activated without a fresh impact: the admin's reason (the activation entry's `forced`). */
+  forced?: { reason: string };
 }
 
 /** A query of the decision log, in log order (ascending sequence unless `newestFirst`). */
