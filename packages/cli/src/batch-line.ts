@@ -2,8 +2,8 @@
  * One JSONL line to one record: the decision as JSON, or the line's error record `{"line": n, "error": ...}`
  * (an empty line, a line too long, a line that is not JSON, facts the pack refuses). Never throws.
  */
-import { ERROR_MESSAGES, toErrorBody, type Decision, type ErrorBody, type ErrorCode, type EvaluateOptions, type Pack } from '@aftersales/core';
-import type { LineResult } from './batch-types.js';
+import { ERROR_MESSAGES, toErrorBody, type Decision, type ErrorBody, type ErrorCode, type Pack } from '@aftersales/core';
+import type { LineOptions, LineResult } from './batch-types.js';
 
 /** A short key for an outcome: its primitive top-level fields, `class=major level=2`. */
 export function outcomeKey(outcome: unknown): string {
@@ -13,6 +13,13 @@ export function outcomeKey(outcome: unknown): string {
     if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') parts.push(`${key}=${String(value)}`);
   }
   return parts.length > 0 ? parts.join(' ') : JSON.stringify(outcome).slice(0, 80);
+}
+
+/** The listed fields of a decision, in the order listed. */
+function pick(decision: Decision, fields: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) out[field] = (decision as unknown as Record<string, unknown>)[field];
+  return out;
 }
 
 /** A line's own error (not the pack's): the catalogue's Chinese, the particular English, one problem. */
@@ -64,7 +71,7 @@ function isBlank(text: string): boolean {
  * @param text - the line's text
  * @param lineNo - its 1-based line number, for the error record
  * @param pack - the pack deciding it
- * @param options - the evaluation options (`asOf`, `parameters`, `explain`)
+ * @param options - the evaluation options (`asOf`, `parameters`, `explain`) and the `fields` the record keeps (default all)
  * @returns the record and whether the line was decided (with the outcome) or refused (with the error code)
  * @example
  * ```ts
@@ -72,7 +79,7 @@ function isBlank(text: string): boolean {
  * r.decided && r.outcome // { class: 'major', level: 2 }
  * ```
  */
-export function evaluateLine(text: string, lineNo: number, pack: Pack, options: EvaluateOptions): LineResult {
+export function evaluateLine(text: string, lineNo: number, pack: Pack, options: LineOptions): LineResult {
   const first = text.length === 0 ? 0x20 : text.charCodeAt(0);
   if ((first === 0x20 || first === 0x09 || first === 0x0d) && isBlank(text)) {
     return { record: errorRecord(lineNo, lineError('EMPTY_LINE', '', 'line is empty')), decided: false, code: 'EMPTY_LINE' };
@@ -88,7 +95,7 @@ export function evaluateLine(text: string, lineNo: number, pack: Pack, options: 
   let record: string;
   try {
     decision = pack.evaluateSync(facts, options);
-    record = JSON.stringify(decision);
+    record = JSON.stringify(options.fields === undefined ? decision : pick(decision, options.fields));
   } catch (error) {
     const body = toErrorBody(error);
     return { record: errorRecord(lineNo, body), decided: false, code: body.code };

@@ -2,12 +2,12 @@
  * Where a batch's lines are decided: on the calling thread, or by a pool of worker threads whose answers are
  * written back in input order; and the tally of outcomes and errors both keep.
  */
-import type { EvaluateOptions, Pack } from '@aftersales/core';
+import type { Pack } from '@aftersales/core';
 import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { evaluateLine, outcomeKey, tooLongLine } from './batch-line.js';
 import { drained, RecordBuffer } from './batch-output.js';
-import type { BatchGroup, BatchGroupResult, BatchWorkerData } from './batch-types.js';
+import type { BatchGroup, BatchGroupResult, BatchWorkerData, LineOptions } from './batch-types.js';
 
 const MAX_OUTCOME_KEYS = 100;
 
@@ -41,7 +41,7 @@ export interface LineSink {
 }
 
 /** Decides on the calling thread, writing the records in buffers of {@link WRITE_CHUNK_BYTES}. */
-export function sequentialSink(pack: Pack, options: EvaluateOptions, maxLineBytes: number, output: Writable, tally: Tally): LineSink {
+export function sequentialSink(pack: Pack, options: LineOptions, maxLineBytes: number, output: Writable, tally: Tally): LineSink {
   const records = new RecordBuffer();
   const write = async (chunk: Buffer): Promise<void> => {
     if (!output.write(chunk)) await drained(output);

@@ -5,6 +5,15 @@
 import type { ErrorBody, EvaluateOptions, Pack } from '@aftersales/core';
 import type { Readable, Writable } from 'node:stream';
 
+/** The fields of a decision, in the order a whole decision carries them. */
+export const DECISION_FIELDS = ['pack', 'version', 'packHash', 'asOf', 'parameters', 'outcome', 'fired', 'derived', 'explanation', 'messages'] as const;
+
+/** A field of a decision a batch record can keep. */
+export type DecisionField = (typeof DECISION_FIELDS)[number];
+
+/** The options of one line's decision: the evaluation's, and the fields its record keeps (default all). */
+export type LineOptions = EvaluateOptions & { fields?: readonly DecisionField[] };
+
 /** Options of a batch run. */
 export interface BatchOptions {
   pack: Pack;
@@ -12,6 +21,11 @@ export interface BatchOptions {
   parameters?: Record<string, unknown>;
   /** Include each decision's explanation (default false: batches are about outcomes). */
   explain?: boolean;
+  /**
+   * The decision fields each record keeps, in this order (e.g. `['outcome', 'fired', 'messages']`); default: the
+   * whole decision. The explanation is computed only when it is listed (or `explain` is set).
+   */
+  fields?: readonly DecisionField[];
   /** The input: a file path, or a stream (stdin). */
   input: string | Readable;
   output: Writable;
@@ -61,7 +75,7 @@ export interface BatchWorkerData {
   documents: unknown[];
   packId: string;
   packHash: string;
-  evaluateOptions: EvaluateOptions;
+  evaluateOptions: LineOptions;
   maxLineBytes: number;
 }
 

@@ -5,10 +5,10 @@
  * UTF-8 (the buffers are transferred, not copied) and the group's counts. The main thread keeps the order.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadPacks, type EvaluateOptions } from '@aftersales/core';
+import { loadPacks } from '@aftersales/core';
 import { evaluateLine, outcomeKey, tooLongLine } from './batch-line.js';
 import { RecordBuffer } from './batch-output.js';
-import type { BatchGroup, BatchGroupResult, BatchWorkerData } from './batch-types.js';
+import type { BatchGroup, BatchGroupResult, BatchWorkerData, LineOptions } from './batch-types.js';
 
 const data = workerData as BatchWorkerData;
 const port = parentPort!;
@@ -17,7 +17,7 @@ try {
   const pack = loadPacks(data.documents).get(data.packId);
   if (!pack) throw new Error(`pack ${data.packId} is not among the documents`);
   if (pack.packHash !== data.packHash) throw new Error(`pack ${data.packId} loaded with hash ${pack.packHash}, expected ${data.packHash}`);
-  const options: EvaluateOptions = data.evaluateOptions;
+  const options: LineOptions = data.evaluateOptions;
   port.on('message', (group: BatchGroup) => {
     const records = new RecordBuffer();
     const chunks: Buffer[] = [];

@@ -12,9 +12,8 @@
  * (batch-output.ts).
  */
 import { createReadStream, statSync } from 'node:fs';
-import type { EvaluateOptions } from '@aftersales/core';
 import { poolSink, sequentialSink, Tally } from './batch-sinks.js';
-import { DEFAULT_MAX_LINE_BYTES, type BatchOptions, type BatchSummary } from './batch-types.js';
+import { DEFAULT_MAX_LINE_BYTES, type BatchOptions, type BatchSummary, type LineOptions } from './batch-types.js';
 import { LineSplitter } from './line-splitter.js';
 
 export type { BatchErrorRecord, BatchGroup, BatchGroupResult, BatchOptions, BatchSummary, BatchWorkerData, LineResult } from './batch-types.js';
@@ -50,9 +49,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   let bytes = 0;
   let lastDraw = 0;
   const tty = stderr.isTTY === true;
-  const evaluateOptions: EvaluateOptions = {
+  const evaluateOptions: LineOptions = {
     asOf: options.asOf,
-    explain: options.explain === true,
+    explain: options.explain === true || options.fields?.includes('explanation') === true,
+    ...(options.fields ? { fields: options.fields } : {}),
     ...(options.parameters ? { parameters: options.parameters } : {}),
   };
   // A pack that requires others can go to workers only with their documents.

@@ -6,8 +6,9 @@
 import { statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import type { Pack } from '@aftersales/core';
+import { suggest, type Pack } from '@aftersales/core';
 import { BatchOutputError, formatSummary, openBatchOutput, runBatch } from '../batch.js';
+import { DECISION_FIELDS, type DecisionField } from '../batch-types.js';
 import { bundledPacks, resolveOnePack, UsageError } from '../packs.js';
 import { reportPackFailures } from './problems.js';
 import { DECISION_OPTIONS, InputError, parse, parseParams, readJsonInput, type CliIo, type Command, type OptionSpec } from './shared.js';
@@ -17,6 +18,7 @@ const options = {
   input: { type: 'string', value: '<claims.jsonl|->', description: 'a JSONL batch of facts, one claim a line / JSONL 批量事实' },
   output: { type: 'string', short: 'o', value: '<decisions.jsonl>', description: 'where the batch decisions go (default stdout) / 批量结果文件' },
   explain: { type: 'boolean', description: 'add each decision’s explanation (batch) / 附带解释' },
+  fields: { type: 'string', value: '<a,b,...>', description: 'decision fields each batch record keeps, e.g. outcome,fired,messages (default all) / 每条结果保留的字段' },
   'max-line-bytes': { type: 'string', value: '<n>', description: 'refuse batch lines longer than this / 单行字节上限' },
   workers: { type: 'string', value: '<auto|n>', description: 'worker threads for the batch (default auto) / 工作线程数' },
 } satisfies Record<string, OptionSpec>;
@@ -55,6 +57,23 @@ async function packDocuments(pack: Pack): Promise<unknown[] | undefined> {
   return docs;
 }
 
+/** `--fields a,b`: decision field names, each known and listed once; `undefined` when not given. */
+function parseFields(text: string | undefined): DecisionField[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((n) => n.trim());
+  const known = new Set<string>(DECISION_FIELDS);
+  for (const name of names) {
+    if (!known.has(name)) {
+      const close = suggest(name, DECISION_FIELDS);
+      throw new UsageError(
+        `--fields: unknown field "${name}"${close ? ` (did you mean "${close}"?)` : ''}; allowed: ${DECISION_FIELDS.join(', ')} / 未知字段 "${name}"`,
+      );
+    }
+  }
+  if (new Set(names).size !== names.length) throw new UsageError(`--fields ${text}: a field is listed twice / 字段重复`);
+  return names as DecisionField[];
+}
+
 /** Evaluates one facts document; prints the decision or the structured error. */
 async function run(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, options);
@@ -67,6 +86,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (workers !== undefined && !(Number.isSafeInteger(workers) && workers >= 1 && workers <= 64)) {
     throw new UsageError(`--workers ${String(workersArg)}: auto or a whole number 1-64 / 应为 auto 或 1-64 的整数`);
   }
+  const fields = parseFields(values.fields as string | undefined);
   const { target, failures } = await resolveOnePack(positionals[0]);
   if (!target) return reportPackFailures(failures, io);
   const asOf = (values['as-of'] as string | undefined) ?? new Date().toISOString();
@@ -89,6 +109,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       asOf,
       ...(parameters ? { parameters } : {}),
       explain: values.explain === true,
+      ...(fields ? { fields } : {}),
       ...(maxLineBytes !== undefined ? { maxLineBytes } : {}),
       input,
       output,
@@ -110,7 +131,7 @@ export const evalCommand: Command = {
   name: 'eval',
   usage: [
     'eval <pack> --facts <file|json|-> [--as-of <ISO>] [--param name=value]...',
-    'eval <pack> --input <claims.jsonl|-> [--output <decisions.jsonl>] [--as-of <ISO>] [--explain] [--workers auto|<n>] [--max-line-bytes <n>]',
+    'eval <pack> --input <claims.jsonl|-> [--output <decisions.jsonl>] [--as-of <ISO>] [--fields <a,b,...>] [--explain] [--workers auto|<n>] [--max-line-bytes <n>]',
   ],
   summary: 'decide one claim (--facts) or a JSONL batch (--input) / 判定一个或一批索赔',
   options,
@@ -118,6 +139,7 @@ export const evalCommand: Command = {
     'aftersales eval quality-severity --facts claim.json --as-of 2026-01-15T00:00:00Z',
     `aftersales eval quality-severity --facts '{"claimAmountYuan": 30000}'`,
     'aftersales eval quality-severity --input claims.jsonl --output decisions.jsonl',
+    'aftersales eval quality-severity --input claims.jsonl --fields outcome,fired,messages',
   ],
   run,
 };
