@@ -15,11 +15,14 @@ import {
   type PeriodUnit,
 } from './calendar.js';
 import type { Localized } from './types.js';
+import type { CompiledCalendar } from './working-day-calendar.js';
 
 /** What a calculator sees besides its arguments. */
 export interface CalculatorContext {
   /** The pack's IANA time zone. */
   timeZone: string;
+  /** The working-day calendar of the decision, when the host supplied one (else Mon–Fri). */
+  calendar?: CompiledCalendar;
 }
 
 /** An argument a calculator takes. */
@@ -146,15 +149,18 @@ const CALCULATORS: Calculator[] = [
   },
   {
     name: 'add-working-days',
-    description: { zh: '加若干工作日（周一至周五，扣除节假日）', en: 'The local date a number of working days (Mon–Fri, minus holidays) later' },
+    description: {
+      zh: '加若干工作日（有工作日历时按其节假日和调休上班日，否则周一至周五；再扣除 holidays）',
+      en: 'The local date a number of working days later (the working-day calendar, holidays and make-up days, when one is supplied, else Mon–Fri; minus holidays)',
+    },
     args: [arg('from', 'date or date-time'), arg('days', 'working days'), arg('holidays', 'list of local dates to skip', false)],
-    compute: ({ from, days, holidays }, { timeZone }) => (isNumber(days) ? addWorkingDays(from, days, holidaysOf(holidays), timeZone) : null),
+    compute: ({ from, days, holidays }, { timeZone, calendar }) => (isNumber(days) ? addWorkingDays(from, days, holidaysOf(holidays), timeZone, calendar) : null),
   },
   {
     name: 'working-days-between',
     description: { zh: '两个日期之间的工作日数', en: 'Working days after `from` up to and including `to`' },
     args: [arg('from', 'date or date-time'), arg('to', 'date or date-time'), arg('holidays', 'list of local dates to skip', false)],
-    compute: ({ from, to, holidays }, { timeZone }) => workingDaysBetween(from, to, holidaysOf(holidays), timeZone),
+    compute: ({ from, to, holidays }, { timeZone, calendar }) => workingDaysBetween(from, to, holidaysOf(holidays), timeZone, calendar),
   },
   {
     name: 'sum',

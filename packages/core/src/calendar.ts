@@ -6,6 +6,7 @@
 import { tzOffset } from '@date-fns/tz';
 import { UTCDate } from '@date-fns/utc';
 import { addDays, addMonths, addYears, differenceInCalendarDays } from 'date-fns';
+import type { CompiledCalendar } from './working-day-calendar.js';
 
 // Calendar dates are computed on UTCDate (date-fns without any zone lookups: a local calendar date does not
 // depend on the zone once known); the zone enters only where an instant becomes a local date or back, through
@@ -252,14 +253,25 @@ function dateOfDay(dayNo: number): string {
 }
 
 // Working days are counted on integer day numbers: 1970-01-01 was a Thursday, so (n + 4) mod 7 is the weekday
-// (0 Sunday … 6 Saturday); a holiday list is only consulted, and a date string only built, when there is one.
-function isWorkingDay(day: number, holidays: Set<string>): boolean {
+// (0 Sunday … 6 Saturday); a date string is only built when there is a holiday list or a calendar to consult.
+// With a calendar, a make-up working day (调休) on a weekend works and a calendar holiday does not; a day of a year
+// the calendar does not cover cannot be judged (undefined), and the caller's `holidays` are days off in any case.
+function isWorkingDay(day: number, holidays: Set<string>, calendar: CompiledCalendar | undefined): boolean | undefined {
   const weekday = (((day + 4) % 7) + 7) % 7;
-  return weekday !== 0 && weekday !== 6 && (holidays.size === 0 || !holidays.has(isoDate(new Date(day * DAY_MS))));
+  const weekend = weekday === 0 || weekday === 6;
+  if (calendar === undefined) return !weekend && (holidays.size === 0 || !holidays.has(isoDate(new Date(day * DAY_MS))));
+  const date = isoDate(new Date(day * DAY_MS));
+  const year = Number(date.slice(0, 4));
+  if (year < calendar.firstYear || year > calendar.lastYear) return undefined;
+  if (holidays.has(date) || calendar.holidays.has(date)) return false;
+  return !weekend || calendar.workdays.has(date);
 }
 
-/** The local date `days` working days (Mon–Fri, minus `holidays`) after `from`. */
-export function addWorkingDays(from: unknown, days: number, holidays: string[], timeZone: string): string | null {
+/**
+ * The local date `days` working days after `from`: Mon–Fri minus `holidays`, or, with a `calendar`, its working
+ * days (holidays off, make-up days on) minus `holidays`; `null` when a day to count falls outside the calendar.
+ */
+export function addWorkingDays(from: unknown, days: number, holidays: string[], timeZone: string, calendar?: CompiledCalendar): string | null {
   const start = localDate(from, timeZone);
   if (start === null || !Number.isInteger(days) || days < 0 || days > 36_500) return null;
   const skip = new Set(holidays);
@@ -267,14 +279,19 @@ export function addWorkingDays(from: unknown, days: number, holidays: string[], 
   let left = days;
   while (left > 0) {
     cursor += 1;
-    if (isWorkingDay(cursor, skip)) left -= 1;
+    const working = isWorkingDay(cursor, skip, calendar);
+    if (working === undefined) return null;
+    if (working) left -= 1;
   }
   const date = isoDate(new Date(cursor * DAY_MS));
   return DATE_ONLY.test(date) ? date : null;
 }
 
-/** Working days after `from` up to and including `to` (negative when `to` is before `from`). */
-export function workingDaysBetween(from: unknown, to: unknown, holidays: string[], timeZone: string): number | null {
+/**
+ * Working days after `from` up to and including `to` (negative when `to` is before `from`), counted as
+ * {@link addWorkingDays} counts them; `null` when a day to count falls outside the calendar.
+ */
+export function workingDaysBetween(from: unknown, to: unknown, holidays: string[], timeZone: string, calendar?: CompiledCalendar): number | null {
   const a = localDate(from, timeZone);
   const b = localDate(to, timeZone);
   if (a === null || b === null) return null;
@@ -287,7 +304,9 @@ export function workingDaysBetween(from: unknown, to: unknown, holidays: string[
   let count = 0;
   while (cursor < last) {
     cursor += 1;
-    if (isWorkingDay(cursor, skip)) count += 1;
+    const working = isWorkingDay(cursor, skip, calendar);
+    if (working === undefined) return null;
+    if (working) count += 1;
   }
   return span < 0 ? -count : count;
 }

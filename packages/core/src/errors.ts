@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'INVALID_FACTS'
   | 'INVALID_PARAMETERS'
   | 'INVALID_AS_OF'
+  | 'INVALID_CALENDAR'
   | 'NOT_EFFECTIVE'
   | 'RULE_CONFLICT'
   | 'INVALID_OUTCOME'
@@ -39,6 +40,7 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, Localized>> = {
   INVALID_FACTS: { zh: '事实数据不符合规则包的事实模式', en: "the facts do not match the pack's fact schema" },
   INVALID_PARAMETERS: { zh: '参数覆盖无效', en: 'invalid parameter overrides' },
   INVALID_AS_OF: { zh: 'asOf 不是有效的 ISO 8601 时间', en: 'asOf is not a valid ISO 8601 date-time' },
+  INVALID_CALENDAR: { zh: '工作日历无效', en: 'invalid working-day calendar' },
   NOT_EFFECTIVE: { zh: 'asOf 不在规则包的生效期内', en: "asOf is outside the pack's effective period" },
   RULE_CONFLICT: { zh: '规则包缺陷：多条规则同时触发（unique）', en: 'pack defect: more than one rule fired (hit policy unique)' },
   INVALID_OUTCOME: { zh: '规则包缺陷：结果不符合其结果模式', en: 'pack defect: the outcome breaks its outcome schema' },

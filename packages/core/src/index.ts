@@ -44,6 +44,10 @@ export type { ErrorCode, ErrorBody } from './errors.js';
 
 // Calculators for derived facts
 export { listCalculators, getCalculator } from './calculators.js';
+
+// Working-day calendars (data a host supplies)
+export { checkCalendar, compileCalendar, mergeCalendars } from './working-day-calendar.js';
+export type { CompiledCalendar } from './working-day-calendar.js';
 export type { CalculatorInfo, CalculatorContext, CalculatorArgument } from './calculators.js';
 
 // "Did you mean": the closest known name within two edits
@@ -107,6 +111,7 @@ export type {
   JsonSchema,
   RulePackDocument,
   Problem,
+  WorkingDayCalendar,
   ConditionTrace,
   RuleTrace,
   FiredRule,

@@ -12,7 +12,8 @@ import type { PackPlan } from './plan.js';
 import type { Scope } from './references.js';
 import { toProblems } from './schema.js';
 import { unknownName } from './suggest.js';
-import type { EvaluateOptions, Problem } from './types.js';
+import type { EvaluateOptions, Problem, WorkingDayCalendar } from './types.js';
+import { compileCalendar, type CompiledCalendar } from './working-day-calendar.js';
 
 /** The state of one evaluation: its scope and what the decision reports. */
 export interface EvaluationState extends Scope {
@@ -21,6 +22,8 @@ export interface EvaluationState extends Scope {
   overrides: Record<string, unknown>;
   /** Derived facts and required packs' outcomes, as computed. */
   derived: Record<string, unknown>;
+  /** The working-day calendar of this decision (the options', else the pack's), as supplied and indexed. */
+  calendar?: { data: WorkingDayCalendar; compiled: CompiledCalendar };
 }
 
 // The asOf string last accepted: a batch resolves the same one for every decision.
@@ -87,7 +90,7 @@ export function validateFacts(plan: PackPlan, facts: unknown): Record<string, un
 }
 
 /** Checks the inputs of one decision and starts its state. */
-export function begin(plan: PackPlan, facts: unknown, options: EvaluateOptions): EvaluationState {
+export function begin(plan: PackPlan, facts: unknown, options: EvaluateOptions, packCalendar?: WorkingDayCalendar): EvaluationState {
   const asOf = resolveAsOf(options?.asOf);
   const asOfDate = localDate(asOf, plan.timeZone);
   // An instant near year 0 or 9999 can fall outside those years in the pack's zone: no calendar date to decide on.
@@ -102,14 +105,17 @@ export function begin(plan: PackPlan, facts: unknown, options: EvaluateOptions):
   // Without overrides the pack's own values serve as they are (a decision only reads them).
   const params = options.parameters === undefined ? plan.parameters : parameterValues(plan, overrides);
   const values = validateFacts(plan, facts);
-  return { asOf, context: { asOf, asOfDate }, overrides, params, values, derived: {} };
+  const data = options.calendar ?? packCalendar;
+  const state: EvaluationState = { asOf, context: { asOf, asOfDate }, overrides, params, values, derived: {} };
+  if (data !== undefined) state.calendar = { data, compiled: compileCalendar(data) };
+  return state;
 }
 
 /** Computes the derived facts in order into the state. */
 export function derive(plan: PackPlan, state: EvaluationState): void {
   for (const d of plan.derived) {
     const args = d.resolveArgs(state) as Record<string, unknown>;
-    const result = d.compute(args, { timeZone: plan.timeZone });
+    const result = d.compute(args, { timeZone: plan.timeZone, calendar: state.calendar?.compiled });
     const value = result === undefined ? null : result;
     state.derived[d.name] = value;
     state.values[d.name] = value;

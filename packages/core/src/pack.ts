@@ -11,7 +11,8 @@ import { begin, derive, parameterValues, requiredError, validateFacts, type Eval
 import type { PackLookup } from './lookup.js';
 import { compile, tryCompile, type PackPlan } from './plan.js';
 import { referenceEngine, type ReferenceRun } from './reference-engine.js';
-import type { Decision, EvaluateOptions, HitPolicy, Problem, RulePackDocument } from './types.js';
+import type { Decision, EvaluateOptions, HitPolicy, Problem, RulePackDocument, WorkingDayCalendar } from './types.js';
+import { compileCalendar } from './working-day-calendar.js';
 
 /** Options of {@link loadPack}. */
 export interface LoadPackOptions {
@@ -23,6 +24,11 @@ export interface LoadPackOptions {
    * that forbid `eval` (a strict Content Security Policy) can evaluate.
    */
   generated?: Readonly<Record<string, GeneratedFactory>>;
+  /**
+   * The working-day calendar its working-day clocks count (public holidays and make-up working days), unless a
+   * decision's options give another; without one they count Mon–Fri. See {@link WorkingDayCalendar}.
+   */
+  calendar?: WorkingDayCalendar;
 }
 
 type RuleNode = (facts: Scope, trace: LeafRecord[] | null) => boolean;
@@ -52,6 +58,8 @@ export class Pack<F = unknown, O = Record<string, unknown>, P = Record<string, u
   readonly hitPolicy: HitPolicy;
   /** The compiled plan every part of core reads (treat as read-only). */
   readonly plan: PackPlan;
+  /** The working-day calendar given at load, used when a decision's options give none. */
+  readonly calendar: WorkingDayCalendar | undefined;
 
   readonly #nodes: RuleNode[];
   readonly #leafCounts: number[];
@@ -61,7 +69,9 @@ export class Pack<F = unknown, O = Record<string, unknown>, P = Record<string, u
   #reference: ReferenceRun | undefined;
 
   /** @internal Use {@link loadPack}. */
-  constructor(plan: PackPlan, generated?: GeneratedFactory) {
+  constructor(plan: PackPlan, generated?: GeneratedFactory, calendar?: WorkingDayCalendar) {
+    if (calendar !== undefined) compileCalendar(calendar);
+    this.calendar = calendar;
     this.plan = plan;
     this.document = plan.document;
     this.id = plan.id;
@@ -137,12 +147,12 @@ export class Pack<F = unknown, O = Record<string, unknown>, P = Record<string, u
    */
   async evaluate(facts: F, options: EvaluateOptions & { parameters?: Partial<P> }): Promise<Decision<O>> {
     if (options?.engine !== 'reference' && options?.engine !== 'json-rules-engine') return this.evaluateSync(facts, options);
-    const state = begin(this.plan, facts, options);
+    const state = begin(this.plan, facts, options, this.calendar);
     for (const req of this.plan.required) {
       const input = req.factsFrom === undefined ? state.values : state.values[req.factsFrom];
       if (input === undefined) continue;
       try {
-        const sub = await req.pack.evaluate(input, { asOf: state.asOf, explain: false, engine: 'json-rules-engine' });
+        const sub = await req.pack.evaluate(input, { asOf: state.asOf, explain: false, engine: 'json-rules-engine', calendar: state.calendar?.data });
         this.#setRequired(state, req.as, sub.outcome);
       } catch (error) {
         throw requiredError(req.factsFrom, error);
@@ -174,12 +184,12 @@ export class Pack<F = unknown, O = Record<string, unknown>, P = Record<string, u
    * ```
    */
   evaluateSync(facts: F, options: EvaluateOptions & { parameters?: Partial<P> }): Decision<O> {
-    const state = begin(this.plan, facts, options);
+    const state = begin(this.plan, facts, options, this.calendar);
     for (const req of this.plan.required) {
       const input = req.factsFrom === undefined ? state.values : state.values[req.factsFrom];
       if (input === undefined) continue;
       try {
-        this.#setRequired(state, req.as, req.pack.evaluateSync(input, { asOf: state.asOf, explain: false }).outcome);
+        this.#setRequired(state, req.as, req.pack.evaluateSync(input, { asOf: state.asOf, explain: false, calendar: state.calendar?.data }).outcome);
       } catch (error) {
         throw requiredError(req.factsFrom, error);
       }
@@ -286,7 +296,7 @@ export function validatePack(document: unknown, options: LoadPackOptions = {}): 
  * Loads a pack document: validates it (schema and semantics) and compiles it for evaluation.
  *
  * @param document - the parsed pack JSON (it is copied; later changes to it have no effect)
- * @param options - `registry` to resolve `requires`
+ * @param options - `registry` to resolve `requires`; `calendar`, the working-day calendar its clocks count
  * @returns the loaded {@link Pack}
  * @throws {@link PackValidationError} (`INVALID_PACK`) carrying every problem with its JSON pointer
  * @example
@@ -299,5 +309,5 @@ export function validatePack(document: unknown, options: LoadPackOptions = {}): 
 export function loadPack(document: unknown, options: LoadPackOptions = {}): Pack {
   const plan = compile(document, options.registry);
   const generated = options.generated && Object.prototype.hasOwnProperty.call(options.generated, plan.packHash) ? options.generated[plan.packHash] : undefined;
-  return new Pack(plan, generated);
+  return new Pack(plan, generated, options.calendar);
 }

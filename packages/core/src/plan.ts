@@ -3,6 +3,7 @@
  * need, compiled once when a pack is loaded. {@link compile} validates the document (schema and semantics) and
  * builds the plan; nothing downstream walks the authored document again.
  */
+import type { CalculatorContext } from './calculators.js';
 import type { ValidateFunction } from 'ajv';
 import { getCalculator } from './calculators.js';
 import { hashPack } from './canonical.js';
@@ -40,7 +41,7 @@ export interface PlanRule {
 export interface PlanDerived {
   name: string;
   calculator: string;
-  compute: (args: Record<string, unknown>, context: { timeZone: string }) => unknown;
+  compute: (args: Record<string, unknown>, context: CalculatorContext) => unknown;
   resolveArgs: Resolver;
 }
 

@@ -4,7 +4,7 @@
  */
 import { PackValidationError } from './errors.js';
 import { loadPack, type Pack } from './pack.js';
-import type { Problem } from './types.js';
+import type { Problem, WorkingDayCalendar } from './types.js';
 
 /**
  * Packs by id. One version per id: adding a pack with an id already present replaces it.
@@ -59,7 +59,7 @@ const requiresOf = (doc: unknown): string[] => {
  * registry.get('escalation')
  * ```
  */
-export function loadPacks(documents: unknown[], options: { registry?: PackRegistry } = {}): PackRegistry {
+export function loadPacks(documents: unknown[], options: { registry?: PackRegistry; calendar?: WorkingDayCalendar } = {}): PackRegistry {
   // Load into a staging registry so that a failure leaves the caller's registry untouched.
   const registry = new PackRegistry();
   for (const pack of options.registry?.list() ?? []) registry.add(pack);
@@ -91,7 +91,7 @@ export function loadPacks(documents: unknown[], options: { registry?: PackRegist
   if (problems.length > 0) throw new PackValidationError(problems);
   for (const i of order) {
     try {
-      registry.add(loadPack(documents[i], { registry }));
+      registry.add(loadPack(documents[i], { registry, calendar: options.calendar }));
     } catch (error) {
       if (error instanceof PackValidationError) problems.push(...error.problems.map((p) => ({ ...p, path: `/${i}${p.path}` })));
       else throw error;

@@ -236,6 +236,42 @@ export interface EvaluateOptions {
    * plan. Both give the same decision (a conformance corpus and a differential test hold them equal).
    */
   engine?: 'compiled' | 'interpreted' | 'json-rules-engine' | 'reference';
+  /**
+   * The working-day calendar this decision's working-day clocks count (public holidays, make-up working days),
+   * instead of the one the pack was loaded with; a host supplies a year the shipped data does not cover yet.
+   */
+  calendar?: WorkingDayCalendar;
+}
+
+/**
+ * A working-day calendar: the data a host supplies. Dates are local calendar dates `YYYY-MM-DD` in the pack's
+ * time zone.
+ *
+ * @example
+ * ```ts
+ * const calendar: WorkingDayCalendar = {
+ *   id: 'cn-state-council',
+ *   version: '2027.1',
+ *   firstYear: 2027,
+ *   lastYear: 2027,
+ *   holidays: ['2027-01-01'],
+ *   workdays: [],
+ * };
+ * ```
+ */
+export interface WorkingDayCalendar {
+  /** What the calendar is, e.g. `cn-state-council` (China, State Council schedule). */
+  id: string;
+  /** The version of its data, recorded so a decision can be traced to the calendar it counted with. */
+  version: string;
+  /** The first year the data covers (inclusive). */
+  firstYear: number;
+  /** The last year the data covers (inclusive): a day after it cannot be counted. */
+  lastYear: number;
+  /** Days off: public holidays and the days moved into them (any weekday). */
+  holidays: readonly string[];
+  /** Weekend days that are working days (make-up days, 调休). */
+  workdays: readonly string[];
 }
 
 /** One case of a pack's test suite. */

@@ -9,7 +9,8 @@
  * @packageDocumentation
  */
 import { loadPacks, PackRegistry } from '@aftersales/core';
-import type { Pack, RulePackDocument } from '@aftersales/core';
+import type { Pack, RulePackDocument, WorkingDayCalendar } from '@aftersales/core';
+import { chinaWorkingDayCalendar } from './china-calendar.js';
 import { BUNDLED } from './bundled.js';
 import type { BundledPackId, BundledPackTypes } from './pack-types/index.js';
 
@@ -38,11 +39,19 @@ export const bundledPackDocuments: Readonly<Record<string, RulePackDocument>> = 
 
 let loaded: Pack[] | undefined;
 
+// China's working-day calendar, the bundled packs' default
+export { chinaWorkingDayCalendar } from './china-calendar.js';
+
 /**
  * Loads and validates every bundled pack, in `requires` order, into a new registry. The packs are compiled once
  * and shared between the registries this returns (a {@link Pack} is immutable); each call gives a fresh
  * registry, so adding to it does not affect other callers.
  *
+ * Their working-day clocks count China's calendar ({@link chinaWorkingDayCalendar}: public holidays and make-up
+ * working days), or the `calendar` given, e.g. one a host extended with the year the State Council has just
+ * published (`mergeCalendars` of `@aftersales/core`); a decision may still give its own in its options.
+ *
+ * @param options - `calendar`: the working-day calendar (default {@link chinaWorkingDayCalendar})
  * @returns a registry holding every bundled pack; `get('quality-severity')` is typed
  *   `Pack<QualitySeverityFacts, QualitySeverityOutcome, QualitySeverityParameters>`
  * @throws `PackValidationError` (`INVALID_PACK`) when a bundled pack is invalid — a defect of this package
@@ -58,10 +67,13 @@ let loaded: Pack[] | undefined;
  * decision.outcome; // { class: 'major', level: 2 }
  * ```
  */
-export function loadBundledPacks(): BundledPackRegistry {
-  if (!loaded) loaded = loadPacks(BUNDLED.map((b) => b.pack)).list();
+export function loadBundledPacks(options: { calendar?: WorkingDayCalendar } = {}): BundledPackRegistry {
+  const calendar = options.calendar ?? chinaWorkingDayCalendar;
+  let packs: Pack[];
+  if (calendar === chinaWorkingDayCalendar) packs = loaded ??= loadPacks(BUNDLED.map((b) => b.pack), { calendar }).list();
+  else packs = loadPacks(BUNDLED.map((b) => b.pack), { calendar }).list();
   const registry = new PackRegistry();
-  for (const pack of loaded) registry.add(pack);
+  for (const pack of packs) registry.add(pack);
   return registry as BundledPackRegistry;
 }
 

@@ -5,7 +5,7 @@
  */
 
 /**
- * The facts of complaint-handling 1.0.0.
+ * The facts of complaint-handling 1.1.0.
  */
 export type ComplaintHandlingFacts = {
   /**
@@ -23,7 +23,7 @@ export type ComplaintHandlingFacts = {
    */
   resolvedAt?: string;
   /**
-   * Public holidays (local dates) skipped by working-day clocks.
+   * Further days off (local dates) the working-day clocks skip besides the working-day calendar's (e.g. a local holiday); China's public holidays and make-up working days come from the calendar the host supplies (@aftersales/rules: chinese-days). 工作日历之外另需扣除的休息日。
    */
   holidays?: string[];
   /**
@@ -33,7 +33,7 @@ export type ComplaintHandlingFacts = {
 };
 
 /**
- * The outcome of complaint-handling 1.0.0.
+ * The outcome of complaint-handling 1.1.0.
  */
 export type ComplaintHandlingOutcome = {
   owner: "customer-service" | "after-sales-department";
@@ -59,7 +59,7 @@ export type ComplaintHandlingOutcome = {
 };
 
 /**
- * Parameter overrides of complaint-handling 1.0.0.
+ * Parameter overrides of complaint-handling 1.1.0.
  */
 export type ComplaintHandlingParameters = {
   /**
