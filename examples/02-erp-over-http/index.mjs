@@ -57,6 +57,9 @@ try {
       facts: { invoiceDate: '2025-04-18', claimDate: '2026-02-14', odometerKm: 21000, faultSystem: 'steering',
         seriousSafetyFault: true, seriousSafetyRepairs: 2, vehiclePriceYuan: 128000 },
       asOf: '2026-02-14T15:00:00+08:00',
+      // The ERP's own claim number and context: stored and hashed with the record, never seen by the rules.
+      reference: 'CLM-2026-0042',
+      context: { dealer: 'D-17', operator: 'wang' },
     },
   });
   if (!decision) throw new Error(`the claim was answered ${res.status}`);
@@ -69,6 +72,8 @@ try {
   console.log(`  outcome: ${JSON.stringify(decision.outcome)}`);
   console.log(`  ${decision.messages.zh}`);
   console.log(`  ${decision.messages.en}`);
+  const { data: claim } = await api.GET('/v1/decisions', { params: { query: { reference: 'CLM-2026-0042' } } });
+  console.log(`GET /v1/decisions?reference=CLM-2026-0042 -> ${claim?.items.map((i) => maskId(i.decisionId)).join(', ')}`);
 
   // A batch: up to 1,000 items stored in one commit; each item answers on its own.
   const { data: batchBody, response: batch } = await api.POST('/v1/packs/warranty-car/decisions:batch', {

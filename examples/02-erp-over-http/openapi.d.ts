@@ -959,6 +959,8 @@ export interface components {
             version: string;
             packHash: string;
             asOf: string;
+            /** @description the host's reference given with the decision */
+            reference?: string;
             outcome: unknown;
             hash: string;
         };
@@ -968,6 +970,18 @@ export interface components {
             facts: unknown;
             decision: Record<string, never>;
             prevHash: string;
+            /** @description the host's context (masked like facts) */
+            context?: {
+                [key: string]: unknown;
+            };
+            idempotencyKey?: string;
+            /**
+             * @description 2: the record is a typed entry, `entry`, hashed as canonicalJson({ ...entry, seq, prevHash })
+             * @enum {integer}
+             */
+            format?: 1 | 2;
+            /** @description the format-2 entry its hash covers (docs/audit-log.md) */
+            entry?: Record<string, never>;
         };
         LogPage: {
             items: components["schemas"]["LogSummary"][];
@@ -979,6 +993,10 @@ export interface components {
             version: string;
             packHash: string;
             asOf: string;
+            reference?: string;
+            context?: {
+                [key: string]: unknown;
+            };
             identical: boolean;
             differences: {
                 path: string;
@@ -2654,6 +2672,15 @@ export interface operations {
             query?: {
                 /** @example quality-severity */
                 pack?: string;
+                /** @description only this version (needs pack) */
+                version?: string;
+                /**
+                 * @description only this outcome, as JSON compared exactly (needs pack)
+                 * @example {"class":"major","level":2}
+                 */
+                outcome?: string;
+                /** @description only the decisions with this host reference, newest first */
+                reference?: string;
                 /**
                  * @description recordedAt >= from
                  * @example 2026-01-01T00:00:00Z
@@ -2904,7 +2931,13 @@ export interface operations {
     };
     decideCareLabel: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2916,10 +2949,27 @@ export interface operations {
                     /** Format: date-time */
                     asOf?: string;
                     parameters?: Record<string, never>;
+                    /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                    reference?: string;
+                    /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                    context?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
         responses: {
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"] & {
+                        outcome?: components["schemas"]["care-label.Outcome"];
+                    };
+                };
+            };
             /** @description decided and durably logged */
             201: {
                 headers: {
@@ -2980,7 +3030,13 @@ export interface operations {
     };
     decideCareLabelBatch: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2993,12 +3049,20 @@ export interface operations {
                         /** Format: date-time */
                         asOf?: string;
                         parameters?: Record<string, never>;
+                        /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                        reference?: string;
+                        /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                        context?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description this item's idempotency key (the single route takes the Idempotency-Key header) */
+                        idempotencyKey?: string;
                     }[];
                 };
             };
         };
         responses: {
-            /** @description every item was refused; each result says why */
+            /** @description every item was refused (each result says why), or a dry run (recorded: false, nothing written) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3065,7 +3129,13 @@ export interface operations {
     };
     decideComplaintHandling: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3077,10 +3147,27 @@ export interface operations {
                     /** Format: date-time */
                     asOf?: string;
                     parameters?: Record<string, never>;
+                    /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                    reference?: string;
+                    /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                    context?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
         responses: {
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"] & {
+                        outcome?: components["schemas"]["complaint-handling.Outcome"];
+                    };
+                };
+            };
             /** @description decided and durably logged */
             201: {
                 headers: {
@@ -3141,7 +3228,13 @@ export interface operations {
     };
     decideComplaintHandlingBatch: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3154,12 +3247,20 @@ export interface operations {
                         /** Format: date-time */
                         asOf?: string;
                         parameters?: Record<string, never>;
+                        /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                        reference?: string;
+                        /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                        context?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description this item's idempotency key (the single route takes the Idempotency-Key header) */
+                        idempotencyKey?: string;
                     }[];
                 };
             };
         };
         responses: {
-            /** @description every item was refused; each result says why */
+            /** @description every item was refused (each result says why), or a dry run (recorded: false, nothing written) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3226,7 +3327,13 @@ export interface operations {
     };
     decideEscalation: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3238,10 +3345,27 @@ export interface operations {
                     /** Format: date-time */
                     asOf?: string;
                     parameters?: Record<string, never>;
+                    /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                    reference?: string;
+                    /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                    context?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
         responses: {
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"] & {
+                        outcome?: components["schemas"]["escalation.Outcome"];
+                    };
+                };
+            };
             /** @description decided and durably logged */
             201: {
                 headers: {
@@ -3302,7 +3426,13 @@ export interface operations {
     };
     decideEscalationBatch: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3315,12 +3445,20 @@ export interface operations {
                         /** Format: date-time */
                         asOf?: string;
                         parameters?: Record<string, never>;
+                        /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                        reference?: string;
+                        /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                        context?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description this item's idempotency key (the single route takes the Idempotency-Key header) */
+                        idempotencyKey?: string;
                     }[];
                 };
             };
         };
         responses: {
-            /** @description every item was refused; each result says why */
+            /** @description every item was refused (each result says why), or a dry run (recorded: false, nothing written) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3387,7 +3525,13 @@ export interface operations {
     };
     decideExpressClaims: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3399,10 +3543,27 @@ export interface operations {
                     /** Format: date-time */
                     asOf?: string;
                     parameters?: Record<string, never>;
+                    /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                    reference?: string;
+                    /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                    context?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
         responses: {
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"] & {
+                        outcome?: components["schemas"]["express-claims.Outcome"];
+                    };
+                };
+            };
             /** @description decided and durably logged */
             201: {
                 headers: {
@@ -3463,7 +3624,13 @@ export interface operations {
     };
     decideExpressClaimsBatch: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3476,12 +3643,20 @@ export interface operations {
                         /** Format: date-time */
                         asOf?: string;
                         parameters?: Record<string, never>;
+                        /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                        reference?: string;
+                        /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                        context?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description this item's idempotency key (the single route takes the Idempotency-Key header) */
+                        idempotencyKey?: string;
                     }[];
                 };
             };
         };
         responses: {
-            /** @description every item was refused; each result says why */
+            /** @description every item was refused (each result says why), or a dry run (recorded: false, nothing written) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3548,7 +3723,13 @@ export interface operations {
     };
     decideNetworkApplication: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3560,10 +3741,27 @@ export interface operations {
                     /** Format: date-time */
                     asOf?: string;
                     parameters?: Record<string, never>;
+                    /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                    reference?: string;
+                    /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                    context?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
         responses: {
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"] & {
+                        outcome?: components["schemas"]["network-application.Outcome"];
+                    };
+                };
+            };
             /** @description decided and durably logged */
             201: {
                 headers: {
@@ -3624,7 +3822,13 @@ export interface operations {
     };
     decideNetworkApplicationBatch: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3637,12 +3841,20 @@ export interface operations {
                         /** Format: date-time */
                         asOf?: string;
                         parameters?: Record<string, never>;
+                        /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                        reference?: string;
+                        /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                        context?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description this item's idempotency key (the single route takes the Idempotency-Key header) */
+                        idempotencyKey?: string;
                     }[];
                 };
             };
         };
         responses: {
-            /** @description every item was refused; each result says why */
+            /** @description every item was refused (each result says why), or a dry run (recorded: false, nothing written) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3709,7 +3921,13 @@ export interface operations {
     };
     decidePartsStock: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3721,10 +3939,27 @@ export interface operations {
                     /** Format: date-time */
                     asOf?: string;
                     parameters?: Record<string, never>;
+                    /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                    reference?: string;
+                    /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                    context?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
         responses: {
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"] & {
+                        outcome?: components["schemas"]["parts-stock.Outcome"];
+                    };
+                };
+            };
             /** @description decided and durably logged */
             201: {
                 headers: {
@@ -3785,7 +4020,13 @@ export interface operations {
     };
     decidePartsStockBatch: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3798,12 +4039,20 @@ export interface operations {
                         /** Format: date-time */
                         asOf?: string;
                         parameters?: Record<string, never>;
+                        /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                        reference?: string;
+                        /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                        context?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description this item's idempotency key (the single route takes the Idempotency-Key header) */
+                        idempotencyKey?: string;
                     }[];
                 };
             };
         };
         responses: {
-            /** @description every item was refused; each result says why */
+            /** @description every item was refused (each result says why), or a dry run (recorded: false, nothing written) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3870,7 +4119,13 @@ export interface operations {
     };
     decideProviderChanges: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3882,10 +4137,27 @@ export interface operations {
                     /** Format: date-time */
                     asOf?: string;
                     parameters?: Record<string, never>;
+                    /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                    reference?: string;
+                    /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                    context?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
         responses: {
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"] & {
+                        outcome?: components["schemas"]["provider-changes.Outcome"];
+                    };
+                };
+            };
             /** @description decided and durably logged */
             201: {
                 headers: {
@@ -3946,7 +4218,13 @@ export interface operations {
     };
     decideProviderChangesBatch: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3959,12 +4237,20 @@ export interface operations {
                         /** Format: date-time */
                         asOf?: string;
                         parameters?: Record<string, never>;
+                        /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                        reference?: string;
+                        /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                        context?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description this item's idempotency key (the single route takes the Idempotency-Key header) */
+                        idempotencyKey?: string;
                     }[];
                 };
             };
         };
         responses: {
-            /** @description every item was refused; each result says why */
+            /** @description every item was refused (each result says why), or a dry run (recorded: false, nothing written) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4031,7 +4317,13 @@ export interface operations {
     };
     decideQualityClaims: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4043,10 +4335,27 @@ export interface operations {
                     /** Format: date-time */
                     asOf?: string;
                     parameters?: Record<string, never>;
+                    /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                    reference?: string;
+                    /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                    context?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
         responses: {
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"] & {
+                        outcome?: components["schemas"]["quality-claims.Outcome"];
+                    };
+                };
+            };
             /** @description decided and durably logged */
             201: {
                 headers: {
@@ -4107,7 +4416,13 @@ export interface operations {
     };
     decideQualityClaimsBatch: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4120,12 +4435,20 @@ export interface operations {
                         /** Format: date-time */
                         asOf?: string;
                         parameters?: Record<string, never>;
+                        /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                        reference?: string;
+                        /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                        context?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description this item's idempotency key (the single route takes the Idempotency-Key header) */
+                        idempotencyKey?: string;
                     }[];
                 };
             };
         };
         responses: {
-            /** @description every item was refused; each result says why */
+            /** @description every item was refused (each result says why), or a dry run (recorded: false, nothing written) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4192,7 +4515,13 @@ export interface operations {
     };
     decideQualitySeverity: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4204,10 +4533,27 @@ export interface operations {
                     /** Format: date-time */
                     asOf?: string;
                     parameters?: Record<string, never>;
+                    /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                    reference?: string;
+                    /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                    context?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
         responses: {
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"] & {
+                        outcome?: components["schemas"]["quality-severity.Outcome"];
+                    };
+                };
+            };
             /** @description decided and durably logged */
             201: {
                 headers: {
@@ -4268,7 +4614,13 @@ export interface operations {
     };
     decideQualitySeverityBatch: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4281,12 +4633,20 @@ export interface operations {
                         /** Format: date-time */
                         asOf?: string;
                         parameters?: Record<string, never>;
+                        /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                        reference?: string;
+                        /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                        context?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description this item's idempotency key (the single route takes the Idempotency-Key header) */
+                        idempotencyKey?: string;
                     }[];
                 };
             };
         };
         responses: {
-            /** @description every item was refused; each result says why */
+            /** @description every item was refused (each result says why), or a dry run (recorded: false, nothing written) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4353,7 +4713,13 @@ export interface operations {
     };
     decideRepairDispatch: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4365,10 +4731,27 @@ export interface operations {
                     /** Format: date-time */
                     asOf?: string;
                     parameters?: Record<string, never>;
+                    /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                    reference?: string;
+                    /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                    context?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
         responses: {
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"] & {
+                        outcome?: components["schemas"]["repair-dispatch.Outcome"];
+                    };
+                };
+            };
             /** @description decided and durably logged */
             201: {
                 headers: {
@@ -4429,7 +4812,13 @@ export interface operations {
     };
     decideRepairDispatchBatch: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4442,12 +4831,20 @@ export interface operations {
                         /** Format: date-time */
                         asOf?: string;
                         parameters?: Record<string, never>;
+                        /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                        reference?: string;
+                        /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                        context?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description this item's idempotency key (the single route takes the Idempotency-Key header) */
+                        idempotencyKey?: string;
                     }[];
                 };
             };
         };
         responses: {
-            /** @description every item was refused; each result says why */
+            /** @description every item was refused (each result says why), or a dry run (recorded: false, nothing written) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4514,7 +4911,13 @@ export interface operations {
     };
     decideRepairSettlement: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4526,10 +4929,27 @@ export interface operations {
                     /** Format: date-time */
                     asOf?: string;
                     parameters?: Record<string, never>;
+                    /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                    reference?: string;
+                    /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                    context?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
         responses: {
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"] & {
+                        outcome?: components["schemas"]["repair-settlement.Outcome"];
+                    };
+                };
+            };
             /** @description decided and durably logged */
             201: {
                 headers: {
@@ -4590,7 +5010,13 @@ export interface operations {
     };
     decideRepairSettlementBatch: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4603,12 +5029,20 @@ export interface operations {
                         /** Format: date-time */
                         asOf?: string;
                         parameters?: Record<string, never>;
+                        /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                        reference?: string;
+                        /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                        context?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description this item's idempotency key (the single route takes the Idempotency-Key header) */
+                        idempotencyKey?: string;
                     }[];
                 };
             };
         };
         responses: {
-            /** @description every item was refused; each result says why */
+            /** @description every item was refused (each result says why), or a dry run (recorded: false, nothing written) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4675,7 +5109,13 @@ export interface operations {
     };
     decideServiceRating: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4687,10 +5127,27 @@ export interface operations {
                     /** Format: date-time */
                     asOf?: string;
                     parameters?: Record<string, never>;
+                    /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                    reference?: string;
+                    /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                    context?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
         responses: {
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"] & {
+                        outcome?: components["schemas"]["service-rating.Outcome"];
+                    };
+                };
+            };
             /** @description decided and durably logged */
             201: {
                 headers: {
@@ -4751,7 +5208,13 @@ export interface operations {
     };
     decideServiceRatingBatch: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4764,12 +5227,20 @@ export interface operations {
                         /** Format: date-time */
                         asOf?: string;
                         parameters?: Record<string, never>;
+                        /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                        reference?: string;
+                        /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                        context?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description this item's idempotency key (the single route takes the Idempotency-Key header) */
+                        idempotencyKey?: string;
                     }[];
                 };
             };
         };
         responses: {
-            /** @description every item was refused; each result says why */
+            /** @description every item was refused (each result says why), or a dry run (recorded: false, nothing written) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4836,7 +5307,13 @@ export interface operations {
     };
     decideWarrantyCar: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4848,10 +5325,27 @@ export interface operations {
                     /** Format: date-time */
                     asOf?: string;
                     parameters?: Record<string, never>;
+                    /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                    reference?: string;
+                    /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                    context?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
         responses: {
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"] & {
+                        outcome?: components["schemas"]["warranty-car.Outcome"];
+                    };
+                };
+            };
             /** @description decided and durably logged */
             201: {
                 headers: {
@@ -4912,7 +5406,13 @@ export interface operations {
     };
     decideWarrantyCarBatch: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4925,12 +5425,20 @@ export interface operations {
                         /** Format: date-time */
                         asOf?: string;
                         parameters?: Record<string, never>;
+                        /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                        reference?: string;
+                        /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                        context?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description this item's idempotency key (the single route takes the Idempotency-Key header) */
+                        idempotencyKey?: string;
                     }[];
                 };
             };
         };
         responses: {
-            /** @description every item was refused; each result says why */
+            /** @description every item was refused (each result says why), or a dry run (recorded: false, nothing written) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4997,7 +5505,13 @@ export interface operations {
     };
     decideWarrantyGoods: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5009,10 +5523,27 @@ export interface operations {
                     /** Format: date-time */
                     asOf?: string;
                     parameters?: Record<string, never>;
+                    /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                    reference?: string;
+                    /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                    context?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
         responses: {
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"] & {
+                        outcome?: components["schemas"]["warranty-goods.Outcome"];
+                    };
+                };
+            };
             /** @description decided and durably logged */
             201: {
                 headers: {
@@ -5073,7 +5604,13 @@ export interface operations {
     };
     decideWarrantyGoodsBatch: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5086,12 +5623,20 @@ export interface operations {
                         /** Format: date-time */
                         asOf?: string;
                         parameters?: Record<string, never>;
+                        /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                        reference?: string;
+                        /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                        context?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description this item's idempotency key (the single route takes the Idempotency-Key header) */
+                        idempotencyKey?: string;
                     }[];
                 };
             };
         };
         responses: {
-            /** @description every item was refused; each result says why */
+            /** @description every item was refused (each result says why), or a dry run (recorded: false, nothing written) */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -105,6 +105,9 @@ def check(holds, what):
 claim = {
     'facts': {'invoiceDate': '2025-11-20', 'claimDate': '2026-03-02', 'odometerKm': 8200, 'faultSystem': 'electrical'},
     'asOf': '2026-03-02T10:00:00+08:00',
+    # The ERP's claim number and context: stored and hashed with the record, never seen by the rules.
+    'reference': 'WO-2026-0311',
+    'context': {'dealer': 'D-17', 'operator': 'li'},
 }
 status, headers, decision = call('POST', '/v1/packs/warranty-car/decisions', claim)
 check(status == 201, 'the decision is answered 201, got %d %s' % (status, decision))
@@ -132,7 +135,12 @@ print('GET /v1/decisions/%s: seq %d, prevHash %s' % (mask(decision_id), record['
                                                        'genesis' if record['prevHash'] == GENESIS else '<hash>'))
 check(record['facts'] == claim['facts'], 'the record holds the facts sent')
 check(record['outcome'] == decision['outcome'], 'the record holds the outcome answered')
-print('  facts as sent, outcome as answered')
+check(record.get('reference') == claim['reference'] and record.get('context') == claim['context'],
+      'the record holds the reference and context sent')
+print('  facts as sent, outcome as answered, reference %s and its context' % record['reference'])
+status, _, found = call('GET', '/v1/decisions?reference=' + claim['reference'])
+check([item['decisionId'] for item in found['items']] == [decision_id], 'the claim\'s decisions are found by reference')
+print('GET /v1/decisions?reference=%s -> %s' % (claim['reference'], mask(decision_id)))
 check(record_hash(record) == record['hash'], 'the hash recomputed here equals the record\'s hash')
 print('  hash recomputed in Python (RFC 8785 canonical JSON, SHA-256) equals the record\'s hash')
 

@@ -172,7 +172,7 @@ describe.skipIf(!HAS_CHROMIUM)('policy console in Chromium', () => {
 
   it('opens a log record from the filtered log, replays it and shows the chain verified', async () => {
     const page = await fx.page();
-    await page.goto(`${fx.base}/console/log?pack=${QS}&outcome=level%3A%202`);
+    await page.goto(`${fx.base}/console/log?pack=${QS}&outcome=${encodeURIComponent('{"class":"major","level":2}')}`);
     const rows = page.locator('table.log tbody tr');
     expect(await rows.count()).toBeGreaterThan(0);
     for (const text of await rows.locator('td:nth-child(5)').allTextContents()) expect(text).toContain('level: 2');

@@ -7,6 +7,7 @@
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { canonicalJson, type Decision } from '@aftersales/core';
+import { logFilters } from '../routes/decisions.js';
 import { verifyChain } from '../chain.js';
 import { checkRecord, type RecordCheck } from './record-check.js';
 import type { AppEnv, ServerContext } from '../context.js';
@@ -18,13 +19,12 @@ import { BASE, CodeTerm, DataTable, Json, Layout, MOUNT, outcomeWords, ShortHash
 import type { ApiFetch } from './api-fetch.js';
 
 const PAGE = 50;
-const SCAN_BATCH = 500;
-const SCAN_LIMIT = 20_000;
 
 interface Filters {
   pack: string;
   version: string;
   outcome: string;
+  reference: string;
   from: string;
   to: string;
 }
@@ -35,27 +35,22 @@ const utc = (local: string): string | undefined => {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 };
 
-/** Reads the log from `afterSeq` until a page of matches (or the scan limit): pack and time in storage, the rest here. */
+/**
+ * One page of the log matching the filters: one indexed SQL query (the API's own filters, `logFilters`), keyset
+ * paged on seq and reading only the columns the table shows; nothing is scanned here.
+ */
 async function filtered(ctx: ServerContext, f: Filters, afterSeq: number): Promise<{ rows: DecisionSummary[]; next: number | null }> {
-  const rows: DecisionSummary[] = [];
-  let seq = afterSeq;
   const from = utc(f.from);
   const to = utc(f.to);
-  const needle = f.outcome.trim().toLowerCase();
-  for (let scanned = 0; scanned < SCAN_LIMIT; ) {
-    const batch = await ctx.storage.listDecisions({ ...(f.pack ? { pack: f.pack } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), afterSeq: seq, limit: SCAN_BATCH });
-    if (batch.length === 0) return { rows, next: null };
-    for (const r of batch) {
-      seq = r.seq;
-      scanned++;
-      if (f.version && r.version !== f.version) continue;
-      if (needle && !`${canonicalJson(r.outcome)} ${outcomeWords(r.outcome)}`.toLowerCase().includes(needle)) continue;
-      rows.push(r);
-      if (rows.length === PAGE) return { rows, next: seq };
-    }
-    if (batch.length < SCAN_BATCH) return { rows, next: null };
-  }
-  return { rows, next: seq };
+  const rows = await ctx.storage.listDecisions({
+    ...logFilters({ pack: f.pack, version: f.version, outcome: f.outcome, reference: f.reference }),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+    afterSeq,
+    limit: PAGE + 1,
+  });
+  const page = rows.slice(0, PAGE);
+  return { rows: page, next: rows.length > PAGE ? (page[page.length - 1]?.seq ?? null) : null };
 }
 
 const LogPage: FC<{ lang: Lang; path: string; packs: string[]; f: Filters; rows: DecisionSummary[]; next: number | null }> = ({ lang, path, packs, f, rows, next }) => {
@@ -82,8 +77,12 @@ const LogPage: FC<{ lang: Lang; path: string; packs: string[]; f: Filters; rows:
           <input name="version" value={f.version} size={8} />
         </label>
         <label>
-          {w.outcomeContains}
-          <input name="outcome" value={f.outcome} size={16} />
+          {w.outcomeIs}
+          <input name="outcome" value={f.outcome} size={24} placeholder='{"level":2}' />
+        </label>
+        <label>
+          {w.reference}
+          <input name="reference" type="search" value={f.reference} size={16} />
         </label>
         <label>
           {w.recordedFrom} (UTC)
@@ -98,14 +97,17 @@ const LogPage: FC<{ lang: Lang; path: string; packs: string[]; f: Filters; rows:
       {rows.length === 0 ? (
         <p>{w.noRecords}</p>
       ) : (
-        <DataTable class="log" head={[w.seq, w.recordedAt, w.pack, w.version, w.outcome, w.decisionId]}>
+        <DataTable class="log" head={[w.seq, w.recordedAt, w.pack, w.version, w.outcome, w.reference, w.decisionId]}>
           {rows.map((r) => (
             <tr data-decision={r.decisionId}>
               <td>{r.seq}</td>
               <td>{r.recordedAt}</td>
               <td>{r.pack}</td>
               <td>{r.version}</td>
-              <td>{outcomeWords(r.outcome)}</td>
+              <td>
+                <a href={`${BASE}/log?${new URLSearchParams({ pack: r.pack, outcome: canonicalJson(r.outcome) }).toString()}`}>{outcomeWords(r.outcome)}</a>
+              </td>
+              <td>{r.reference ?? ''}</td>
               <td>
                 <a href={`${BASE}/log/${encodeURIComponent(r.decisionId)}`}>{r.decisionId}</a>
               </td>
@@ -160,6 +162,7 @@ const RecordPage: FC<{ lang: Lang; path: string; back?: string; ctx: ServerConte
         <dd>{r.recordedAt}</dd>
         <dt>asOf</dt>
         <dd>{r.asOf}</dd>
+        {r.reference !== undefined ? <CodeTerm term={w.reference} code={r.reference} /> : null}
         <CodeTerm term={w.hash} code={r.hash} />
         <CodeTerm term={w.prevHash} code={r.prevHash} />
       </dl>
@@ -193,6 +196,12 @@ const RecordPage: FC<{ lang: Lang; path: string; back?: string; ctx: ServerConte
       ) : null}
       <h2>{w.facts}</h2>
       <Json value={r.facts} label={w.facts} />
+      {r.context !== undefined ? (
+        <>
+          <h2>{w.context}</h2>
+          <Json value={r.context} label={w.context} />
+        </>
+      ) : null}
       {Object.keys(r.parameters).length > 0 ? (
         <>
           <h2>{w.parameters}</h2>
@@ -222,7 +231,7 @@ export function logRoutes(ctx: ServerContext, api: ApiFetch): Hono<AppEnv> {
   };
   app.get(`${MOUNT}/log`, async (c) => {
     const q = c.req.query();
-    const f: Filters = { pack: q.pack ?? '', version: q.version ?? '', outcome: q.outcome ?? '', from: q.from ?? '', to: q.to ?? '' };
+    const f: Filters = { pack: q.pack ?? '', version: q.version ?? '', outcome: q.outcome ?? '', reference: q.reference ?? '', from: q.from ?? '', to: q.to ?? '' };
     const after = Number(q.after ?? 0);
     await ctx.writer.drain();
     const { rows, next } = await filtered(ctx, f, Number.isInteger(after) && after > 0 ? after : 0);

@@ -11,13 +11,13 @@ import { isObject, parseJsonText, readJson, type AppEnv, type ServerContext } fr
 import { jsonDiff } from '../diff.js';
 import { HttpError, notFound, noRoute, toErrorResponse } from '../errors.js';
 import { maskDecision, maskFacts } from '../masking.js';
-import type { DecisionRecord, DecisionSummary, NewEntry, UsedPack } from '../storage/types.js';
+import type { DecisionQuery, DecisionRecord, DecisionSummary, NewEntry, UsedPack } from '../storage/types.js';
 import { isRfc3339Date, isRfc3339DateTime, plainInteger } from '../strict.js';
 import { invalidRequest, parseDecisionRequest, type DecisionRequest } from './decision-request.js';
 
 
 /** The fields of a decision list item and of a whole record, in the order they are answered. */
-const SUMMARY_FIELDS = ['decisionId', 'seq', 'recordedAt', 'pack', 'version', 'packHash', 'asOf', 'outcome', 'hash'] as const;
+const SUMMARY_FIELDS = ['decisionId', 'seq', 'recordedAt', 'pack', 'version', 'packHash', 'asOf', 'reference', 'outcome', 'hash'] as const;
 const RECORD_FIELDS = [
   ...['decisionId', 'seq', 'recordedAt', 'pack', 'version', 'packHash', 'asOf'] as const,
   ...['reference', 'context', 'idempotencyKey'] as const,
@@ -35,6 +35,35 @@ function summary(r: DecisionSummary): Record<string, unknown> {
 
 function fullRecord(r: DecisionRecord): Record<string, unknown> {
   return pick(r, RECORD_FIELDS);
+}
+
+/**
+ * The equality filters of a log query (`pack`, `version`, `outcome`, `reference`), each read from an index:
+ * `version` and `outcome` need `pack` (their indexes lead with it; an outcome only means something in a pack), and
+ * `outcome` is a JSON value compared by its canonical text.
+ */
+export function logFilters(q: Record<string, string | undefined>): Pick<DecisionQuery, 'pack' | 'version' | 'outcomeJson' | 'reference'> {
+  const filters: Pick<DecisionQuery, 'pack' | 'version' | 'outcomeJson' | 'reference'> = {};
+  if (q.pack) filters.pack = q.pack;
+  if (q.reference) filters.reference = q.reference;
+  for (const name of ['version', 'outcome'] as const) {
+    if (q[name] && !q.pack) {
+      throw new HttpError(400, 'INVALID_QUERY', { zh: `查询参数 ${name} 需要同时给出 pack`, en: `query parameter ${name} needs pack` }, [
+        { path: `/${name}`, message: 'needs pack', code: 'schema.dependentRequired', expected: 'pack' },
+      ]);
+    }
+  }
+  if (q.version) filters.version = q.version;
+  if (q.outcome) {
+    try {
+      filters.outcomeJson = canonicalJson(JSON.parse(q.outcome) as unknown);
+    } catch {
+      throw new HttpError(400, 'INVALID_QUERY', { zh: '查询参数 outcome 须为 JSON', en: 'query parameter outcome must be JSON' }, [
+        { path: '/outcome', message: 'must be a JSON value (the outcome, compared exactly)', code: 'schema.type', found: q.outcome },
+      ]);
+    }
+  }
+  return filters;
 }
 
 const encodeCursor = (seq: number): string => Buffer.from(`seq:${seq}`, 'utf8').toString('base64url');
@@ -58,6 +87,24 @@ function parseInstant(name: string, value: string | undefined): string | undefin
     ]);
   }
   return new Date(ms).toISOString();
+}
+
+/**
+ * The host's context masked by the `context.`-prefixed paths of `AFTERSALES_MASK_FIELDS` (`context.vin` masks
+ * `vin` of the context), through the masking module as facts are.
+ */
+function maskContext(context: Record<string, unknown>, maskFields: string[]): Record<string, unknown> {
+  const paths = maskFields.filter((p) => p.startsWith('context.')).map((p) => p.slice('context.'.length));
+  return paths.length === 0 ? context : (maskFacts(context, paths) as Record<string, unknown>);
+}
+
+/** `?dryRun=true`: decide exactly as a logged call, write nothing. */
+function isDryRun(value: string | undefined): boolean {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true' || value === '') return true;
+  throw new HttpError(400, 'INVALID_QUERY', { zh: '查询参数 dryRun 须为 true 或 false', en: 'query parameter dryRun must be true or false' }, [
+    { path: '/dryRun', message: 'must be true or false', code: 'schema.enum', expected: ['true', 'false'], found: value },
+  ]);
 }
 
 /**
@@ -98,6 +145,8 @@ function decide(
     messages: masked.messages,
     derived: masked.derived,
     evidence: { format: 'explanation/1', explanation: masked.explanation },
+    ...(request.reference !== undefined ? { reference: request.reference } : {}),
+    ...(request.context !== undefined ? { context: maskContext(request.context, ctx.config.maskFields) } : {}),
   };
   // Serialise the decision once for the response.
   return { decision, record: { format: 2, entry }, decisionJson: JSON.stringify(decision) };
@@ -136,11 +185,12 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
         { path: '/items', message: `must have at most ${ctx.config.batchLimit} items`, code: 'schema.maxItems', expected: ctx.config.batchLimit, found: items.length },
       ]);
     }
+    const dryRun = isDryRun(c.req.query('dryRun'));
     const results: Array<Record<string, unknown>> = [];
     const records: NewEntry[] = [];
     const decided: Array<{ index: number; decision: Decision }> = [];
     for (const [index, item] of items.entries()) {
-      const parsed = parseDecisionRequest(item, `/items/${index}`);
+      const parsed = parseDecisionRequest(item, `/items/${index}`, { item: true });
       if ('problems' in parsed) {
         results[index] = { index, status: 422, error: toErrorResponse(invalidRequest(parsed.problems), c.var.requestId).body.error };
         continue;
@@ -155,6 +205,10 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
         results[index] = { index, status, error: errorBody.error };
       }
     }
+    if (dryRun) {
+      for (const { index, decision } of decided) results[index] = { index, status: 200, recorded: false, ...decision };
+      return c.json({ recorded: false, stored: 0, decided: decided.length, failed: items.length - decided.length, results }, 200);
+    }
     const stored = await ctx.writer.append(records);
     decided.forEach(({ index, decision }, i) => {
       results[index] = { index, status: 201, decisionId: stored[i]?.entry.id, ...decision };
@@ -164,6 +218,7 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
   });
 
   app.post('/v1/packs/:id/decisions', async (c) => {
+    const dryRun = isDryRun(c.req.query('dryRun'));
     const pack = activePack(c.req.param('id'));
     const bytes = await c.req.arrayBuffer();
     if (bytes.byteLength > ctx.config.screenBodyBytes) {
@@ -175,6 +230,7 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
     const parsed = parseDecisionRequest(parseJsonText(new TextDecoder().decode(bytes)));
     if ('problems' in parsed) throw invalidRequest(parsed.problems);
     const { record, decisionJson } = decide(ctx, pack, parsed.request);
+    if (dryRun) return c.body(`{"recorded":false,${decisionJson.slice(1)}`, 200, { 'Content-Type': 'application/json' });
     const [stored] = await ctx.writer.append([record]);
     c.header('Location', `/v1/decisions/${encodeURIComponent(record.entry.id)}`);
     // `{ decisionId, ...decision }` as JSON, from the text serialised once in `decide`.
@@ -201,12 +257,16 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
     }
     const from = parseInstant('from', q.from);
     const to = parseInstant('to', q.to);
-    const afterSeq = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+    // A host's own decisions come newest first (the last decision on a claim is the one that counts); the rest of
+    // the log in log order.
+    const newestFirst = q.reference !== undefined && q.reference !== '';
     const rows = await ctx.storage.listDecisions({
-      ...(q.pack ? { pack: q.pack } : {}),
+      ...logFilters(q),
       ...(from ? { from } : {}),
       ...(to ? { to } : {}),
-      ...(afterSeq !== undefined ? { afterSeq } : {}),
+      ...(cursor !== undefined ? (newestFirst ? { beforeSeq: cursor } : { afterSeq: cursor }) : {}),
+      ...(newestFirst ? { newestFirst } : {}),
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
@@ -225,7 +285,11 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
         en: `the pack version the record used, ${record.pack}@${record.version} (${record.packHash}), is not available on this server`,
       });
     }
-    const base = { decisionId: record.decisionId, pack: record.pack, version: record.version, packHash: record.packHash, asOf: record.asOf };
+    const base = {
+      decisionId: record.decisionId, pack: record.pack, version: record.version, packHash: record.packHash, asOf: record.asOf,
+      ...(record.reference !== undefined ? { reference: record.reference } : {}),
+      ...(record.context !== undefined ? { context: record.context } : {}),
+    };
     let replayed: Decision;
     try {
       replayed = await pack.evaluate(record.facts, { asOf: record.asOf, parameters: record.parameters });

@@ -178,6 +178,9 @@ export function buildOpenApi(packs: Pack[], options: OpenApiOptions = {}): Recor
         ...pub,
         parameters: [
           { name: 'pack', in: 'query', schema: { type: 'string' }, example: 'quality-severity' },
+          { name: 'version', in: 'query', schema: { type: 'string' }, description: 'only this version (needs pack)' },
+          { name: 'outcome', in: 'query', schema: { type: 'string' }, description: 'only this outcome, as JSON compared exactly (needs pack)', example: '{"class":"major","level":2}' },
+          { name: 'reference', in: 'query', schema: { type: 'string', minLength: 1, maxLength: 200 }, description: "only the decisions with this host reference, newest first" },
           { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'recordedAt >= from', example: '2026-01-01T00:00:00Z' },
           { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'recordedAt < to', example: '2027-01-01T00:00:00Z' },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 }, example: 50 },
@@ -265,7 +268,21 @@ export function buildOpenApi(packs: Pack[], options: OpenApiOptions = {}): Recor
       type: 'object',
       required: ['facts'],
       additionalProperties: false,
-      properties: { facts: ref(`${pack.id}.Facts`), asOf: { type: 'string', format: 'date-time' }, parameters: { type: 'object' } },
+      properties: {
+        facts: ref(`${pack.id}.Facts`),
+        asOf: { type: 'string', format: 'date-time' },
+        parameters: { type: 'object' },
+        reference: { type: 'string', minLength: 1, maxLength: 200, description: "the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules" },
+        context: { type: 'object', additionalProperties: true, description: "the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules" },
+      },
+    };
+    const item = { ...request, properties: { ...request.properties, idempotencyKey: { type: 'string', pattern: '^[!-~]{1,255}$', description: 'this item\'s idempotency key (the single route takes the Idempotency-Key header)' } } };
+    const dryRun = {
+      name: 'dryRun',
+      in: 'query',
+      schema: { type: 'boolean', default: false },
+      description: 'true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)',
+      example: true,
     };
     const decision = { allOf: [ref('Decision'), { type: 'object', properties: { outcome: ref(`${pack.id}.Outcome`) } }] };
     const common = {
@@ -285,8 +302,13 @@ export function buildOpenApi(packs: Pack[], options: OpenApiOptions = {}): Recor
         description: d.description.en,
         tags: [pack.id],
         ...pub,
+        parameters: [dryRun],
         requestBody: { required: true, ...json(request, examples) },
-        responses: { '201': ok('decided and durably logged', decision), ...common },
+        responses: {
+          '201': ok('decided and durably logged', decision),
+          '200': ok('dry run: decided, nothing written (recorded: false, no decisionId)', decision),
+          ...common,
+        },
       },
     };
     const batchExample = { batch: { summary: 'the same cases in one batch', value: { items: Object.values(examples).map((e) => e.value) } } };
@@ -296,10 +318,11 @@ export function buildOpenApi(packs: Pack[], options: OpenApiOptions = {}): Recor
         summary: `${d.title.en}: batch of up to 1,000 / 批量`,
         tags: [pack.id],
         ...pub,
-        requestBody: { required: true, ...json({ type: 'object', required: ['items'], properties: { items: { type: 'array', maxItems: 1000, items: request } } }, batchExample) },
+        parameters: [dryRun],
+        requestBody: { required: true, ...json({ type: 'object', required: ['items'], properties: { items: { type: 'array', maxItems: 1000, items: item } } }, batchExample) },
         responses: {
           '201': ok('per-item results; every 201 item is durably logged', ref('BatchResult')),
-          '200': ok('every item was refused; each result says why', ref('BatchResult')),
+          '200': ok('every item was refused (each result says why), or a dry run (recorded: false, nothing written)', ref('BatchResult')),
           ...common,
         },
       },
