@@ -10,7 +10,7 @@ import { canonicalJson, type Decision, type DecisionEntry, type Pack } from '@af
 import { isObject, parseJsonText, readJson, type AppEnv, type ServerContext } from '../context.js';
 import { jsonDiff } from '../diff.js';
 import { HttpError, notFound, noRoute, toErrorResponse } from '../errors.js';
-import { maskDecision, maskFacts } from '../masking.js';
+import { maskContext, maskDecision, maskFacts } from '../masking.js';
 import type { DecisionQuery, DecisionRecord, DecisionSummary, NewEntry, UsedPack } from '../storage/types.js';
 import { isRfc3339Date, isRfc3339DateTime, plainInteger } from '../strict.js';
 import { invalidRequest, parseDecisionRequest, type DecisionRequest } from './decision-request.js';
@@ -90,12 +90,13 @@ function parseInstant(name: string, value: string | undefined): string | undefin
 }
 
 /**
- * The host's context masked by the `context.`-prefixed paths of `AFTERSALES_MASK_FIELDS` (`context.vin` masks
- * `vin` of the context), through the masking module as facts are.
+ * The host's context masked through the masking module's `maskContext`: `AFTERSALES_MASK_FIELDS` paths apply to it
+ * as to facts, a `context.`-prefixed path (`context.vin`) to the context only, and any value equal to a masked
+ * fact's value is masked too.
  */
-function maskContext(context: Record<string, unknown>, maskFields: string[]): Record<string, unknown> {
-  const paths = maskFields.filter((p) => p.startsWith('context.')).map((p) => p.slice('context.'.length));
-  return paths.length === 0 ? context : (maskFacts(context, paths) as Record<string, unknown>);
+function maskedContext(context: Record<string, unknown>, maskFields: string[], facts: unknown): Record<string, unknown> {
+  const paths = maskFields.map((p) => (p.startsWith('context.') ? p.slice('context.'.length) : p));
+  return maskContext(context, paths, facts) as Record<string, unknown>;
 }
 
 /** `?dryRun=true`: decide exactly as a logged call, write nothing. */
@@ -146,7 +147,7 @@ function decide(
     derived: masked.derived,
     evidence: { format: 'explanation/1', explanation: masked.explanation },
     ...(request.reference !== undefined ? { reference: request.reference } : {}),
-    ...(request.context !== undefined ? { context: maskContext(request.context, ctx.config.maskFields) } : {}),
+    ...(request.context !== undefined ? { context: maskedContext(request.context, ctx.config.maskFields, request.facts) } : {}),
   };
   // Serialise the decision once for the response.
   return { decision, record: { format: 2, entry }, decisionJson: JSON.stringify(decision) };
