@@ -2,10 +2,11 @@
  * Every bundled pack's suite cases decided by every rule stage: the generated function (default), the interpreted
  * plan and json-rules-engine give byte-identical decisions, with and without the explanation; and the
  * explanation materialised on read from the compact trace is the one built eagerly from the interpreted stage's
- * per-condition record (`pack.traceRules`, the way decisions were explained before traces), condition by condition.
+ * per-condition record (`pack.traceRules`, the way decisions were explained before traces), condition by condition;
+ * and the trace's JSON form (`trace/1`, what a log keeps) rebuilds that explanation from the pack plan alone.
  */
 import { describe, expect, it } from 'vitest';
-import type { Pack, RuleTrace } from '@aftersales/core';
+import { decisionTrace, explanationFromTraceJson, type Pack, type RuleTrace } from '@aftersales/core';
 import { bundledPackIds, loadBundledPacks } from './index.js';
 import { getSuite } from './suites/index.js';
 
@@ -65,5 +66,15 @@ describe.each(bundledPackIds.map((id) => [id]))('%s suite cases', (id) => {
       expect(decision.explanation, c.name).toEqual(eagerExplanation(pack, c.facts, asOf, c.parameters, decision.derived));
       expect(JSON.parse(JSON.stringify(decision)).explanation, c.name).toEqual(decision.explanation);
     }
+  });
+
+  it('rebuild each case\'s explanation from its trace/1 JSON and the pack plan, without evaluating', () => {
+    for (const c of cases) {
+      const decision = pack.evaluateSync(c.facts, { asOf: c.asOf ?? suite.asOf!, ...(c.parameters ? { parameters: c.parameters } : {}) });
+      const stored = JSON.parse(JSON.stringify(decisionTrace(decision)));
+      expect(explanationFromTraceJson(pack.plan, stored), c.name).toEqual(decision.explanation);
+    }
+    const quick = pack.evaluateSync(cases[0]!.facts, { asOf: cases[0]!.asOf ?? suite.asOf!, explain: false });
+    expect(decisionTrace(quick)).toBeUndefined();
   });
 });
