@@ -181,6 +181,7 @@ const LABELS = {
     kind: 'kind',
     notes: 'Fidelity notes',
     headingOnly: '(a heading: nothing under it in the source)',
+    reading: 'read as',
     pack: 'pack',
     as: 'as fact',
     factsFrom: 'facts from',
@@ -223,6 +224,7 @@ const LABELS = {
     kind: '类别',
     notes: '忠实性说明',
     headingOnly: '（仅为标题，原文其下无内容）',
+    reading: '读作',
     pack: '规则包',
     as: '作为事实',
     factsFrom: '事实来自',
@@ -296,7 +298,7 @@ export function renderPackDocs(pack: Pack, lang: Lang = 'en'): string {
   out.push(
     table(
       [L.id, L.document, L.clause, L.kind],
-      doc.sources.map((s) => [s.id, s.document, s.clause + (s.quote ? ` — “${s.quote}”${s.headingOnly ? ` ${L.headingOnly}` : ''}` : ''), s.kind ?? '']),
+      doc.sources.map((s) => [s.id, s.document, s.clause + (s.quote ? ` — “${s.quote}”${s.headingOnly ? ` ${L.headingOnly}` : ''}${s.reading ? ` (${L.reading} “${s.reading}”)` : ''}` : ''), s.kind ?? '']),
     ),
     '',
   );

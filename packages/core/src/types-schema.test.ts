@@ -31,7 +31,7 @@ const parameter: Members<ParameterDefinition> = {
 };
 const leaf: Members<LeafCondition> = { fact: true, path: false, operator: true, value: true, priority: false, name: false };
 const rule: Members<RuleDefinition> = { name: true, source: true, priority: false, conditions: true, event: true, message: false };
-const source: Members<PackSource> = { id: true, document: true, clause: true, quote: false, headingOnly: false, kind: false };
+const source: Members<PackSource> = { id: true, document: true, clause: true, quote: false, headingOnly: false, reading: false, kind: false };
 const derived: Members<DerivedDefinition> = { name: true, calculator: true, args: true, description: false };
 const requires: Members<RequiresDefinition> = { pack: true, as: true, factsFrom: false };
 const operators: Record<ConditionOperator, true> = {

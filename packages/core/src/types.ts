@@ -18,6 +18,8 @@ export interface PackSource {
   quote?: string;
   /** The quote is a heading with nothing under it in the source (e.g. a table-of-contents entry). */
   headingOnly?: true;
+  /** How a quote from an OCR-garbled line reads; the quote itself stays exactly as the source stands. */
+  reading?: string;
   kind?: 'manual' | 'regulation' | 'standard' | 'practice' | 'consultancy';
 }
 

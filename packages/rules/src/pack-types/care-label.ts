@@ -5,7 +5,7 @@
  */
 
 /**
- * The facts of care-label 1.1.0.
+ * The facts of care-label 1.1.1.
  */
 export type CareLabelFacts = {
   /**
@@ -79,7 +79,7 @@ export type CareLabelFacts = {
 };
 
 /**
- * The outcome of care-label 1.1.0.
+ * The outcome of care-label 1.1.1.
  */
 export type CareLabelOutcome = {
   careFollowed: boolean;
@@ -92,6 +92,6 @@ export type CareLabelOutcome = {
 };
 
 /**
- * Parameter overrides of care-label 1.1.0.
+ * Parameter overrides of care-label 1.1.1.
  */
 export type CareLabelParameters = Record<string, never>;
