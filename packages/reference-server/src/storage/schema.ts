@@ -165,7 +165,9 @@ export function sqlFor(dialect: Dialect, schema?: string): StorageSql {
     scanChain: `SELECT * FROM ${t('decisions')} WHERE seq > ${p(1)} ORDER BY seq LIMIT ${p(2)}`,
     chainLines: `SELECT * FROM ${t('decisions')} WHERE seq > ${p(1)} AND seq <= ${p(2)} ORDER BY seq LIMIT ${p(3)}`,
     listDecisions: (query) => {
-      const where: string[] = [`kind = 'decision'`];
+      // SQLite: `+kind` keeps the planner off the (kind, pack, seq) index, which would read every row of a pack for a
+      // version or outcome filter; the equality filters below pick their own index.
+      const where: string[] = [`${pg ? '' : '+'}kind = 'decision'`];
       const args: Array<string | number> = [];
       const add = (clause: string, value: string | number): void => {
         args.push(value);
