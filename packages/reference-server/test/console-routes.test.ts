@@ -4,6 +4,7 @@
  * cookie and refuses to send the reader to another site, try-it answers what the API answers and records only when
  * asked, and a record replays as identical.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../src/storage/types.js';
 import { sqliteBackend, testApp, type Backend } from './helpers.js';
@@ -118,5 +119,27 @@ describe('console routes', () => {
     expect(html).toContain(`back=${encodeURIComponent(`/console/log/${made.json.decisionId}`)}"`);
     const again = await app.request(at);
     expect([again.status, new URL(again.headers.get('location') ?? '', at).pathname]).toEqual([303, `/console/log/${made.json.decisionId}`]);
+  });
+
+  it('names the hit policy and the sources\' kinds in the reader\'s language, and keeps CJK table headers whole', async () => {
+    const { app } = await testApp(storage);
+    const zh = await (await app.request('/console/packs/quality-severity', { headers: { cookie: 'aftersales_lang=zh' } })).text();
+    expect(zh).toContain('<span data-code="first">首条命中（按优先级）</span>');
+    expect(zh).toMatch(/<span class="badge kind" data-code="manual">企业手册<\/span>/);
+    const en = await (await app.request('/console/packs/quality-severity', { headers: { cookie: 'aftersales_lang=en' } })).text();
+    expect(en).toContain('<span data-code="first">first match (by priority)</span>');
+    const css = await (await app.request('/console/assets/console.css')).text();
+    expect(css).toMatch(/th\{[^}]*word-break:keep-all/);
+  });
+
+  it('serves an API reference with no jsonSchemaDialect for Swagger UI to flag, from a repository that turns Scarf\'s telemetry off', async () => {
+    const { call } = await testApp(storage);
+    expect((await call('GET', '/openapi.json')).json.jsonSchemaDialect).toBeUndefined();
+    const root = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+    expect(root.scarfSettings).toEqual({ enabled: false });
+    // pnpm runs no dependency's install script unless listed: @scarf/scarf's postinstall (the telemetry) never runs.
+    const workspace = readFileSync(new URL('../../../pnpm-workspace.yaml', import.meta.url), 'utf8');
+    expect(workspace).toContain('onlyBuiltDependencies');
+    expect(workspace).not.toContain('scarf');
   });
 });

@@ -10,6 +10,7 @@ import { describeDecision, formatConditionTree, type Decision, type Pack, type P
 import { WORDS, type Lang } from './i18n.js';
 import { BASE, DataTable, Json, outcomeWords, show } from './layout.js';
 import { ruleSource } from './pack-pages.js';
+import { sourceKindLabel } from './labels.js';
 
 /** The "what would change the outcome" lines of core's description of a decision. */
 export function whatWouldChange(pack: Pack, decision: Decision, lang: Lang): string[] {
@@ -68,7 +69,7 @@ export const DecisionView: FC<{ lang: Lang; pack: Pack; decision: Decision }> = 
                   <code>{f.rule}</code>
                 </a>{' '}
                 — {f.source}
-                {s.kind ? <span class="badge kind">{s.kind}</span> : null}
+                {s.kind ? <span class="badge kind" data-code={s.kind}>{sourceKindLabel(s.kind, lang)}</span> : null}
               </li>
             );
           })}

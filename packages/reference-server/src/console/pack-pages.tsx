@@ -11,6 +11,7 @@ import type { VersionInfo } from '../catalog.js';
 import { WORDS, type Lang } from './i18n.js';
 import { BASE, CodeTerm, DataTable, Layout, outcomeWords, ShortHash, show } from './layout.js';
 import { factFields, flatten } from './schema-fields.js';
+import { hitPolicyLabel, sourceKindLabel } from './labels.js';
 
 const at = (id: string): string => `${BASE}/packs/${encodeURIComponent(id)}`;
 
@@ -156,7 +157,9 @@ export const PackPage: FC<{ lang: Lang; path: string; pack: Pack; active: Pack; 
       <dl>
         <CodeTerm term={w.packHash} code={pack.packHash} />
         <dt>{w.hitPolicy}</dt>
-        <dd>{d.hitPolicy}</dd>
+        <dd>
+          <span data-code={d.hitPolicy}>{hitPolicyLabel(d.hitPolicy, lang)}</span>
+        </dd>
         <dt>{w.effective}</dt>
         <dd>
           {w.from} {d.effective.from} {d.effective.to ? `${w.until} ${d.effective.to}` : `(${w.open})`}
@@ -180,7 +183,7 @@ export const PackPage: FC<{ lang: Lang; path: string; pack: Pack; active: Pack; 
               </td>
               <td>
                 <strong>{s.ref}</strong>
-                {s.kind ? <span class="badge kind">{s.kind}</span> : null}
+                {s.kind ? <span class="badge kind" data-code={s.kind}>{sourceKindLabel(s.kind, lang)}</span> : null}
                 {s.quote ? <blockquote lang="zh-CN">{s.quote}</blockquote> : null}
               </td>
             </tr>
@@ -243,7 +246,7 @@ export const PackPage: FC<{ lang: Lang; path: string; pack: Pack; active: Pack; 
             </td>
             <td>{s.document}</td>
             <td>{s.clause}</td>
-            <td>{s.kind ?? w.none}</td>
+            <td>{s.kind ? sourceKindLabel(s.kind, lang) : w.none}</td>
             <td>{s.quote ?? ''}</td>
           </tr>
         ))}

@@ -21,7 +21,7 @@ h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid var(--line)}
 h3{font-size:1.05rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{border-bottom:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}
-th{background:var(--soft)}
+th{background:var(--soft);word-break:keep-all;overflow-wrap:normal}
 caption{text-align:left;font-weight:600;padding:.3rem 0}
 code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 pre.json{background:var(--soft);padding:.6rem;overflow:auto;max-height:28rem}

@@ -338,7 +338,8 @@ export function buildOpenApi(packs: Pack[], options: OpenApiOptions = {}): Recor
       contact: { name: 'aftersales maintainers' },
     },
     servers: [{ url: options.serverUrl ?? 'http://127.0.0.1:8787', description: 'this server' }],
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    // No jsonSchemaDialect: OpenAPI 3.1's default (its base dialect, JSON Schema 2020-12 with the OAS vocabulary) is
+    // what the schemas are, and Swagger UI shows a red warning for any other value.
     tags: [
       { name: 'health', description: 'Liveness and readiness / 存活与就绪' },
       { name: 'packs', description: 'Rule packs and their versions / 规则包与版本' },
