@@ -7,7 +7,7 @@
  * restart forgets it (run the impact again; it is cheap next to a wrong activation).
  */
 import { canonicalJson, type Localized, type Problem } from '@aftersales/core';
-import { isObject } from './context.js';
+import { isObject } from './json-text.js';
 import { HttpError } from './errors.js';
 
 /** What an activation carries about its impact (the activation entry's `impact`). */

@@ -4,14 +4,14 @@
  * that turns a malformed body into `400`.
  */
 import type { Context } from 'hono';
-import type { AdminRunner } from './admin-runner.js';
 import type { ImpactLedger } from './activation-guard.js';
-import type { PackCatalog, Logger } from './catalog.js';
+import { parseJsonText } from './json-text.js';
 import type { LogWriter } from './log-writer.js';
+import type { Logger } from './logger.js';
 import type { Storage } from './storage/types.js';
-import { HttpError } from './errors.js';
 import type { HeadSigner } from './signing.js';
-import { checkJsonValue, MAX_JSON_DEPTH, textNestsDeeperThan } from './strict.js';
+import type { PackCatalog } from './versions/catalog.js';
+import type { AdminRunner } from './versions/runner.js';
 
 /** Settings of a server instance; every field has a default. */
 export interface ServerConfig {
@@ -44,7 +44,7 @@ export interface ServerConfig {
   screenBodyBytes?: number;
   /** Most time (ms) the screening thread may take for one body (default 10,000); over it `503 SCREEN_BUDGET_EXCEEDED`. */
   screenBudgetMs?: number;
-  /** The admin worker's entry file (default: `admin-worker.js` beside the server's build; see `admin-runner.ts`). */
+  /** The admin worker's entry file (default: `admin-worker.js` beside the server's build; see `versions/runner.ts`). */
   adminWorkerEntry?: string | URL;
   /** Ed25519 key signing the audit head (`AFTERSALES_SIGNING_KEY`: PEM, or a 32-byte seed as hex or base64). */
   signingKey?: string;
@@ -96,48 +96,4 @@ export interface AppEnv {
  */
 export async function readJson(c: Context<AppEnv>): Promise<unknown> {
   return parseJsonText(await c.req.text());
-}
-
-/**
- * Parses a request body's text as {@link readJson} does (the admin thread parses uploads with it).
- *
- * @throws HttpError 400 `MALFORMED_JSON`; 422 `INVALID_REQUEST` (too deep, a number out of range)
- * @example
- * ```ts
- * parseJsonText('{"facts":{}}') // { facts: {} }
- * ```
- */
-export function parseJsonText(text: string): unknown {
-  let value: unknown;
-  if (textNestsDeeperThan(text)) {
-    throw new HttpError(422, 'INVALID_REQUEST', { zh: '请求体嵌套过深', en: 'the request body nests too deep' }, [
-      { path: '', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels`, code: 'schema.maxDepth', expected: MAX_JSON_DEPTH },
-    ]);
-  }
-  try {
-    if (text.trim() === '') throw new SyntaxError('empty body');
-    value = JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new HttpError(400, 'MALFORMED_JSON', {
-      zh: `请求体不是有效的 JSON：${(error as Error).message}`,
-      en: `the request body is not valid JSON: ${(error as Error).message}`,
-    });
-  }
-  const problem = checkJsonValue(value);
-  if (problem) {
-    throw new HttpError(422, 'INVALID_REQUEST', { zh: '请求体含有超出范围的数值或嵌套过深', en: 'the request body holds a number out of range or nests too deep' }, [problem]);
-  }
-  return value;
-}
-
-/**
- * Whether a value is a plain JSON object (not null, not an array).
- *
- * @example
- * ```ts
- * isObject({}) // true
- * ```
- */
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

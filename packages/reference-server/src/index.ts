@@ -10,10 +10,13 @@
 export { createApp, DEFAULT_BODY_LIMIT } from './app.js';
 export type { AppDeps } from './app.js';
 export type { ServerConfig, AppEnv } from './context.js';
-export { PackCatalog } from './catalog.js';
-export type { VersionInfo, Logger, CheckedVersion } from './catalog.js';
-export { DEFAULT_ADMIN_BUDGET_MS } from './admin-runner.js';
-export type { PackNode } from './admin-tasks.js';
+export type { Logger } from './logger.js';
+
+// The pack-version lifecycle (src/versions/)
+export { PackCatalog } from './versions/catalog.js';
+export type { VersionStore } from './versions/store.js';
+export type { VersionRecord, VersionStatus, VersionInfo, CheckedVersion, PackNode } from './versions/record.js';
+export { DEFAULT_ADMIN_BUDGET_MS } from './versions/runner.js';
 
 // Storage
 export { SqliteStorage } from './storage/sqlite.js';

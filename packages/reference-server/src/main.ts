@@ -14,7 +14,7 @@
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { loadBundledPacks } from '@aftersales/rules';
-import { DEFAULT_ADMIN_BUDGET_MS } from './admin-runner.js';
+import { DEFAULT_ADMIN_BUDGET_MS } from './versions/runner.js';
 import { createApp } from './app.js';
 import { parseMaskFields } from './masking.js';
 import { PostgresStorage } from './storage/postgres.js';

@@ -4,7 +4,7 @@
  * admin time budget is refused with `503 ADMIN_BUDGET_EXCEEDED` (zh + en) and leaves the catalogue and storage as
  * they were; an upload within budget is stored and compiled on activation. No timed assertion: the budget is set far below what compiling
  * 20,000 rules takes, and "answered during the upload" is an ordering, not a duration. Runs from the sources under
- * vitest: the thread's entry is the built `dist/admin-worker.js` (see admin-runner.ts), so `pnpm build` first.
+ * vitest: the thread's entry is the built `dist/admin-worker.js` (see versions/runner.ts), so `pnpm build` first.
  */
 import { describe, expect, it } from 'vitest';
 import { backends, freshStorage } from './backends.js';

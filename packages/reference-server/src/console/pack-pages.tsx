@@ -7,7 +7,7 @@
  */
 import type { FC } from 'hono/jsx';
 import { formatConditionTree, type Pack, type RulePackDocument } from '@aftersales/core';
-import type { VersionInfo } from '../catalog.js';
+import type { VersionInfo } from '../versions/record.js';
 import { WORDS, type Lang } from './i18n.js';
 import { BASE, CodeTerm, DataTable, Layout, outcomeWords, ShortHash, show } from './layout.js';
 import { factFields, flatten } from './schema-fields.js';

@@ -5,7 +5,7 @@
  */
 import { canonicalJson } from '@aftersales/core/canonical';
 import type { Problem } from '@aftersales/core';
-import { isObject } from '../context.js';
+import { isObject } from '../json-text.js';
 import { HttpError } from '../errors.js';
 import { isRfc3339DateTime } from '../strict.js';
 

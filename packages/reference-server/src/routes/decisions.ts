@@ -7,7 +7,8 @@
  */
 import { Hono } from 'hono';
 import { canonicalJson, type Decision, type DecisionEntry, type Pack } from '@aftersales/core';
-import { isObject, parseJsonText, readJson, type AppEnv, type ServerContext } from '../context.js';
+import { readJson, type AppEnv, type ServerContext } from '../context.js';
+import { isObject, parseJsonText } from '../json-text.js';
 import { jsonDiff } from '../diff.js';
 import { HttpError, notFound, noRoute, toErrorResponse } from '../errors.js';
 import { maskContext, maskDecision, maskFacts } from '../masking.js';

@@ -8,13 +8,13 @@
  * `POST …/{version}/activate` makes it the active version atomically (rollback is activating an older version),
  * only when the version's impact was computed since it was stored (else `409 IMPACT_REQUIRED`), or with
  * `{ "force": true, "reason": "…" }`, the reason recorded with the activation (`activation-guard.ts`).
- * Uploads and impact previews run in the admin worker thread within its time budget (`admin-runner.ts`): the event
+ * Uploads and impact previews run in the admin worker thread within its time budget (`versions/runner.ts`): the event
  * loop keeps answering meanwhile, and an upload over budget is refused with `503 ADMIN_BUDGET_EXCEEDED`, nothing
  * stored.
  */
 import { Hono } from 'hono';
 import type { AppEnv, ServerContext } from '../context.js';
-import { isObject, parseJsonText } from '../context.js';
+import { isObject, parseJsonText } from '../json-text.js';
 import { HttpError, notFound } from '../errors.js';
 import { adminAuth } from '../middleware/admin-auth.js';
 import { impactRequired, impactSummary, parseActivateRequest } from '../activation-guard.js';

@@ -7,6 +7,7 @@ import type { Decision } from '@aftersales/core';
 import { canonicalJson } from '@aftersales/core/canonical';
 import { entryRecord, rowToEntry } from './entry-rows.js';
 import type { DecisionRecord, DecisionSummary, LinkedLogRow, NewDecisionRecord, StoredPackVersion, StoredRow, UsedPack } from './types.js';
+export type { ChainLine } from './types.js';
 
 /** A decision row as both databases return it. */
 export type DecisionRow = StoredRow;
@@ -257,12 +258,6 @@ function topLevelMembers(text: string): { members: Array<[string, string]>; cano
   return { members, canonical };
 }
 
-/** A stored record as verification and export read it: its place, the hash it was stored with, its canonical text. */
-export interface ChainLine {
-  seq: number;
-  hash: string;
-  text: string;
-}
 
 /**
  * Reads a decision row back into a record.

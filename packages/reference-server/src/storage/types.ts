@@ -7,9 +7,13 @@
  * processes share one database.
  */
 import type { Decision, EntryKind, LogEntry, RecordContent } from '@aftersales/core';
-import type { ChainLine } from './rows.js';
 
-export type { ChainLine };
+/** A stored record as verification and export read it: its place, the hash it was stored with, its canonical text. */
+export interface ChainLine {
+  seq: number;
+  hash: string;
+  text: string;
+}
 
 /** Where a worker thread reads the log from: the SQLite file, or the PostgreSQL URL and schema. */
 export type ReaderSource = { kind: 'sqlite'; file: string; busyTimeoutMs: number } | { kind: 'postgres'; connectionString: string; schema: string };

@@ -6,8 +6,8 @@
  * terminates it when a task overruns its time budget and starts a new one for the next task.
  */
 import { parentPort } from 'node:worker_threads';
-import { checkUpload, keepDocuments, replayImpact, screenDecision, type ImpactInput, type ScreenInput, type UploadInput } from './admin-tasks.js';
-import { HttpError, toErrorResponse } from './errors.js';
+import { HttpError, toErrorResponse } from '../errors.js';
+import { checkUpload, keepDocuments, replayImpact, screenDecision, type ImpactInput, type ScreenInput, type UploadInput } from './tasks.js';
 
 /** A task sent to the admin thread. */
 export type AdminTask =

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { bundledPackIds } from '@aftersales/rules';
 import { getSuite } from '@aftersales/rules/suites';
-import { suiteProblems } from './admin-tasks.js';
+import { suiteProblems } from './tasks.js';
 
 describe('the uploaded suite check', () => {
   it.each(bundledPackIds)('accepts the bundled suite of %s as shipped, $schema included', (id) => {

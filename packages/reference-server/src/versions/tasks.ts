@@ -1,26 +1,16 @@
 /**
  * The heavy admin work, as plain functions of plain data so that it runs in the admin worker thread
- * (`admin-worker.ts`) and never on the server's event loop: checking and compiling an uploaded pack version and
+ * (`worker.ts`) and never on the server's event loop: checking and compiling an uploaded pack version and
  * running the suite sent with it ({@link checkUpload}), and replaying logged decisions under a version
  * ({@link replayImpact}). Packs reach the thread as {@link PackNode}s (a document and the nodes of the versions it
  * was bound to); the thread keeps each compiled composition, so a bundled pack is compiled there once.
  */
 import { canonicalJson, loadPack, PackRegistry, PackValidationError, runSuite, type Pack, type Problem, type TestSuite } from '@aftersales/core';
-import { isObject, parseJsonText } from './context.js';
-import { HttpError, toErrorResponse } from './errors.js';
-import { invalidRequest, parseDecisionRequest } from './routes/decision-request.js';
-import type { UsedPack } from './storage/types.js';
-
-/**
- * A pack version as sent to the admin thread: its hash, its document (as an object, as JSON text, or omitted when
- * the thread already holds the document with that hash) and the versions it was bound to (its `requires`).
- */
-export interface PackNode {
-  packHash: string;
-  document?: unknown;
-  documentJson?: string;
-  deps: PackNode[];
-}
+import { HttpError, toErrorResponse } from '../errors.js';
+import { isObject, parseJsonText } from '../json-text.js';
+import { invalidRequest, parseDecisionRequest } from '../routes/decision-request.js';
+import type { UsedPack } from '../storage/types.js';
+import type { PackNode } from './record.js';
 
 /**
  * What an upload check is given: the request body's bytes (moved to the thread, not copied, and decoded there),

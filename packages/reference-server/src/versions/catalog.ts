@@ -16,38 +16,16 @@
  * On load each stored document is hashed again: a document whose hash is not the one stored with it was edited
  * in storage; it is refused (not served), logged, and `integrityProblems` lists it (`/readyz` then fails).
  *
- * An uploaded version is checked, compiled and tested in the admin thread (`admin-runner.ts`) and taken in here
+ * An uploaded version is checked, compiled and tested in the admin thread (`runner.ts`, `tasks.ts`) and taken in here
  * as its canonical text: it is compiled on this thread only when first used (activated, decided, replayed), so
  * an upload never compiles a pack on the event loop.
  */
-import { hashPack, loadPack, PackRegistry, type Pack } from '@aftersales/core';
-import type { PackNode } from './admin-tasks.js';
-import { bindingOf, PackVersions } from './pack-versions.js';
-import type { Storage, StoredPackVersion, Activation, UsedPack } from './storage/types.js';
-/** A version as listed by the API. */
-export interface VersionInfo {
-  version: string;
-  packHash: string;
-  origin: 'bundled' | 'uploaded';
-  /** `active`, or `draft` for a version not active now. */
-  status: 'active' | 'draft';
-  createdAt: string;
-}
-
-/** Something that logs a JSON line. */
-export type Logger = (entry: Record<string, unknown>) => void;
-
-/** An uploaded version checked by the admin thread, ready to store. */
-export interface CheckedVersion {
-  pack: string;
-  version: string;
-  packHash: string;
-  /** Canonical JSON of the validated document. */
-  documentJson: string;
-  suite: unknown;
-  /** The versions of its required packs it was tested with. */
-  binding: UsedPack[];
-}
+import { hashPack, PackRegistry, type Pack } from '@aftersales/core';
+import type { Logger } from '../logger.js';
+import type { Activation, StoredPackVersion, UsedPack } from '../storage/types.js';
+import { KnownVersions } from './known-versions.js';
+import { bindingOf, infoOf, type CheckedVersion, type PackNode, type VersionInfo, type VersionRecord } from './record.js';
+import type { VersionStore } from './store.js';
 
 /**
  * Pack versions and the active one of each pack.
@@ -59,7 +37,7 @@ export interface CheckedVersion {
  * ```
  */
 export class PackCatalog {
-  private readonly known = new PackVersions();
+  private readonly known = new KnownVersions();
   /** `pack@version#hash` of stored documents already hashed again (each is checked once per process). */
   private readonly verified = new Set<string>();
   private readonly activeById = new Map<string, Pack>();
@@ -69,7 +47,7 @@ export class PackCatalog {
   readonly integrityProblems: Array<{ pack: string; version: string; storedHash: string; actualHash: string }> = [];
 
   private constructor(
-    private readonly storage: Storage,
+    private readonly storage: VersionStore,
     private readonly clock: () => Date,
   ) {}
 
@@ -83,12 +61,12 @@ export class PackCatalog {
    * @param log - where warnings go
    * @throws StorageUnavailableError when storage cannot be read
    */
-  static async open(bundled: PackRegistry, storage: Storage, clock: () => Date, log: Logger = () => undefined): Promise<PackCatalog> {
+  static async open(bundled: PackRegistry, storage: VersionStore, clock: () => Date, log: Logger = () => undefined): Promise<PackCatalog> {
     const catalog = new PackCatalog(storage, clock);
     const now = clock().toISOString();
     for (const pack of bundled.list()) {
       const binding = bindingOf(pack, bundled);
-      catalog.known.remember(pack, 'bundled', now, binding);
+      catalog.known.add({ id: pack.id, version: pack.version, packHash: pack.packHash, origin: 'bundled', createdAt: now, bindings: binding, status: 'active', compiled: pack });
       catalog.activeById.set(pack.id, pack);
       const result = await storage.putPackVersion({
         pack: pack.id,
@@ -138,7 +116,7 @@ export class PackCatalog {
     for (const v of stored) {
       if (this.integrityProblems.some((p) => p.pack === v.pack && p.version === v.version)) continue;
       const stamp = `${v.pack}@${v.version}#${v.packHash}`;
-      if (this.verified.has(stamp) && this.known.entry(v.pack, v.version)?.packHash === v.packHash) continue;
+      if (this.verified.has(stamp) && this.known.record(v.pack, v.version)?.packHash === v.packHash) continue;
       let actual: string;
       try {
         actual = hashPack(v.document as never);
@@ -170,10 +148,9 @@ export class PackCatalog {
           continue;
         }
         try {
-          const pack = loadPack(v.document, { registry });
-          const binding = bindingOf(pack, registry);
-          if (this.known.entry(v.pack, v.version)) this.known.addHash(pack, binding);
-          else this.known.remember(pack, v.origin, v.createdAt, binding);
+          const record: VersionRecord = { id: v.pack, version: v.version, packHash: v.packHash, origin: v.origin, createdAt: v.createdAt, bindings: v.bindings ?? [], status: 'draft' };
+          this.known.compile(record, { document: v.document, registry });
+          this.known.add(record, this.known.record(v.pack, v.version) !== undefined);
         } catch {
           failed.push(v);
         }
@@ -194,11 +171,23 @@ export class PackCatalog {
         continue;
       }
       if (this.activeById.get(id) !== pack) {
-        this.activeById.set(id, pack);
+        this.setActive(id, pack);
         changed.push(id);
       }
     }
     return changed;
+  }
+
+  /** The in-memory switch of the active version: the pointer and both records' status. */
+  private setActive(id: string, pack: Pack): void {
+    const previous = this.activeById.get(id);
+    if (previous) {
+      const record = this.known.recordOf(previous);
+      if (record) record.status = 'draft';
+    }
+    this.activeById.set(id, pack);
+    const record = this.known.recordOf(pack);
+    if (record) record.status = 'active';
   }
 
   /** Rows stored before bindings were kept: bind to the versions stored as active (or the bundled ones). */
@@ -262,7 +251,7 @@ export class PackCatalog {
 
   /** Whether a version of a pack is known (without compiling it). */
   has(id: string, version: string): boolean {
-    return this.known.has(id, version);
+    return this.known.record(id, version) !== undefined;
   }
 
   /** A known version's document (without compiling it). */
@@ -277,34 +266,23 @@ export class PackCatalog {
 
   /** A known version as the admin thread takes it (its document and the versions it is bound to). */
   node(id: string, version: string): PackNode | undefined {
-    return this.known.node(id, version);
+    const record = this.known.record(id, version);
+    return record ? this.known.node(record) : undefined;
   }
 
   /** The active version of every pack as admin-thread nodes, by id (what an upload's `requires` binds to). */
   activeNodes(): Record<string, PackNode> {
-    return Object.fromEntries([...this.activeById].map(([id, pack]) => [id, this.known.nodeOf(pack)]));
+    return Object.fromEntries([...this.activeById].map(([id, pack]) => [id, this.known.node(this.known.recordOf(pack) ?? this.recordFor(pack))]));
+  }
+
+  /** A record for a compiled pack the index does not hold (a composition): its document and bindings. */
+  private recordFor(pack: Pack): VersionRecord {
+    return { id: pack.id, version: pack.version, packHash: pack.packHash, origin: 'bundled', createdAt: '', bindings: [], status: 'draft', compiled: pack };
   }
 
   /** The versions of a pack, oldest first. */
   listVersions(id: string): VersionInfo[] {
-    const active = this.activeById.get(id);
-    return this.known.entries(id).map((e) => ({
-      version: e.version,
-      packHash: e.packHash,
-      origin: e.origin,
-      status: e.pack !== undefined && e.pack === active ? 'active' : 'draft',
-      createdAt: e.createdAt,
-    }));
-  }
-
-  /**
-   * Stores a loaded and tested version as a draft.
-   *
-   * @returns `created`, `exists` (same document already stored) or `conflict` (same version, other document)
-   * @throws StorageUnavailableError
-   */
-  addDraft(pack: Pack, suite: unknown, registry: PackRegistry = this.registry()): Promise<'created' | 'exists' | 'conflict'> {
-    return this.store({ pack: pack.id, version: pack.version, packHash: pack.packHash, suite, binding: bindingOf(pack, registry) }, pack);
+    return this.known.list(id).map(infoOf);
   }
 
   /**
@@ -319,31 +297,24 @@ export class PackCatalog {
    * await catalog.addChecked({ pack: id, version, ...checked });
    * ```
    */
-  addChecked(version: CheckedVersion): Promise<'created' | 'exists' | 'conflict'> {
-    return this.store(version);
-  }
-
-  private async store(v: Omit<CheckedVersion, 'documentJson'> & { documentJson?: string }, pack?: Pack): Promise<'created' | 'exists' | 'conflict'> {
-    const known = this.known.entry(v.pack, v.version);
+  async addChecked(v: CheckedVersion): Promise<'created' | 'exists' | 'conflict'> {
+    const known = this.known.record(v.pack, v.version);
     if (known) return known.packHash === v.packHash ? 'exists' : 'conflict';
     const createdAt = this.clock().toISOString();
     const result = await this.storage.putPackVersion({
       pack: v.pack,
       version: v.version,
       packHash: v.packHash,
-      document: pack?.document,
-      ...(v.documentJson !== undefined ? { documentJson: v.documentJson } : {}),
+      document: undefined,
+      documentJson: v.documentJson,
       origin: 'uploaded',
       createdAt,
       suite: v.suite,
       bindings: v.binding,
     });
-    if (result === 'conflict' || this.known.entry(v.pack, v.version)) return result;
+    if (result === 'conflict' || this.known.record(v.pack, v.version)) return result;
     this.verified.add(`${v.pack}@${v.version}#${v.packHash}`);
-    if (pack) this.known.remember(pack, 'uploaded', createdAt, v.binding);
-    else if (v.documentJson !== undefined) {
-      this.known.rememberText(v.pack, { version: v.version, packHash: v.packHash, origin: 'uploaded', createdAt, binding: v.binding, documentJson: v.documentJson });
-    }
+    this.known.add({ id: v.pack, version: v.version, packHash: v.packHash, origin: 'uploaded', createdAt, bindings: v.binding, status: 'draft', documentJson: v.documentJson });
     return result;
   }
 
@@ -371,7 +342,7 @@ export class PackCatalog {
       };
       const previous = this.activeById.get(id)?.version;
       await this.storage.activateVersion(activation);
-      this.activeById.set(id, pack);
+      this.setActive(id, pack);
       return { activation, previous, pack };
     });
     this.activation = run.catch(() => undefined);

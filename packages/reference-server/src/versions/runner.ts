@@ -9,16 +9,17 @@
  * The thread runs a real entry file, `admin-worker.js` (`.cjs` from the CommonJS build), found beside the running
  * module. When the server runs from its TypeScript sources (vitest), Node cannot start a `.ts` worker, so the
  * entry is the package's built `dist/admin-worker.js` (as the tests already read `@aftersales/core` from its
- * build): run `pnpm build` after changing `admin-tasks.ts` or `admin-worker.ts`. `adminWorkerEntry` overrides it.
+ * build): run `pnpm build` after changing `versions/tasks.ts` or `versions/worker.ts`. `adminWorkerEntry` overrides it.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ImpactInput, ImpactResult, PackNode, ScreenInput, UploadInput, UploadResult } from './admin-tasks.js';
-import type { AdminReply, AdminTask } from './admin-worker.js';
+import { HttpError } from '../errors.js';
+import type { PackNode } from './record.js';
+import type { ImpactInput, ImpactResult, ScreenInput, UploadInput, UploadResult } from './tasks.js';
+import type { AdminReply, AdminTask } from './worker.js';
 
 type TaskBody = AdminTask extends infer T ? (T extends AdminTask ? Omit<T, 'id'> : never) : never;
-import { HttpError } from './errors.js';
 
 /** Default time budget of one admin task in the worker thread: 60 s. */
 export const DEFAULT_ADMIN_BUDGET_MS = 60_000;
@@ -49,7 +50,7 @@ export const SCREEN_OVERRUN = {
 export function adminWorkerEntry(): URL {
   // `__filename` exists in the CommonJS build; the ESM build and the sources use `import.meta.url`.
   const here = typeof __filename === 'string' ? pathToFileURL(__filename) : new URL(import.meta.url);
-  if (here.pathname.endsWith('.ts')) return new URL('../dist/admin-worker.js', here);
+  if (here.pathname.endsWith('.ts')) return new URL('../../dist/admin-worker.js', here);
   return new URL(here.pathname.endsWith('.cjs') ? './admin-worker.cjs' : './admin-worker.js', here);
 }
 
