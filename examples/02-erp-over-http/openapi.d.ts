@@ -147,7 +147,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Activate this version; rollback = activate an older one (admin) / 启用版本（管理） */
+        /**
+         * Activate this version; rollback = activate an older one (admin) / 启用版本（管理）
+         * @description Refused (409 IMPACT_REQUIRED) unless the version’s impact was computed since it was stored, or forced with a reason.
+         */
         post: operations["activatePackVersion"];
         delete?: never;
         options?: never;
@@ -897,6 +900,11 @@ export interface components {
             version: string;
             packHash: string;
             active: string | null;
+            /** @description what changes, in one sentence: "3 of 6 recent decisions change: level 2 → 3" */
+            summary: {
+                zh: string;
+                en: string;
+            };
             evaluated: number;
             changed: number;
             unchanged: number;
@@ -926,6 +934,22 @@ export interface components {
             /** Format: date-time */
             activatedAt: string;
             previous: string | null;
+            /** @description the fresh impact the activation was allowed on */
+            impact?: {
+                checked: number;
+                changed: number;
+                failed: number;
+            };
+            /** @description set when forced without a fresh impact */
+            forced?: {
+                reason: string;
+            };
+        };
+        /** @description empty to activate after a fresh impact; force with a reason (recorded) to activate without one */
+        ActivateRequest: {
+            /** @default false */
+            force?: boolean;
+            reason?: string;
         };
         Decision: {
             decisionId: string;
@@ -1122,7 +1146,7 @@ export interface components {
              */
             resolvedAt?: string;
             /**
-             * @description Public holidays (local dates) skipped by working-day clocks.
+             * @description Further days off (local dates) the working-day clocks skip besides the working-day calendar's (e.g. a local holiday); China's public holidays and make-up working days come from the calendar the host supplies (@aftersales/rules: chinese-days). 工作日历之外另需扣除的休息日。
              * @default []
              */
             holidays?: string[];
@@ -2618,7 +2642,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ActivateRequest"];
+            };
+        };
         responses: {
             /** @description activated */
             200: {
@@ -2627,6 +2655,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Activation"];
+                };
+            };
+            /** @description malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description missing token */
@@ -2649,6 +2686,24 @@ export interface operations {
             };
             /** @description unknown version, or the admin routes are off (no token configured) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no impact computed since the version was stored (IMPACT_REQUIRED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description force without a reason */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
