@@ -121,6 +121,14 @@ function addresses(html: string): { refs: string[]; forms: Array<{ method: strin
       if (!name || /type="(checkbox|radio|file)"/.test(input[1]!)) continue;
       body.append(name, (/value="([^"]*)"/.exec(input[1]!)?.[1] ?? '').replace(/&amp;/g, '&').replace(/&quot;/g, '"'));
     }
+    // A select sends its selected option (or its first), as a browser does.
+    for (const select of m[2]!.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
+      const name = /name="([^"]*)"/.exec(select[1]!)?.[1];
+      const options = [...select[2]!.matchAll(/<option\b([^>]*)>/g)].map((o) => o[1]!);
+      const chosen = options.find((o) => /\sselected/.test(o)) ?? options[0];
+      if (!name || chosen === undefined) continue;
+      body.append(name, (/value="([^"]*)"/.exec(chosen)?.[1] ?? '').replace(/&amp;/g, '&').replace(/&quot;/g, '"'));
+    }
     forms.push({ method, action, body });
   }
   return { refs, forms };
