@@ -7,7 +7,7 @@
 
 // Loading and evaluating packs
 export { loadPack, validatePack, Pack } from './pack.js';
-export type { LoadPackOptions } from './pack.js';
+export type { LoadPackOptions, PackEvaluateOptions } from './pack.js';
 export { PackRegistry, loadPacks } from './registry.js';
 export type { PackLookup, RequiredPack } from './lookup.js';
 

@@ -34,6 +34,19 @@ export interface LoadPackOptions {
 type RuleNode = (facts: Scope, trace: LeafRecord[] | null) => boolean;
 
 /**
+ * The options of one evaluation of a pack whose parameter overrides are `P`: {@link EvaluateOptions} with
+ * `parameters` narrowed to that pack's names and value types, so a misspelt parameter name is a compile error
+ * for a typed pack (`EvaluateOptions`' own `Record<string, unknown>` would let any key through).
+ *
+ * @typeParam P - the pack's parameter overrides
+ * @example
+ * ```ts
+ * const options: PackEvaluateOptions<{ level2ClaimYuan?: number }> = { asOf, parameters: { level2ClaimYuan: 60000 } };
+ * ```
+ */
+export type PackEvaluateOptions<P> = Omit<EvaluateOptions, 'parameters'> & { parameters?: Partial<P> };
+
+/**
  * A validated, compiled rule pack. Create it with {@link loadPack}; evaluate facts with {@link Pack.evaluate}.
  * The type parameters are for typed packs (e.g. `@aftersales/rules`' generated types): the facts `F` it takes,
  * the outcome `O` its decisions carry and its parameter overrides `P`. They only describe; facts are validated
@@ -145,7 +158,7 @@ export class Pack<F = unknown, O = Record<string, unknown>, P = Record<string, u
    * decision.outcome // { class: 'major', level: 2 }
    * ```
    */
-  async evaluate(facts: F, options: EvaluateOptions & { parameters?: Partial<P> }): Promise<Decision<O>> {
+  async evaluate(facts: F, options: PackEvaluateOptions<P>): Promise<Decision<O>> {
     if (options?.engine !== 'reference' && options?.engine !== 'json-rules-engine') return this.evaluateSync(facts, options);
     const state = begin(this.plan, facts, options, this.calendar);
     for (const req of this.plan.required) {
@@ -183,7 +196,7 @@ export class Pack<F = unknown, O = Record<string, unknown>, P = Record<string, u
    * const decision = pack.evaluateSync({ claimAmountYuan: 50000 }, { asOf: '2026-03-01T09:00:00+08:00', explain: false });
    * ```
    */
-  evaluateSync(facts: F, options: EvaluateOptions & { parameters?: Partial<P> }): Decision<O> {
+  evaluateSync(facts: F, options: PackEvaluateOptions<P>): Decision<O> {
     const state = begin(this.plan, facts, options, this.calendar);
     for (const req of this.plan.required) {
       const input = req.factsFrom === undefined ? state.values : state.values[req.factsFrom];

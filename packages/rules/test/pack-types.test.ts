@@ -60,4 +60,9 @@ describe('generated pack types', () => {
     const text = readFileSync(TYPED, 'utf8').replace('// @ts-expect-error a misspelt fact', '// a misspelt fact');
     expect(compileErrors(TYPED, text).join('\n')).toMatch(/typed-packs\.ts:\d+ .*claimAmountYaun/);
   }, 120_000);
+
+  it('report a misspelt parameter name when it is not marked as expected', () => {
+    const text = readFileSync(TYPED, 'utf8').replace('// @ts-expect-error a misspelt parameter name', '// a misspelt parameter name');
+    expect(compileErrors(TYPED, text).join('\n')).toMatch(/typed-packs\.ts:\d+ .*level2ClaimYaun/);
+  }, 120_000);
 });

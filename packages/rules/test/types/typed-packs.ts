@@ -42,6 +42,10 @@ export async function typed(): Promise<void> {
   // @ts-expect-error a parameter override has the parameter's type
   await severity.evaluate({ claimAmountYuan: 50000 }, { asOf, parameters: { level2ClaimYuan: 'fifty thousand' } });
   await severity.evaluate({}, { asOf, parameters: { level2ClaimYuan: 60000 } });
+  // @ts-expect-error a misspelt parameter name (level2ClaimYaun) is not a parameter of quality-severity
+  await severity.evaluate({}, { asOf, parameters: { level2ClaimYaun: 1 } });
+  // @ts-expect-error the same on the synchronous evaluation
+  severity.evaluateSync({}, { asOf, parameters: { level2ClaimYaun: 1 } });
 
   // Facts of a pack that requires another carry the other pack's facts typed too.
   const escalation = packs.get('escalation');
