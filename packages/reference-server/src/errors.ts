@@ -16,6 +16,8 @@ export class HttpError extends Error {
   readonly localized: Localized;
   readonly problems: Problem[] | undefined;
   readonly headers: Record<string, string>;
+  /** Problems already left out (counted) before this error was made, e.g. by the screening thread. */
+  truncated: number | undefined;
 
   /**
    * @param status - HTTP status
@@ -40,8 +42,61 @@ export class HttpError extends Error {
 
 /** The JSON body of an error response. */
 export interface ErrorBody {
-  error: { code: string; message: Localized; problems?: Problem[] };
+  /** `truncated`: how many problems were left out after the first {@link MAX_PROBLEMS}. */
+  error: { code: string; message: Localized; problems?: Problem[]; truncated?: number };
   requestId: string;
+}
+
+/** Most problems one error answers (the first ones, in the order found); the rest are counted in `truncated`. */
+export const MAX_PROBLEMS = 100;
+/** Longest text a problem's field keeps (an unknown key or a wrong value can be as long as the body). */
+export const MAX_FOUND_CHARS = 200;
+
+const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+/**
+ * A problem with its texts shortened: a pointer, message, suggestion or `found` string over
+ * {@link MAX_FOUND_CHARS} characters cut with `…` (a key or a value can be as long as the body), a large `found`
+ * object or array named by its type.
+ */
+function boundedProblem(problem: Problem): Problem {
+  const out: Record<string, unknown> = { ...problem };
+  for (const [k, v] of Object.entries(out)) {
+    if (typeof v === 'string') out[k] = cut(v, MAX_FOUND_CHARS);
+    else if (v !== null && typeof v === 'object') {
+      let text: string | undefined;
+      try {
+        text = JSON.stringify(v);
+      } catch {
+        text = undefined;
+      }
+      if (text === undefined || text.length > MAX_FOUND_CHARS) out[k] = Array.isArray(v) ? 'array' : 'object';
+    }
+  }
+  return out as unknown as Problem;
+}
+
+/**
+ * An error body with at most `limit` problems (default {@link MAX_PROBLEMS}), each `found` bounded, and the number
+ * left out as `truncated`, so that an answer never grows with the number of mistakes in a request.
+ *
+ * @param error - the error part of a body
+ * @param limit - most problems kept
+ * @returns the bounded error part
+ * @example
+ * ```ts
+ * capProblems({ code: 'INVALID_FACTS', message, problems: sixtyThousand }).truncated // 59,900
+ * ```
+ */
+export function capProblems<T extends { message?: Localized; problems?: Problem[]; truncated?: number }>(error: T, limit = MAX_PROBLEMS): T {
+  const problems = error.problems;
+  // A message may quote a problem (core's summary names the first one): bounded too.
+  const message = error.message ? { zh: cut(error.message.zh, 4 * MAX_FOUND_CHARS), en: cut(error.message.en, 4 * MAX_FOUND_CHARS) } : undefined;
+  if (!problems) return message ? { ...error, message } : error;
+  const kept = problems.slice(0, Math.max(0, limit)).map(boundedProblem);
+  const left = problems.length - kept.length + (error.truncated ?? 0);
+  const { truncated: _ignored, ...rest } = error;
+  return { ...rest, ...(message ? { message } : {}), problems: kept, ...(left > 0 ? { truncated: left } : {}) } as T;
 }
 
 /** Engine codes a pack (not the caller) is to blame for. */
@@ -64,13 +119,13 @@ export function toErrorResponse(
 ): { status: number; body: ErrorBody; headers: Record<string, string> } {
   if (error instanceof HttpError) {
     const body: ErrorBody = {
-      error: { code: error.code, message: error.localized, ...(error.problems ? { problems: error.problems } : {}) },
+      error: capProblems({ code: error.code, message: error.localized, ...(error.problems ? { problems: error.problems } : {}), ...(error.truncated ? { truncated: error.truncated } : {}) }),
       requestId,
     };
     return { status: error.status, body, headers: error.headers };
   }
   if (error instanceof AftersalesError) {
-    return { status: PACK_DEFECTS.has(error.code) ? 409 : 422, body: { error: toErrorBody(error), requestId }, headers: {} };
+    return { status: PACK_DEFECTS.has(error.code) ? 409 : 422, body: { error: capProblems(toErrorBody(error)), requestId }, headers: {} };
   }
   if (error instanceof StorageUnavailableError) {
     return {

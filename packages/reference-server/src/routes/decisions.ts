@@ -10,7 +10,7 @@ import { canonicalJson, type Decision, type DecisionEntry, type Pack } from '@af
 import { readJson, type AppEnv, type ServerContext } from '../context.js';
 import { isObject, parseJsonText } from '../json-text.js';
 import { jsonDiff } from '../diff.js';
-import { HttpError, notFound, noRoute, toErrorResponse } from '../errors.js';
+import { capProblems, HttpError, MAX_PROBLEMS, notFound, noRoute, toErrorResponse, type ErrorBody } from '../errors.js';
 import { maskContext, maskDecision, maskFacts } from '../masking.js';
 import type { DecisionQuery, DecisionRecord, DecisionSummary, NewEntry, UsedPack } from '../storage/types.js';
 import { isRfc3339Date, isRfc3339DateTime, plainInteger } from '../strict.js';
@@ -191,10 +191,18 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
     const results: Array<Record<string, unknown>> = [];
     const records: NewEntry[] = [];
     const decided: Array<{ index: number; decision: Decision }> = [];
+    // One problem budget for the whole answer: the first MAX_PROBLEMS problems over all items are listed, every
+    // refused item keeps its code and message, and the problems left out are counted in its `truncated`.
+    let budget = MAX_PROBLEMS;
+    const refuse = (index: number, status: number, error: ErrorBody['error']): void => {
+      const bounded = capProblems(error, budget);
+      budget -= bounded.problems?.length ?? 0;
+      results[index] = { index, status, error: bounded };
+    };
     for (const [index, item] of items.entries()) {
       const parsed = parseDecisionRequest(item, `/items/${index}`, { item: true });
       if ('problems' in parsed) {
-        results[index] = { index, status: 422, error: toErrorResponse(invalidRequest(parsed.problems), c.var.requestId).body.error };
+        refuse(index, 422, toErrorResponse(invalidRequest(parsed.problems), c.var.requestId).body.error);
         continue;
       }
       try {
@@ -204,7 +212,7 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
       } catch (error) {
         const { status, body: errorBody } = toErrorResponse(error, c.var.requestId);
         if (status >= 500) throw error;
-        results[index] = { index, status, error: errorBody.error };
+        refuse(index, status, errorBody.error);
       }
     }
     if (dryRun) {

@@ -74,7 +74,7 @@ export function baseSchemas(): Record<string, unknown> {
         error: {
           type: 'object',
           required: ['code', 'message'],
-          properties: { code: str, message: localized, problems: { type: 'array', items: ref('Problem') } },
+          properties: { code: str, message: localized, problems: { type: 'array', items: ref('Problem'), maxItems: 100 }, truncated: { type: 'integer', minimum: 1, description: 'problems left out after the first 100' } },
         },
         requestId: str,
       },

@@ -173,7 +173,11 @@ export class AdminRunner {
       clearTimeout(entry.timer);
       if (this.pending.size === 0) worker.unref();
       if (reply.ok) entry.resolve(reply.result);
-      else entry.reject(new HttpError(reply.error.status, reply.error.code, reply.error.message, reply.error.problems as never, reply.error.headers));
+      else {
+        const error = new HttpError(reply.error.status, reply.error.code, reply.error.message, reply.error.problems as never, reply.error.headers);
+        if (reply.error.truncated) error.truncated = reply.error.truncated;
+        entry.reject(error);
+      }
     });
     const fail = (error: unknown): void => {
       if (this.worker !== worker) return;

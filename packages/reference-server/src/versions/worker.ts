@@ -18,7 +18,7 @@ export type AdminTask =
 /** The admin thread's answer. */
 export type AdminReply =
   | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { status: number; code: string; message: { zh: string; en: string }; problems?: unknown[]; headers: Record<string, string> } };
+  | { id: number; ok: false; error: { status: number; code: string; message: { zh: string; en: string }; problems?: unknown[]; truncated?: number; headers: Record<string, string> } };
 
 async function run(task: AdminTask): Promise<AdminReply> {
   try {
@@ -30,7 +30,7 @@ async function run(task: AdminTask): Promise<AdminReply> {
   } catch (error) {
     const { status, body, headers } = toErrorResponse(error, '');
     const message = status >= 500 && !(error instanceof HttpError) ? { zh: body.error.message.zh, en: `${body.error.message.en}: ${error instanceof Error ? error.message : String(error)}` } : body.error.message;
-    return { id: task.id, ok: false, error: { status, code: body.error.code, message, ...(body.error.problems ? { problems: body.error.problems } : {}), headers } };
+    return { id: task.id, ok: false, error: { status, code: body.error.code, message, ...(body.error.problems ? { problems: body.error.problems } : {}), ...(body.error.truncated ? { truncated: body.error.truncated } : {}), headers } };
   }
 }
 
