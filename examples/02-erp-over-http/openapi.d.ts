@@ -807,6 +807,8 @@ export interface components {
                 code: string;
                 message: components["schemas"]["Localized"];
                 problems?: components["schemas"]["Problem"][];
+                /** @description problems left out after the first 100 */
+                truncated?: number;
             };
             requestId: string;
         };
