@@ -226,6 +226,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/verifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A full re-verification: progress and result / 全量重新校验的进度与结果 */
+        get: operations["auditVerification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/export": {
         parameters: {
             query?: never;
@@ -1038,6 +1055,12 @@ export interface components {
             head?: string;
             firstBroken?: Record<string, never>;
             checkedAt?: string;
+            /** @description the verified watermark { seq, hash } */
+            verified?: Record<string, never>;
+            /** @description the last full re-verification: when it ended, what it walked and found */
+            lastFull?: Record<string, never> | null;
+            /** @description a full re-verification in progress */
+            running?: Record<string, never> | null;
         };
         "care-label.Facts": {
             /** @description 洗水唛最高洗涤温度（°C），如“30°C 以下洗涤” / the label's maximum wash temperature */
@@ -2860,6 +2883,8 @@ export interface operations {
                  * @example 1:sha256:0000000000000000000000000000000000000000000000000000000000000000
                  */
                 head?: string;
+                /** @description true: start a full re-verification in the verification thread (admin token); answers 202 with its id */
+                full?: boolean;
             };
             header?: never;
             path?: never;
@@ -2867,7 +2892,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { ok, records, head } or { ok: false, firstBroken } */
+            /** @description { ok, records, head, verified, lastFull, running } or { ok: false, firstBroken, … } */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2876,8 +2901,67 @@ export interface operations {
                     "application/json": components["schemas"]["Verify"];
                 };
             };
+            /** @description a full re-verification started (?full=true): { id, state, poll, … } */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description ?full=true without the admin token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description ?full=true with a wrong admin token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description storage unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auditVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example v-mabc123-x1y2z3 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { id, state, trigger, startedAt, endedAt?, through, checked, firstBroken? } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description no such run */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,6 +10,7 @@ export default defineConfig({
     index: 'src/index.ts',
     main: 'src/main.ts',
     'admin-worker': 'src/versions/worker.ts',
+    'audit-worker': 'src/audit-worker.ts',
     'sqlite-writer-thread': 'src/storage/sqlite-writer-thread.ts',
   },
   dts: { entry: 'src/index.ts' },

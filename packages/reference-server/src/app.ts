@@ -12,6 +12,7 @@ import type { PackRegistry } from '@aftersales/core';
 import type { Logger } from './logger.js';
 import { PackCatalog } from './versions/catalog.js';
 import { AdminRunner, DEFAULT_SCREEN_BODY_BYTES, DEFAULT_SCREEN_BUDGET_MS, SCREEN_OVERRUN } from './versions/runner.js';
+import { AuditVerifier } from './audit-verifier.js';
 import type { AppEnv, ResolvedConfig, ServerConfig, ServerContext } from './context.js';
 import { HttpError, noRoute, toErrorResponse } from './errors.js';
 import { LogWriter } from './log-writer.js';
@@ -88,6 +89,11 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     storage: deps.storage,
     writer: new LogWriter(deps.storage),
     admin: new AdminRunner(deps.config?.adminBudgetMs, deps.config?.adminWorkerEntry),
+    audit: await AuditVerifier.open(deps.storage, clock, {
+      ...(deps.config?.verifyIntervalMs !== undefined ? { intervalMs: deps.config.verifyIntervalMs } : {}),
+      ...(deps.config?.verifyTailMs !== undefined ? { tailMs: deps.config.verifyTailMs } : {}),
+      ...(deps.config?.auditWorkerEntry !== undefined ? { entry: deps.config.auditWorkerEntry } : {}),
+    }),
     screen: new AdminRunner(deps.config?.screenBudgetMs ?? DEFAULT_SCREEN_BUDGET_MS, deps.config?.adminWorkerEntry, SCREEN_OVERRUN),
     clock,
     newId: deps.newId ?? randomUUID,

@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import type { ImpactLedger } from './activation-guard.js';
 import { parseJsonText } from './json-text.js';
+import type { AuditVerifier } from './audit-verifier.js';
 import type { LogWriter } from './log-writer.js';
 import type { Logger } from './logger.js';
 import type { Storage } from './storage/types.js';
@@ -48,6 +49,12 @@ export interface ServerConfig {
   adminWorkerEntry?: string | URL;
   /** Ed25519 key signing the audit head (`AFTERSALES_SIGNING_KEY`: PEM, or a 32-byte seed as hex or base64). */
   signingKey?: string;
+  /** Period (ms) of the scheduled full verification (`AFTERSALES_VERIFY_INTERVAL_MS`, default one day; 0 off). */
+  verifyIntervalMs?: number;
+  /** Period (ms) of the check of newly appended records (`AFTERSALES_VERIFY_TAIL_MS`, default 5,000; 0 off). */
+  verifyTailMs?: number;
+  /** The verification thread's entry file (default: `audit-worker.js` beside the server's build). */
+  auditWorkerEntry?: string | URL;
 }
 
 /** The resolved configuration. */
@@ -68,6 +75,8 @@ export interface ServerContext {
   writer: LogWriter;
   /** Runs heavy admin work in the admin worker thread, within its time budget. */
   admin: AdminRunner;
+  /** The verified watermark, tail checks and full verifications (audit-verifier.ts). */
+  audit: AuditVerifier;
   /** Screens large decision bodies in a worker thread of its own. */
   screen: AdminRunner;
   clock: () => Date;

@@ -9,13 +9,16 @@
  * Environment: `PORT`, `HOST`, `DATABASE_URL`, `AFTERSALES_DB_FILE` (SQLite file, default `./data/aftersales.db`),
  * `AFTERSALES_ADMIN_TOKEN` (admin routes off without it), `AFTERSALES_MASK_FIELDS` (comma list of fact paths),
  * `AFTERSALES_BODY_LIMIT` (bytes, default 1 MiB), `AFTERSALES_SIGNING_KEY` (Ed25519 key signing `GET /v1/audit/head`),
- * `AFTERSALES_ADMIN_BUDGET_MS` (time budget of one upload check or impact replay in the admin thread, default 60,000).
+ * `AFTERSALES_ADMIN_BUDGET_MS` (time budget of one upload check or impact replay in the admin thread, default 60,000),
+ * `AFTERSALES_VERIFY_INTERVAL_MS` (period of the full re-verification of the log, default 86,400,000: daily; 0 off),
+ * `AFTERSALES_VERIFY_TAIL_MS` (period of the check of newly appended records, default 5,000; 0 off).
  */
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { loadBundledPacks } from '@aftersales/rules';
 import { DEFAULT_ADMIN_BUDGET_MS } from './versions/runner.js';
 import { createApp } from './app.js';
+import { DEFAULT_VERIFY_INTERVAL_MS, DEFAULT_VERIFY_TAIL_MS } from './audit-verifier.js';
 import { parseMaskFields } from './masking.js';
 import { PostgresStorage } from './storage/postgres.js';
 import { SqliteStorage } from './storage/sqlite.js';
@@ -51,6 +54,8 @@ async function main(): Promise<void> {
       maskFields: parseMaskFields(process.env.AFTERSALES_MASK_FIELDS),
       bodyLimitBytes: intFromEnv('AFTERSALES_BODY_LIMIT', 1024 * 1024),
       adminBudgetMs: intFromEnv('AFTERSALES_ADMIN_BUDGET_MS', DEFAULT_ADMIN_BUDGET_MS),
+      verifyIntervalMs: intFromEnv('AFTERSALES_VERIFY_INTERVAL_MS', DEFAULT_VERIFY_INTERVAL_MS),
+      verifyTailMs: intFromEnv('AFTERSALES_VERIFY_TAIL_MS', DEFAULT_VERIFY_TAIL_MS),
       ...(process.env.AFTERSALES_SIGNING_KEY ? { signingKey: process.env.AFTERSALES_SIGNING_KEY } : {}),
     },
   });

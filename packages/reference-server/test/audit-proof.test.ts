@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../src/index.js';
 import { verifyHeadSignature } from '../src/signing.js';
 import { backends, dropLogGuards } from './backends.js';
-import { testApp, type Backend } from './helpers.js';
+import { fullVerify, testApp, VERIFY_TOKEN, type Backend } from './helpers.js';
 
 const decide = { facts: { claimAmountYuan: 50000 }, asOf: '2026-01-15T10:00:00+08:00' };
 
@@ -40,11 +40,11 @@ for (const b of backends) {
 
       await dropLogGuards(backend);
       await backend.sql('DELETE FROM decisions WHERE seq > ?', [2]);
-      // A fresh process (a restart) knows nothing of seq 4: only the recorded head shows the cut.
+      // After a restart the verified watermark kept in the database (seq 4) shows the cut too; a recorded head does.
       const restarted = await backend.reopen();
       open.push(restarted);
       const fresh = await testApp(restarted);
-      expect((await fresh.call('GET', '/v1/audit/verify')).json.ok).toBe(true);
+      expect((await fresh.call('GET', '/v1/audit/verify')).json.firstBroken).toMatchObject({ seq: 4, reason: 'truncated' });
       const cut = await fresh.call('GET', `/v1/audit/verify?head=${recorded}`);
       expect(cut.json.ok).toBe(false);
       expect(cut.json.firstBroken).toMatchObject({ seq: 4, reason: 'truncated' });
@@ -75,20 +75,20 @@ for (const b of backends) {
     });
 
     it('reports a stored record whose text was rewritten with other spacing or a duplicate key', async () => {
-      const { call } = await testApp(storage);
+      const { call } = await testApp(storage, { config: { adminToken: VERIFY_TOKEN } });
       await call('POST', '/v1/packs/quality-severity/decisions', decide);
       await call('POST', '/v1/packs/quality-severity/decisions', decide);
       const [one, two] = await storage.scanChain(0, 2);
       await dropLogGuards(backend);
       const spaced = JSON.stringify(JSON.parse(JSON.stringify(one?.outcome)), null, 1);
       await backend.sql('UPDATE decisions SET outcome_json = ? WHERE seq = 1', [spaced]);
-      const res = await call('GET', '/v1/audit/verify');
+      const res = await fullVerify(call);
       expect(res.json.firstBroken).toMatchObject({ seq: 1, reason: 'not-canonical' });
       await backend.sql('UPDATE decisions SET outcome_json = ? WHERE seq = 1', [JSON.stringify(one?.outcome)]);
-      expect((await call('GET', '/v1/audit/verify')).json.ok).toBe(true);
+      expect((await fullVerify(call)).json.ok).toBe(true);
       const dup = JSON.stringify(two?.outcome).replace('{', '{"class":"minor",');
       await backend.sql('UPDATE decisions SET outcome_json = ? WHERE seq = 2', [dup]);
-      expect((await call('GET', '/v1/audit/verify')).json.firstBroken).toMatchObject({ seq: 2, reason: 'not-canonical' });
+      expect((await fullVerify(call)).json.firstBroken).toMatchObject({ seq: 2, reason: 'not-canonical' });
     });
 
     it('signs the head with Ed25519 when a key is set; the signature checks with the published key', async () => {

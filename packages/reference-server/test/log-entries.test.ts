@@ -16,7 +16,7 @@ import { SqliteStorage, type Storage } from '../src/index.js';
 import { decisionValues } from '../src/storage/rows.js';
 import { sqlFor } from '../src/storage/schema.js';
 import { backends, dropLogGuards } from './backends.js';
-import { testApp, type Backend } from './helpers.js';
+import { fullVerify, testApp, VERIFY_TOKEN, type Backend } from './helpers.js';
 import { decisionRecord } from './records.js';
 
 const decide = { facts: { claimAmountYuan: 50000 }, asOf: '2026-01-15T10:00:00+08:00' };
@@ -61,7 +61,7 @@ for (const b of backends) {
 
     it('verifies a chain of format-1 records followed by format-2 entries, and reports an edited or respaced entry', async () => {
       await storage.appendDecisions([decisionRecord('old-1', { facts: { n: 1 } }), decisionRecord('old-2', { outcome: { ok: true } })]);
-      const { call } = await testApp(storage);
+      const { call } = await testApp(storage, { config: { adminToken: VERIFY_TOKEN } });
       for (let i = 0; i < 2; i++) expect((await call('POST', '/v1/packs/quality-severity/decisions', decide)).status).toBe(201);
       expect((await call('GET', '/v1/audit/verify')).json).toMatchObject({ ok: true, records: 4 });
       expect((await call('GET', '/v1/decisions/old-1')).json).toMatchObject({ seq: 1, facts: { n: 1 } });
@@ -70,15 +70,15 @@ for (const b of backends) {
       const third = rows[2]?.entry_json ?? '';
       await dropLogGuards(backend);
       await backend.sql('UPDATE decisions SET entry_json = ? WHERE seq = 3', [JSON.stringify(JSON.parse(third), null, 1)]);
-      expect((await call('GET', '/v1/audit/verify')).json.firstBroken).toMatchObject({ seq: 3, reason: 'not-canonical' });
+      expect((await fullVerify(call)).json.firstBroken).toMatchObject({ seq: 3, reason: 'not-canonical' });
       const edited = third.replace('"claimAmountYuan":50000', '"claimAmountYuan":5000');
       expect(edited).not.toBe(third);
       await backend.sql('UPDATE decisions SET entry_json = ? WHERE seq = 3', [edited]);
-      expect((await call('GET', '/v1/audit/verify')).json.firstBroken).toMatchObject({ seq: 3, reason: 'hash-mismatch' });
+      expect((await fullVerify(call)).json.firstBroken).toMatchObject({ seq: 3, reason: 'hash-mismatch' });
       await backend.sql('UPDATE decisions SET entry_json = ? WHERE seq = 3', [third]);
-      expect((await call('GET', '/v1/audit/verify')).json.ok).toBe(true);
+      expect((await fullVerify(call)).json.ok).toBe(true);
       await backend.sql("UPDATE decisions SET version = '9.9.9' WHERE seq = 4");
-      expect((await call('GET', '/v1/audit/verify')).json.firstBroken).toMatchObject({ seq: 4, reason: 'hash-mismatch' });
+      expect((await fullVerify(call)).json.firstBroken).toMatchObject({ seq: 4, reason: 'hash-mismatch' });
     });
   });
 }

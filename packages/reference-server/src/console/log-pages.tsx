@@ -8,7 +8,6 @@ import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { canonicalJson, type Decision } from '@aftersales/core';
 import { logFilters } from '../routes/decisions.js';
-import { verifyChain } from '../chain.js';
 import { checkRecord, type RecordCheck } from './record-check.js';
 import type { AppEnv, ServerContext } from '../context.js';
 import { notFound } from '../errors.js';
@@ -17,6 +16,17 @@ import { DecisionView } from './decision-view.js';
 import { WORDS, langOf, type Lang } from './i18n.js';
 import { BASE, CodeTerm, DataTable, Json, Layout, MOUNT, outcomeWords, ShortHash, show } from './layout.js';
 import type { ApiFetch } from './api-fetch.js';
+
+/** What `GET /v1/audit/verify` answers (routes/audit.ts). */
+type AuditAnswer =
+  | ({ ok: true; records: number; head: string } & AuditState)
+  | ({ ok: false; records: number; firstBroken: { seq: number; decisionId: string; message: { zh: string; en: string } } } & AuditState);
+interface AuditState {
+  verified?: { seq: number };
+  lastFull?: { endedAt?: string; state: string; checked: number } | null;
+  running?: { checked: number; through: number } | null;
+  checkedAt?: string;
+}
 
 const PAGE = 50;
 
@@ -260,8 +270,9 @@ export function logRoutes(ctx: ServerContext, api: ApiFetch): Hono<AppEnv> {
   app.get(`${MOUNT}/audit`, async (c) => {
     const lang = langOf(c);
     const w = WORDS[lang];
-    await ctx.writer.drain();
-    const result = await verifyChain(ctx.storage);
+    // The API's own answer: the watermark, the tail checked off the event loop, the last full run; never a walk here.
+    const res = await api(new Request(new URL('/v1/audit/verify', c.req.url)));
+    const result = (await res.json()) as AuditAnswer;
     return c.html(
       <Layout lang={lang} title={w.auditTitle} path={c.req.path}>
         <h1>{w.auditTitle}</h1>
@@ -282,8 +293,11 @@ export function logRoutes(ctx: ServerContext, api: ApiFetch): Hono<AppEnv> {
               </p>
             </>
           )}
+          {result.verified ? <p>{w.verifiedUpTo(result.verified.seq)}</p> : null}
+          {result.running ? <p>{w.fullRunning(result.running.checked, result.running.through)}</p> : null}
+          <p>{result.lastFull?.endedAt ? w.lastFullRun(result.lastFull.endedAt, result.lastFull.state, result.lastFull.checked) : w.noFullRun}</p>
           <p class="muted">
-            {w.checkedAt}: {ctx.clock().toISOString()}
+            {w.checkedAt}: {result.checkedAt ?? ctx.clock().toISOString()}
           </p>
         </section>
       </Layout>,

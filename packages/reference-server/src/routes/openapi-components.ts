@@ -271,7 +271,12 @@ export function baseSchemas(): Record<string, unknown> {
     Verify: {
       type: 'object',
       required: ['ok', 'records'],
-      properties: { ok: { type: 'boolean' }, records: { type: 'integer' }, head: str, firstBroken: { type: 'object' }, checkedAt: str },
+      properties: {
+        ok: { type: 'boolean' }, records: { type: 'integer' }, head: str, firstBroken: { type: 'object' }, checkedAt: str,
+        verified: { type: 'object', description: 'the verified watermark { seq, hash }' },
+        lastFull: { type: ['object', 'null'], description: 'the last full re-verification: when it ended, what it walked and found' },
+        running: { type: ['object', 'null'], description: 'a full re-verification in progress' },
+      },
     },
   };
 }

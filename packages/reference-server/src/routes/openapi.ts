@@ -221,8 +221,25 @@ export function buildOpenApi(packs: Pack[], options: OpenApiOptions = {}): Recor
         ...pub,
         parameters: [
           { name: 'head', in: 'query', schema: { type: 'string' }, description: 'a head recorded earlier, seq:sha256:<hex> (repeatable)', example: `1:sha256:${'0'.repeat(64)}` },
+          { name: 'full', in: 'query', schema: { type: 'boolean' }, description: 'true: start a full re-verification in the verification thread (admin token); answers 202 with its id' },
         ],
-        responses: { '200': ok('{ ok, records, head } or { ok: false, firstBroken }', ref('Verify')), '503': errorResponse('storage unavailable') },
+        responses: {
+          '200': ok('{ ok, records, head, verified, lastFull, running } or { ok: false, firstBroken, … }', ref('Verify')),
+          '202': ok('a full re-verification started (?full=true): { id, state, poll, … }', { type: 'object' }),
+          '401': errorResponse('?full=true without the admin token'),
+          '403': errorResponse('?full=true with a wrong admin token'),
+          '503': errorResponse('storage unavailable'),
+        },
+      },
+    },
+    '/v1/audit/verifications/{id}': {
+      get: {
+        operationId: 'auditVerification',
+        tags: ['log'],
+        summary: 'A full re-verification: progress and result / 全量重新校验的进度与结果',
+        ...pub,
+        parameters: [pathParam('id', 'v-mabc123-x1y2z3')],
+        responses: { '200': ok('{ id, state, trigger, startedAt, endedAt?, through, checked, firstBroken? }', { type: 'object' }), '404': errorResponse('no such run') },
       },
     },
     '/v1/audit/export': {

@@ -8,7 +8,7 @@
  */
 import pg from 'pg';
 import { linkRecords } from '../chain.js';
-import { decisionValues, rowText, rowToRecord, rowToSummary, rowToVersion, versionValues, type ChainLine, type DecisionRow, type VersionRow } from './rows.js';
+import { decisionValues, parseColumn, rowText, rowToRecord, rowToSummary, rowToVersion, versionValues, type ChainLine, type DecisionRow, type VersionRow } from './rows.js';
 import { sqlFor, type StorageSql } from './schema.js';
 import { StorageUnavailableError } from './types.js';
 import type { Activation, ChainLink, DecisionQuery, DecisionRecord, DecisionSummary, LinkedLogRow, NewLogRow, PutVersionResult, ReaderSource, Storage, StoredPackVersion, StoredRow } from './types.js';
@@ -142,6 +142,15 @@ export class PostgresStorage implements Storage {
 
   async scanRows(afterSeq: number, limit: number): Promise<StoredRow[]> {
     return (await this.query<StoredRow>(this.sql.scanChain, [afterSeq, limit])).rows;
+  }
+
+  async readAuditState(): Promise<unknown> {
+    const { rows } = await this.query<{ state_json: string }>(this.sql.readAuditState);
+    return rows[0] ? parseColumn(rows[0].state_json) : undefined;
+  }
+
+  async writeAuditState(state: unknown): Promise<void> {
+    await this.query(this.sql.writeAuditState, [JSON.stringify(state), new Date().toISOString()]);
   }
 
   async chainLines(afterSeq: number, throughSeq: number, limit: number): Promise<ChainLine[]> {

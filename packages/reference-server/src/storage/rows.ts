@@ -226,7 +226,13 @@ function topLevelMembers(text: string): { members: Array<[string, string]>; cano
   let i = 1;
   const end = text.length - 1;
   if (/^\{\s*\}$/.test(text)) return { members, canonical: text === '{}' };
+  const blank = /\s/;
   while (i < end) {
+    // Blanks between members are not canonical: the text is then laid out as stored.
+    while (i < end && blank.test(text[i] as string)) {
+      canonical = false;
+      i += 1;
+    }
     if (text[i] !== '"') return undefined;
     let j = i + 1;
     while (j < end && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
@@ -236,8 +242,13 @@ function topLevelMembers(text: string): { members: Array<[string, string]>; cano
     } catch {
       return undefined;
     }
-    if (text[j + 1] !== ':') return undefined;
-    let k = j + 2;
+    let colon = j + 1;
+    while (colon < end && blank.test(text[colon] as string)) {
+      canonical = false;
+      colon += 1;
+    }
+    if (text[colon] !== ':') return undefined;
+    let k = colon + 1;
     const start = k;
     let depth = 0;
     for (; k < end || (k === end && depth > 0); k++) {

@@ -33,6 +33,10 @@ export interface StorageSql {
   scanChain: string;
   /** Rows with `seq > $1 AND seq <= $2`, ascending, at most `$3`. */
   chainLines: string;
+  /** `state_json` of the verification state (one row, id 1). */
+  readAuditState: string;
+  /** Stores the verification state (`state_json`, `updated_at`). */
+  writeAuditState: string;
   /** The decisions matching a query (summary columns only), by seq, with its arguments. */
   listDecisions: (query: DecisionQuery) => { sql: string; args: Array<string | number> };
   /** Inserts a pack version unless (pack, version) exists. */
@@ -150,6 +154,12 @@ export function sqlFor(dialect: Dialect, schema?: string): StorageSql {
         CREATE INDEX idempotency_keys_expires_at ON ${t('idempotency_keys')} (expires_at);
       `,
     },
+    {
+      // The verification state (audit-verifier.ts): one row, the verified watermark and the last full run, so a
+      // restart resumes from what was proven instead of walking the whole log again.
+      version: 4,
+      sql: `CREATE TABLE ${t('audit_state')} (id INTEGER PRIMARY KEY, state_json TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+    },
   ];
   const width = DECISION_COLUMNS.length;
   return {
@@ -163,6 +173,9 @@ export function sqlFor(dialect: Dialect, schema?: string): StorageSql {
     decisionById: `SELECT * FROM ${t('decisions')} WHERE decision_id = ${p(1)} AND kind = 'decision'`,
     recentDecisions: `SELECT * FROM ${t('decisions')} WHERE kind = 'decision' AND pack = ${p(1)} ORDER BY seq DESC LIMIT ${p(2)}`,
     scanChain: `SELECT * FROM ${t('decisions')} WHERE seq > ${p(1)} ORDER BY seq LIMIT ${p(2)}`,
+    readAuditState: `SELECT state_json FROM ${t('audit_state')} WHERE id = 1`,
+    writeAuditState: `INSERT INTO ${t('audit_state')} (id, state_json, updated_at) VALUES (1, ${list(1, 2)})
+      ON CONFLICT (id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at`,
     chainLines: `SELECT * FROM ${t('decisions')} WHERE seq > ${p(1)} AND seq <= ${p(2)} ORDER BY seq LIMIT ${p(3)}`,
     listDecisions: (query) => {
       // SQLite: `+kind` keeps the planner off the (kind, pack, seq) index, which would read every row of a pack for a

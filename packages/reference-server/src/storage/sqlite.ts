@@ -14,7 +14,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { sqliteAppender } from './sqlite-append.js';
 import { SqliteWriterClient, type WriterLink } from './sqlite-writer.js';
-import { rowText, rowToRecord, rowToSummary, rowToVersion, versionValues, type ChainLine, type DecisionRow, type VersionRow } from './rows.js';
+import { parseColumn, rowText, rowToRecord, rowToSummary, rowToVersion, versionValues, type ChainLine, type DecisionRow, type VersionRow } from './rows.js';
 import { sqlFor } from './schema.js';
 import { StorageUnavailableError } from './types.js';
 import type { Activation, ChainLink, DecisionQuery, DecisionRecord, DecisionSummary, LinkedLogRow, NewLogRow, PutVersionResult, ReaderSource, Storage, StoredPackVersion, StoredRow } from './types.js';
@@ -182,6 +182,15 @@ export class SqliteStorage implements Storage {
 
   async scanRows(afterSeq: number, limit: number): Promise<StoredRow[]> {
     return this.run(() => this.db.prepare(SQL.scanChain).all(afterSeq, limit) as StoredRow[]);
+  }
+
+  async readAuditState(): Promise<unknown> {
+    const row = this.run(() => this.db.prepare(SQL.readAuditState).get() as { state_json: string } | undefined);
+    return row ? parseColumn(row.state_json) : undefined;
+  }
+
+  async writeAuditState(state: unknown): Promise<void> {
+    this.run(() => this.db.prepare(SQL.writeAuditState).run(JSON.stringify(state), new Date().toISOString()));
   }
 
   async chainLines(afterSeq: number, throughSeq: number, limit: number): Promise<ChainLine[]> {

@@ -234,6 +234,10 @@ export interface Storage {
    * cannot (an in-memory SQLite database lives on one connection only).
    */
   readonly readerSource?: ReaderSource;
+  /** The verification state kept by `audit-verifier.ts` (JSON), or undefined before the first. */
+  readAuditState(): Promise<unknown>;
+  /** Stores the verification state. */
+  writeAuditState(state: unknown): Promise<void>;
   /** Stores a version unless (pack, version) exists: `exists` when the stored hash is the same, `conflict` otherwise. */
   putPackVersion(version: StoredPackVersion): Promise<PutVersionResult>;
   listPackVersions(): Promise<StoredPackVersion[]>;
