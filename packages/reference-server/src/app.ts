@@ -72,6 +72,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     bodyLimitBytes: deps.config?.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     batchLimit: deps.config?.batchLimit ?? 1000,
     impactDefaultLimit: deps.config?.impactDefaultLimit ?? 100,
+    idempotencyTtlHours: deps.config?.idempotencyTtlHours ?? 24,
     screenBodyBytes: deps.config?.screenBodyBytes ?? DEFAULT_SCREEN_BODY_BYTES,
     signer: deps.config?.signingKey ? headSigner(deps.config.signingKey) : undefined,
   };

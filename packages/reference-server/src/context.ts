@@ -47,6 +47,11 @@ export interface ServerConfig {
   screenBudgetMs?: number;
   /** The admin worker's entry file (default: `admin-worker.js` beside the server's build; see `versions/runner.ts`). */
   adminWorkerEntry?: string | URL;
+  /**
+   * How long an idempotency key is kept (hours, default 24: `AFTERSALES_IDEMPOTENCY_TTL_HOURS`); after that the
+   * same key starts a new decision.
+   */
+  idempotencyTtlHours?: number;
   /** Ed25519 key signing the audit head (`AFTERSALES_SIGNING_KEY`: PEM, or a 32-byte seed as hex or base64). */
   signingKey?: string;
   /** Period (ms) of the scheduled full verification (`AFTERSALES_VERIFY_INTERVAL_MS`, default one day; 0 off). */
@@ -64,6 +69,8 @@ export interface ResolvedConfig {
   bodyLimitBytes: number;
   batchLimit: number;
   impactDefaultLimit: number;
+  /** Idempotency keys are kept this long (hours). */
+  idempotencyTtlHours: number;
   screenBodyBytes: number;
   signer: HeadSigner | undefined;
 }

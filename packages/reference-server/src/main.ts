@@ -11,7 +11,8 @@
  * `AFTERSALES_BODY_LIMIT` (bytes, default 1 MiB), `AFTERSALES_SIGNING_KEY` (Ed25519 key signing `GET /v1/audit/head`),
  * `AFTERSALES_ADMIN_BUDGET_MS` (time budget of one upload check or impact replay in the admin thread, default 60,000),
  * `AFTERSALES_VERIFY_INTERVAL_MS` (period of the full re-verification of the log, default 86,400,000: daily; 0 off),
- * `AFTERSALES_VERIFY_TAIL_MS` (period of the check of newly appended records, default 5,000; 0 off).
+ * `AFTERSALES_VERIFY_TAIL_MS` (period of the check of newly appended records, default 5,000; 0 off),
+ * `AFTERSALES_IDEMPOTENCY_TTL_HOURS` (how long an idempotency key is kept, default 24).
  */
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
       adminBudgetMs: intFromEnv('AFTERSALES_ADMIN_BUDGET_MS', DEFAULT_ADMIN_BUDGET_MS),
       verifyIntervalMs: intFromEnv('AFTERSALES_VERIFY_INTERVAL_MS', DEFAULT_VERIFY_INTERVAL_MS),
       verifyTailMs: intFromEnv('AFTERSALES_VERIFY_TAIL_MS', DEFAULT_VERIFY_TAIL_MS),
+      idempotencyTtlHours: intFromEnv('AFTERSALES_IDEMPOTENCY_TTL_HOURS', 24),
       ...(process.env.AFTERSALES_SIGNING_KEY ? { signingKey: process.env.AFTERSALES_SIGNING_KEY } : {}),
     },
   });

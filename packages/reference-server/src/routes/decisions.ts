@@ -15,6 +15,7 @@ import { maskContext, maskDecision, maskFacts } from '../masking.js';
 import type { DecisionQuery, DecisionRecord, DecisionSummary, NewEntry, UsedPack } from '../storage/types.js';
 import { isRfc3339Date, isRfc3339DateTime, plainInteger } from '../strict.js';
 import { invalidRequest, parseDecisionRequest, type DecisionRequest } from './decision-request.js';
+import { claimKey, headerKey, releaseKey, replayBody, requestHash, type Keyed } from './idempotency.js';
 
 
 /** The fields of a decision list item and of a whole record, in the order they are answered. */
@@ -119,6 +120,7 @@ function decide(
   ctx: ServerContext,
   pack: Pack,
   request: DecisionRequest,
+  keyed?: Keyed,
 ): { decision: Decision; record: NewEntry & { entry: DecisionEntry }; decisionJson: string } {
   const asOf = request.asOf ?? ctx.clock().toISOString();
   // The compiled synchronous path: no promise per decision (the same decisions as `evaluate`).
@@ -149,6 +151,7 @@ function decide(
     evidence: { format: 'explanation/1', explanation: masked.explanation },
     ...(request.reference !== undefined ? { reference: request.reference } : {}),
     ...(request.context !== undefined ? { context: maskedContext(request.context, ctx.config.maskFields, request.facts) } : {}),
+    ...(keyed ? { idempotencyKey: keyed.key, requestHash: keyed.requestHash } : {}),
   };
   // Serialise the decision once for the response.
   return { decision, record: { format: 2, entry }, decisionJson: JSON.stringify(decision) };
@@ -199,19 +202,35 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
       budget -= bounded.problems?.length ?? 0;
       results[index] = { index, status, error: bounded };
     };
+    // Keys claimed by this batch: released if its append fails.
+    const claimed: string[] = [];
     for (const [index, item] of items.entries()) {
       const parsed = parseDecisionRequest(item, `/items/${index}`, { item: true });
       if ('problems' in parsed) {
         refuse(index, 422, toErrorResponse(invalidRequest(parsed.problems), c.var.requestId).body.error);
         continue;
       }
+      const key = dryRun ? undefined : parsed.request.idempotencyKey;
+      const keyed = key !== undefined ? { key, requestHash: requestHash(pack.id, parsed.request) } : undefined;
       try {
-        const { decision, record } = decide(ctx, pack, parsed.request);
+        if (keyed) {
+          const original = await claimKey(ctx, pack.id, keyed);
+          if (original) {
+            results[index] = { index, status: 200, replayed: true, ...replayBody(original) };
+            continue;
+          }
+          claimed.push(keyed.key);
+        }
+        const { decision, record } = decide(ctx, pack, parsed.request, keyed);
         records.push(record);
         decided.push({ index, decision });
       } catch (error) {
+        if (keyed && claimed[claimed.length - 1] === keyed.key) await releaseKey(ctx, pack.id, claimed.pop() as string);
         const { status, body: errorBody } = toErrorResponse(error, c.var.requestId);
-        if (status >= 500) throw error;
+        if (status >= 500) {
+          for (const k of claimed) await releaseKey(ctx, pack.id, k);
+          throw error;
+        }
         refuse(index, status, errorBody.error);
       }
     }
@@ -219,12 +238,16 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
       for (const { index, decision } of decided) results[index] = { index, status: 200, recorded: false, ...decision };
       return c.json({ recorded: false, stored: 0, decided: decided.length, failed: items.length - decided.length, results }, 200);
     }
-    const stored = await ctx.writer.append(records);
+    const stored = await ctx.writer.append(records).catch(async (error: unknown) => {
+      for (const k of claimed) await releaseKey(ctx, pack.id, k);
+      throw error;
+    });
+    const replayed = results.filter((r) => r?.replayed === true).length;
     decided.forEach(({ index, decision }, i) => {
       results[index] = { index, status: 201, decisionId: stored[i]?.entry.id, ...decision };
     });
     // 201 when something was logged; 200 when every item was refused (each result says why).
-    return c.json({ stored: stored.length, failed: items.length - stored.length, results }, stored.length > 0 ? 201 : 200);
+    return c.json({ stored: stored.length, ...(replayed > 0 ? { replayed } : {}), failed: items.length - stored.length - replayed, results }, stored.length > 0 ? 201 : 200);
   });
 
   app.post('/v1/packs/:id/decisions', async (c) => {
@@ -237,11 +260,30 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
       const node = ctx.catalog.node(pack.id, pack.version);
       if (node) await ctx.screen.screen({ body: bytes.slice(0), pack: node, asOf: ctx.clock().toISOString() });
     }
+    const key = headerKey(c.req.header('Idempotency-Key'));
     const parsed = parseDecisionRequest(parseJsonText(new TextDecoder().decode(bytes)));
     if ('problems' in parsed) throw invalidRequest(parsed.problems);
-    const { record, decisionJson } = decide(ctx, pack, parsed.request);
-    if (dryRun) return c.body(`{"recorded":false,${decisionJson.slice(1)}`, 200, { 'Content-Type': 'application/json' });
-    const [stored] = await ctx.writer.append([record]);
+    // A dry run records nothing, so it claims no key (the key is checked, then ignored).
+    const keyed = key !== undefined && !dryRun ? { key, requestHash: requestHash(pack.id, parsed.request) } : undefined;
+    if (keyed) {
+      const original = await claimKey(ctx, pack.id, keyed);
+      if (original) {
+        c.header('Idempotency-Replayed', 'true');
+        c.header('Location', `/v1/decisions/${encodeURIComponent(original.decisionId)}`);
+        return c.json(replayBody(original), 200);
+      }
+    }
+    let made: ReturnType<typeof decide>;
+    let stored: Awaited<ReturnType<typeof ctx.writer.append>>[number] | undefined;
+    try {
+      made = decide(ctx, pack, parsed.request, keyed);
+      if (dryRun) return c.body(`{"recorded":false,${made.decisionJson.slice(1)}`, 200, { 'Content-Type': 'application/json' });
+      [stored] = await ctx.writer.append([made.record]);
+    } catch (error) {
+      if (keyed) await releaseKey(ctx, pack.id, keyed.key);
+      throw error;
+    }
+    const { record, decisionJson } = made;
     c.header('Location', `/v1/decisions/${encodeURIComponent(record.entry.id)}`);
     // `{ decisionId, ...decision }` as JSON, from the text serialised once in `decide`.
     const id = JSON.stringify(stored?.entry.id ?? record.entry.id);

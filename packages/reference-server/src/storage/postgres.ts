@@ -9,9 +9,10 @@
 import pg from 'pg';
 import { linkRecords } from '../chain.js';
 import { decisionValues, parseColumn, rowText, rowToRecord, rowToSummary, rowToVersion, versionValues, type ChainLine, type DecisionRow, type VersionRow } from './rows.js';
+import { keyOf } from './sqlite-append.js';
 import { sqlFor, type StorageSql } from './schema.js';
 import { StorageUnavailableError } from './types.js';
-import type { Activation, ChainLink, DecisionQuery, DecisionRecord, DecisionSummary, LinkedLogRow, NewLogRow, PutVersionResult, ReaderSource, Storage, StoredPackVersion, StoredRow } from './types.js';
+import type { Activation, ChainLink, DecisionQuery, DecisionRecord, DecisionSummary, KeyClaim, KeyClaimResult, LinkedLogRow, NewLogRow, PutVersionResult, ReaderSource, Storage, StoredPackVersion, StoredRow } from './types.js';
 
 /** Key of the advisory locks taken by migrations and appends ("aftersal" in ASCII, truncated to int4 pairs). */
 const LOCK_CLASS = 0x61667465;
@@ -110,11 +111,34 @@ export class PostgresStorage implements Storage {
           const chunk = linked.slice(start, start + 200);
           await client.query(this.sql.insertDecisions(chunk.length), chunk.flatMap(decisionValues));
         }
+        for (const r of linked) {
+          const key = keyOf(r);
+          if (key) await client.query(this.sql.markKeyDone, [r.seq, key.pack, key.key]);
+        }
         return linked as unknown as Array<T & ChainLink>;
       }),
     );
     this.appendQueue = run.catch(() => undefined);
     return run;
+  }
+
+  async claimIdempotencyKey(claim: KeyClaim): Promise<KeyClaimResult> {
+    await this.query(this.sql.deleteExpiredKey, [claim.pack, claim.key, claim.now]);
+    const inserted = await this.query(this.sql.claimKey, [claim.pack, claim.key, claim.requestHash, claim.expiresAt]);
+    if (inserted.rowCount === 1) return { claimed: true };
+    const { rows } = await this.query<{ request_hash: string; state: string; seq: string | number | null }>(this.sql.readKey, [claim.pack, claim.key]);
+    const row = rows[0];
+    // Released between the insert and the read: try again.
+    if (!row) return this.claimIdempotencyKey(claim);
+    return { claimed: false, requestHash: row.request_hash, state: row.state === 'done' ? 'done' : 'in-flight', seq: row.seq === null ? null : Number(row.seq) };
+  }
+
+  async releaseIdempotencyKey(pack: string, key: string): Promise<void> {
+    await this.query(this.sql.releaseKey, [pack, key]);
+  }
+
+  async pruneIdempotencyKeys(now: string, limit: number): Promise<number> {
+    return (await this.query(this.sql.pruneKeys, [now, limit])).rowCount ?? 0;
   }
 
   async getDecision(decisionId: string): Promise<DecisionRecord | undefined> {

@@ -26,6 +26,18 @@ export interface StorageSql {
   migrations: Migration[];
   /** `seq, hash` of the last record. */
   chainHead: string;
+  /** Idempotency keys: drop the expired row of (pack, key) (args pack, key, now). */
+  deleteExpiredKey: string;
+  /** Claims (pack, key) in flight unless a row holds it (args pack, key, request_hash, expires_at). */
+  claimKey: string;
+  /** `request_hash, state, seq` of (pack, key). */
+  readKey: string;
+  /** Drops the in-flight claim of (pack, key): its decision failed. */
+  releaseKey: string;
+  /** Marks (pack, key) done with its entry's seq (args seq, pack, key), in the append's transaction. */
+  markKeyDone: string;
+  /** Deletes at most `limit` expired rows (args now, limit). */
+  pruneKeys: string;
   /** Inserts `rows` decision rows (values in the order of DECISION_COLUMNS). */
   insertDecisions: (rows: number) => string;
   decisionById: string;
@@ -201,6 +213,13 @@ export function sqlFor(dialect: Dialect, schema?: string): StorageSql {
         args,
       };
     },
+    deleteExpiredKey: `DELETE FROM ${t('idempotency_keys')} WHERE pack = ${p(1)} AND key = ${p(2)} AND expires_at <= ${p(3)}`,
+    claimKey: `INSERT INTO ${t('idempotency_keys')} (pack, key, request_hash, state, seq, expires_at)
+      VALUES (${p(1)}, ${p(2)}, ${p(3)}, 'in-flight', NULL, ${p(4)}) ON CONFLICT (pack, key) DO NOTHING`,
+    readKey: `SELECT request_hash, state, seq FROM ${t('idempotency_keys')} WHERE pack = ${p(1)} AND key = ${p(2)}`,
+    releaseKey: `DELETE FROM ${t('idempotency_keys')} WHERE pack = ${p(1)} AND key = ${p(2)} AND state = 'in-flight'`,
+    markKeyDone: `UPDATE ${t('idempotency_keys')} SET state = 'done', seq = ${p(1)} WHERE pack = ${p(2)} AND key = ${p(3)}`,
+    pruneKeys: `DELETE FROM ${t('idempotency_keys')} WHERE ${pg ? 'ctid' : 'rowid'} IN (SELECT ${pg ? 'ctid' : 'rowid'} FROM ${t('idempotency_keys')} WHERE expires_at <= ${p(1)} LIMIT ${p(2)})`,
     insertVersion: `INSERT INTO ${t('pack_versions')} (pack, version, pack_hash, document_json, origin, created_at, suite_json, bindings_json)
       VALUES (${list(1, 8)}) ON CONFLICT (pack, version) DO NOTHING`,
     versionHash: `SELECT pack_hash FROM ${t('pack_versions')} WHERE pack = ${p(1)} AND version = ${p(2)}`,

@@ -9,6 +9,12 @@ import { decisionValues } from './rows.js';
 import { sqlFor } from './schema.js';
 import type { LinkedLogRow, NewLogRow } from './types.js';
 
+/** The (pack, idempotency key) of a decision entry made under a key, if any. */
+export function keyOf(r: NewLogRow): { pack: string; key: string } | undefined {
+  if (!('entry' in r) || r.entry.kind !== 'decision' || r.entry.idempotencyKey === undefined) return undefined;
+  return { pack: r.entry.pack, key: r.entry.idempotencyKey };
+}
+
 /**
  * Prepares the append statements on a connection.
  *
@@ -24,9 +30,15 @@ export function sqliteAppender(db: Database.Database): (records: NewLogRow[]) =>
   const sql = sqlFor('sqlite');
   const head = db.prepare(sql.chainHead);
   const insert = db.prepare(sql.insertDecisions(1));
+  const done = db.prepare(sql.markKeyDone);
   const append = db.transaction((records: NewLogRow[]): LinkedLogRow[] => {
     const linked = linkRecords(head.get() as { seq: number; hash: string } | undefined, records);
-    for (const r of linked) insert.run(...decisionValues(r));
+    for (const r of linked) {
+      insert.run(...decisionValues(r));
+      // The key's claim turns done with the entry, in the same transaction.
+      const key = keyOf(r);
+      if (key) done.run(r.seq, key.pack, key.key);
+    }
     return linked;
   });
   return (records) => append.immediate(records);

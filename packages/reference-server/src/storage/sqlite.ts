@@ -17,7 +17,7 @@ import { SqliteWriterClient, type WriterLink } from './sqlite-writer.js';
 import { parseColumn, rowText, rowToRecord, rowToSummary, rowToVersion, versionValues, type ChainLine, type DecisionRow, type VersionRow } from './rows.js';
 import { sqlFor } from './schema.js';
 import { StorageUnavailableError } from './types.js';
-import type { Activation, ChainLink, DecisionQuery, DecisionRecord, DecisionSummary, LinkedLogRow, NewLogRow, PutVersionResult, ReaderSource, Storage, StoredPackVersion, StoredRow } from './types.js';
+import type { Activation, ChainLink, DecisionQuery, DecisionRecord, DecisionSummary, KeyClaim, KeyClaimResult, LinkedLogRow, NewLogRow, PutVersionResult, ReaderSource, Storage, StoredPackVersion, StoredRow } from './types.js';
 
 const SQL = sqlFor('sqlite');
 
@@ -115,6 +115,26 @@ export class SqliteStorage implements Storage {
       throw this.translate(error);
     }
     return records.map((r, i) => ({ ...r, ...(links[i] as WriterLink) }));
+  }
+
+  async claimIdempotencyKey(claim: KeyClaim): Promise<KeyClaimResult> {
+    return this.run(() =>
+      // One immediate transaction: another process on the file waits, and the primary key decides.
+      this.db.transaction((): KeyClaimResult => {
+        this.db.prepare(SQL.deleteExpiredKey).run(claim.pack, claim.key, claim.now);
+        if (this.db.prepare(SQL.claimKey).run(claim.pack, claim.key, claim.requestHash, claim.expiresAt).changes === 1) return { claimed: true };
+        const row = this.db.prepare(SQL.readKey).get(claim.pack, claim.key) as { request_hash: string; state: string; seq: number | null };
+        return { claimed: false, requestHash: row.request_hash, state: row.state === 'done' ? 'done' : 'in-flight', seq: row.seq };
+      }).immediate(),
+    );
+  }
+
+  async releaseIdempotencyKey(pack: string, key: string): Promise<void> {
+    this.run(() => this.db.prepare(SQL.releaseKey).run(pack, key));
+  }
+
+  async pruneIdempotencyKeys(now: string, limit: number): Promise<number> {
+    return this.run(() => this.db.prepare(SQL.pruneKeys).run(now, limit).changes);
   }
 
   /**

@@ -192,6 +192,23 @@ export interface DecisionQuery {
   limit: number;
 }
 
+/** A request to claim an idempotency key (docs/design/log-record-v2.md, Storage). */
+export interface KeyClaim {
+  pack: string;
+  key: string;
+  /** sha256 of the canonical request body. */
+  requestHash: string;
+  /** The server clock now (ISO 8601 UTC): a row expired by then is deleted first. */
+  now: string;
+  /** When the claim expires (ISO 8601 UTC). */
+  expiresAt: string;
+}
+
+/** What a claim found: `claimed` (this request decides), or the row that holds the key. */
+export type KeyClaimResult =
+  | { claimed: true }
+  | { claimed: false; requestHash: string; state: 'in-flight' | 'done'; seq: number | null };
+
 /** Result of storing a pack version. */
 export type PutVersionResult = 'created' | 'exists' | 'conflict';
 
@@ -213,6 +230,17 @@ export interface Storage {
    * @returns the stored records with their sequence numbers and hashes
    */
   appendDecisions<T extends NewLogRow>(records: T[]): Promise<Array<T & ChainLink>>;
+  /**
+   * Claims an idempotency key in flight (the primary key (pack, key) decides between replicas), after deleting
+   * the key's row if it expired. An append of an entry carrying the key marks it `done` with its seq in the same
+   * transaction.
+   */
+  claimIdempotencyKey?(claim: KeyClaim): Promise<KeyClaimResult>;
+  /** Drops an in-flight claim whose decision failed (refused facts, storage error). */
+  releaseIdempotencyKey?(pack: string, key: string): Promise<void>;
+  /** Deletes at most `limit` keys expired by `now`; returns how many. */
+  pruneIdempotencyKeys?(now: string, limit: number): Promise<number>;
+  /** The record of a seq (any kind), or undefined. */
   getDecision(decisionId: string): Promise<DecisionRecord | undefined>;
   /** One indexed query: the summaries of the decisions matching, keyset-paged on seq. */
   listDecisions(query: DecisionQuery): Promise<DecisionSummary[]>;
