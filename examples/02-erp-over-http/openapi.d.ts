@@ -3079,7 +3079,13 @@ export interface operations {
                  */
                 dryRun?: boolean;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description retry safely: a repeat with the same key and body answers the original decision (200, Idempotency-Replayed: true) and writes nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, a key whose first request is in flight 409 IDEMPOTENCY_KEY_IN_FLIGHT; kept AFTERSALES_IDEMPOTENCY_TTL_HOURS (24); ignored on a dry run
+                 * @example claim-CLM-2026-0042-try
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3100,9 +3106,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId); or a replay of the decision first made under the Idempotency-Key (its decisionId, as recorded) */
             200: {
                 headers: {
+                    /** @description true on a replay */
+                    "Idempotency-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3122,7 +3130,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON, or a malformed Idempotency-Key (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3140,6 +3148,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the first request with this Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_FLIGHT); retry after Retry-After */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description body over the limit */
             413: {
                 headers: {
@@ -3149,7 +3166,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid facts, parameters or asOf, with the structured list */
+            /** @description invalid facts, parameters or asOf, with the structured list; or the Idempotency-Key was used with another body (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3277,7 +3294,13 @@ export interface operations {
                  */
                 dryRun?: boolean;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description retry safely: a repeat with the same key and body answers the original decision (200, Idempotency-Replayed: true) and writes nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, a key whose first request is in flight 409 IDEMPOTENCY_KEY_IN_FLIGHT; kept AFTERSALES_IDEMPOTENCY_TTL_HOURS (24); ignored on a dry run
+                 * @example claim-CLM-2026-0042-try
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3298,9 +3321,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId); or a replay of the decision first made under the Idempotency-Key (its decisionId, as recorded) */
             200: {
                 headers: {
+                    /** @description true on a replay */
+                    "Idempotency-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3320,7 +3345,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON, or a malformed Idempotency-Key (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3338,6 +3363,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the first request with this Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_FLIGHT); retry after Retry-After */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description body over the limit */
             413: {
                 headers: {
@@ -3347,7 +3381,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid facts, parameters or asOf, with the structured list */
+            /** @description invalid facts, parameters or asOf, with the structured list; or the Idempotency-Key was used with another body (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3475,7 +3509,13 @@ export interface operations {
                  */
                 dryRun?: boolean;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description retry safely: a repeat with the same key and body answers the original decision (200, Idempotency-Replayed: true) and writes nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, a key whose first request is in flight 409 IDEMPOTENCY_KEY_IN_FLIGHT; kept AFTERSALES_IDEMPOTENCY_TTL_HOURS (24); ignored on a dry run
+                 * @example claim-CLM-2026-0042-try
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3496,9 +3536,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId); or a replay of the decision first made under the Idempotency-Key (its decisionId, as recorded) */
             200: {
                 headers: {
+                    /** @description true on a replay */
+                    "Idempotency-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3518,7 +3560,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON, or a malformed Idempotency-Key (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3536,6 +3578,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the first request with this Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_FLIGHT); retry after Retry-After */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description body over the limit */
             413: {
                 headers: {
@@ -3545,7 +3596,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid facts, parameters or asOf, with the structured list */
+            /** @description invalid facts, parameters or asOf, with the structured list; or the Idempotency-Key was used with another body (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3673,7 +3724,13 @@ export interface operations {
                  */
                 dryRun?: boolean;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description retry safely: a repeat with the same key and body answers the original decision (200, Idempotency-Replayed: true) and writes nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, a key whose first request is in flight 409 IDEMPOTENCY_KEY_IN_FLIGHT; kept AFTERSALES_IDEMPOTENCY_TTL_HOURS (24); ignored on a dry run
+                 * @example claim-CLM-2026-0042-try
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3694,9 +3751,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId); or a replay of the decision first made under the Idempotency-Key (its decisionId, as recorded) */
             200: {
                 headers: {
+                    /** @description true on a replay */
+                    "Idempotency-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3716,7 +3775,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON, or a malformed Idempotency-Key (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3734,6 +3793,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the first request with this Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_FLIGHT); retry after Retry-After */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description body over the limit */
             413: {
                 headers: {
@@ -3743,7 +3811,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid facts, parameters or asOf, with the structured list */
+            /** @description invalid facts, parameters or asOf, with the structured list; or the Idempotency-Key was used with another body (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3871,7 +3939,13 @@ export interface operations {
                  */
                 dryRun?: boolean;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description retry safely: a repeat with the same key and body answers the original decision (200, Idempotency-Replayed: true) and writes nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, a key whose first request is in flight 409 IDEMPOTENCY_KEY_IN_FLIGHT; kept AFTERSALES_IDEMPOTENCY_TTL_HOURS (24); ignored on a dry run
+                 * @example claim-CLM-2026-0042-try
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3892,9 +3966,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId); or a replay of the decision first made under the Idempotency-Key (its decisionId, as recorded) */
             200: {
                 headers: {
+                    /** @description true on a replay */
+                    "Idempotency-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3914,7 +3990,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON, or a malformed Idempotency-Key (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3932,6 +4008,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the first request with this Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_FLIGHT); retry after Retry-After */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description body over the limit */
             413: {
                 headers: {
@@ -3941,7 +4026,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid facts, parameters or asOf, with the structured list */
+            /** @description invalid facts, parameters or asOf, with the structured list; or the Idempotency-Key was used with another body (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4069,7 +4154,13 @@ export interface operations {
                  */
                 dryRun?: boolean;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description retry safely: a repeat with the same key and body answers the original decision (200, Idempotency-Replayed: true) and writes nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, a key whose first request is in flight 409 IDEMPOTENCY_KEY_IN_FLIGHT; kept AFTERSALES_IDEMPOTENCY_TTL_HOURS (24); ignored on a dry run
+                 * @example claim-CLM-2026-0042-try
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4090,9 +4181,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId); or a replay of the decision first made under the Idempotency-Key (its decisionId, as recorded) */
             200: {
                 headers: {
+                    /** @description true on a replay */
+                    "Idempotency-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4112,7 +4205,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON, or a malformed Idempotency-Key (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4130,6 +4223,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the first request with this Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_FLIGHT); retry after Retry-After */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description body over the limit */
             413: {
                 headers: {
@@ -4139,7 +4241,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid facts, parameters or asOf, with the structured list */
+            /** @description invalid facts, parameters or asOf, with the structured list; or the Idempotency-Key was used with another body (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4267,7 +4369,13 @@ export interface operations {
                  */
                 dryRun?: boolean;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description retry safely: a repeat with the same key and body answers the original decision (200, Idempotency-Replayed: true) and writes nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, a key whose first request is in flight 409 IDEMPOTENCY_KEY_IN_FLIGHT; kept AFTERSALES_IDEMPOTENCY_TTL_HOURS (24); ignored on a dry run
+                 * @example claim-CLM-2026-0042-try
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4288,9 +4396,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId); or a replay of the decision first made under the Idempotency-Key (its decisionId, as recorded) */
             200: {
                 headers: {
+                    /** @description true on a replay */
+                    "Idempotency-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4310,7 +4420,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON, or a malformed Idempotency-Key (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4328,6 +4438,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the first request with this Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_FLIGHT); retry after Retry-After */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description body over the limit */
             413: {
                 headers: {
@@ -4337,7 +4456,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid facts, parameters or asOf, with the structured list */
+            /** @description invalid facts, parameters or asOf, with the structured list; or the Idempotency-Key was used with another body (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4465,7 +4584,13 @@ export interface operations {
                  */
                 dryRun?: boolean;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description retry safely: a repeat with the same key and body answers the original decision (200, Idempotency-Replayed: true) and writes nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, a key whose first request is in flight 409 IDEMPOTENCY_KEY_IN_FLIGHT; kept AFTERSALES_IDEMPOTENCY_TTL_HOURS (24); ignored on a dry run
+                 * @example claim-CLM-2026-0042-try
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4486,9 +4611,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId); or a replay of the decision first made under the Idempotency-Key (its decisionId, as recorded) */
             200: {
                 headers: {
+                    /** @description true on a replay */
+                    "Idempotency-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4508,7 +4635,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON, or a malformed Idempotency-Key (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4526,6 +4653,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the first request with this Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_FLIGHT); retry after Retry-After */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description body over the limit */
             413: {
                 headers: {
@@ -4535,7 +4671,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid facts, parameters or asOf, with the structured list */
+            /** @description invalid facts, parameters or asOf, with the structured list; or the Idempotency-Key was used with another body (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4663,7 +4799,13 @@ export interface operations {
                  */
                 dryRun?: boolean;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description retry safely: a repeat with the same key and body answers the original decision (200, Idempotency-Replayed: true) and writes nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, a key whose first request is in flight 409 IDEMPOTENCY_KEY_IN_FLIGHT; kept AFTERSALES_IDEMPOTENCY_TTL_HOURS (24); ignored on a dry run
+                 * @example claim-CLM-2026-0042-try
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4684,9 +4826,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId); or a replay of the decision first made under the Idempotency-Key (its decisionId, as recorded) */
             200: {
                 headers: {
+                    /** @description true on a replay */
+                    "Idempotency-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4706,7 +4850,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON, or a malformed Idempotency-Key (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4724,6 +4868,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the first request with this Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_FLIGHT); retry after Retry-After */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description body over the limit */
             413: {
                 headers: {
@@ -4733,7 +4886,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid facts, parameters or asOf, with the structured list */
+            /** @description invalid facts, parameters or asOf, with the structured list; or the Idempotency-Key was used with another body (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4861,7 +5014,13 @@ export interface operations {
                  */
                 dryRun?: boolean;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description retry safely: a repeat with the same key and body answers the original decision (200, Idempotency-Replayed: true) and writes nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, a key whose first request is in flight 409 IDEMPOTENCY_KEY_IN_FLIGHT; kept AFTERSALES_IDEMPOTENCY_TTL_HOURS (24); ignored on a dry run
+                 * @example claim-CLM-2026-0042-try
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4882,9 +5041,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId); or a replay of the decision first made under the Idempotency-Key (its decisionId, as recorded) */
             200: {
                 headers: {
+                    /** @description true on a replay */
+                    "Idempotency-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4904,7 +5065,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON, or a malformed Idempotency-Key (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4922,6 +5083,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the first request with this Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_FLIGHT); retry after Retry-After */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description body over the limit */
             413: {
                 headers: {
@@ -4931,7 +5101,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid facts, parameters or asOf, with the structured list */
+            /** @description invalid facts, parameters or asOf, with the structured list; or the Idempotency-Key was used with another body (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5059,7 +5229,13 @@ export interface operations {
                  */
                 dryRun?: boolean;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description retry safely: a repeat with the same key and body answers the original decision (200, Idempotency-Replayed: true) and writes nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, a key whose first request is in flight 409 IDEMPOTENCY_KEY_IN_FLIGHT; kept AFTERSALES_IDEMPOTENCY_TTL_HOURS (24); ignored on a dry run
+                 * @example claim-CLM-2026-0042-try
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5080,9 +5256,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId); or a replay of the decision first made under the Idempotency-Key (its decisionId, as recorded) */
             200: {
                 headers: {
+                    /** @description true on a replay */
+                    "Idempotency-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5102,7 +5280,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON, or a malformed Idempotency-Key (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5120,6 +5298,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the first request with this Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_FLIGHT); retry after Retry-After */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description body over the limit */
             413: {
                 headers: {
@@ -5129,7 +5316,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid facts, parameters or asOf, with the structured list */
+            /** @description invalid facts, parameters or asOf, with the structured list; or the Idempotency-Key was used with another body (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5257,7 +5444,13 @@ export interface operations {
                  */
                 dryRun?: boolean;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description retry safely: a repeat with the same key and body answers the original decision (200, Idempotency-Replayed: true) and writes nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, a key whose first request is in flight 409 IDEMPOTENCY_KEY_IN_FLIGHT; kept AFTERSALES_IDEMPOTENCY_TTL_HOURS (24); ignored on a dry run
+                 * @example claim-CLM-2026-0042-try
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5278,9 +5471,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId); or a replay of the decision first made under the Idempotency-Key (its decisionId, as recorded) */
             200: {
                 headers: {
+                    /** @description true on a replay */
+                    "Idempotency-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5300,7 +5495,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON, or a malformed Idempotency-Key (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5318,6 +5513,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the first request with this Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_FLIGHT); retry after Retry-After */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description body over the limit */
             413: {
                 headers: {
@@ -5327,7 +5531,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid facts, parameters or asOf, with the structured list */
+            /** @description invalid facts, parameters or asOf, with the structured list; or the Idempotency-Key was used with another body (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5455,7 +5659,13 @@ export interface operations {
                  */
                 dryRun?: boolean;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description retry safely: a repeat with the same key and body answers the original decision (200, Idempotency-Replayed: true) and writes nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, a key whose first request is in flight 409 IDEMPOTENCY_KEY_IN_FLIGHT; kept AFTERSALES_IDEMPOTENCY_TTL_HOURS (24); ignored on a dry run
+                 * @example claim-CLM-2026-0042-try
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5476,9 +5686,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId); or a replay of the decision first made under the Idempotency-Key (its decisionId, as recorded) */
             200: {
                 headers: {
+                    /** @description true on a replay */
+                    "Idempotency-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5498,7 +5710,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON, or a malformed Idempotency-Key (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5516,6 +5728,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the first request with this Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_FLIGHT); retry after Retry-After */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description body over the limit */
             413: {
                 headers: {
@@ -5525,7 +5746,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid facts, parameters or asOf, with the structured list */
+            /** @description invalid facts, parameters or asOf, with the structured list; or the Idempotency-Key was used with another body (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5653,7 +5874,13 @@ export interface operations {
                  */
                 dryRun?: boolean;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description retry safely: a repeat with the same key and body answers the original decision (200, Idempotency-Replayed: true) and writes nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, a key whose first request is in flight 409 IDEMPOTENCY_KEY_IN_FLIGHT; kept AFTERSALES_IDEMPOTENCY_TTL_HOURS (24); ignored on a dry run
+                 * @example claim-CLM-2026-0042-try
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5674,9 +5901,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description dry run: decided, nothing written (recorded: false, no decisionId) */
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId); or a replay of the decision first made under the Idempotency-Key (its decisionId, as recorded) */
             200: {
                 headers: {
+                    /** @description true on a replay */
+                    "Idempotency-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5696,7 +5925,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON, or a malformed Idempotency-Key (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5714,6 +5943,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the first request with this Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_FLIGHT); retry after Retry-After */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description body over the limit */
             413: {
                 headers: {
@@ -5723,7 +5961,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid facts, parameters or asOf, with the structured list */
+            /** @description invalid facts, parameters or asOf, with the structured list; or the Idempotency-Key was used with another body (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -301,6 +301,13 @@ export function buildOpenApi(packs: Pack[], options: OpenApiOptions = {}): Recor
       description: 'true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)',
       example: true,
     };
+    const idempotencyKey = {
+      name: 'Idempotency-Key',
+      in: 'header',
+      schema: { type: 'string', pattern: '^[!-~]{1,255}$' },
+      description: 'retry safely: a repeat with the same key and body answers the original decision (200, Idempotency-Replayed: true) and writes nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, a key whose first request is in flight 409 IDEMPOTENCY_KEY_IN_FLIGHT; kept AFTERSALES_IDEMPOTENCY_TTL_HOURS (24); ignored on a dry run',
+      example: 'claim-CLM-2026-0042-try',
+    };
     const decision = { allOf: [ref('Decision'), { type: 'object', properties: { outcome: ref(`${pack.id}.Outcome`) } }] };
     const common = {
       '400': errorResponse('malformed JSON'),
@@ -319,12 +326,18 @@ export function buildOpenApi(packs: Pack[], options: OpenApiOptions = {}): Recor
         description: d.description.en,
         tags: [pack.id],
         ...pub,
-        parameters: [dryRun],
+        parameters: [dryRun, idempotencyKey],
         requestBody: { required: true, ...json(request, examples) },
         responses: {
           '201': ok('decided and durably logged', decision),
-          '200': ok('dry run: decided, nothing written (recorded: false, no decisionId)', decision),
+          '200': {
+            ...ok('dry run: decided, nothing written (recorded: false, no decisionId); or a replay of the decision first made under the Idempotency-Key (its decisionId, as recorded)', decision),
+            headers: { 'Idempotency-Replayed': { description: 'true on a replay', schema: { type: 'string', enum: ['true'] } } },
+          },
           ...common,
+          '400': errorResponse('malformed JSON, or a malformed Idempotency-Key (INVALID_IDEMPOTENCY_KEY)'),
+          '409': errorResponse('the first request with this Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_FLIGHT); retry after Retry-After'),
+          '422': errorResponse('invalid facts, parameters or asOf, with the structured list; or the Idempotency-Key was used with another body (IDEMPOTENCY_KEY_REUSED)'),
         },
       },
     };
