@@ -70,6 +70,32 @@ export class ImpactLedger {
 export interface ActivateRequest {
   force: boolean;
   reason?: string;
+  /** The caller-given actor (body field `actor`), recorded in the activation entry. */
+  actor?: string;
+}
+
+/**
+ * Reads the caller-given actor of a policy change: the `Aftersales-Actor` header, else the body field `actor`
+ * (1–200 characters after trimming). The admin token is shared, so this is what the caller says, not a proven
+ * identity; it is recorded in the entry's `actor`.
+ *
+ * @param header - the `Aftersales-Actor` header, when sent
+ * @param field - the body field `actor`, when sent
+ * @returns the actor, or undefined when neither is given
+ * @throws HttpError 422 when the given actor is not a string of 1–200 characters
+ * @example
+ * ```ts
+ * actorOf(c.req.header('aftersales-actor'), body.actor); // 'li.wei'
+ * ```
+ */
+export function actorOf(header: string | undefined, field: unknown): string | undefined {
+  const given: unknown = header ?? field;
+  if (given === undefined) return undefined;
+  const pointer = header !== undefined ? '/headers/Aftersales-Actor' : '/actor';
+  if (typeof given !== 'string' || given.trim().length < 1 || given.trim().length > 200) {
+    throw invalid(pointer, 'the actor must be a string of 1 to 200 characters', '操作人须为 1 到 200 个字符的字符串', typeof given === 'string' ? given.slice(0, 64) : given);
+  }
+  return given.trim();
 }
 
 const invalid = (pointer: string, en: string, zh: string, found: unknown): HttpError =>
@@ -96,14 +122,16 @@ export function parseActivateRequest(text: string): ActivateRequest {
     throw new HttpError(400, 'MALFORMED_JSON', { zh: '请求体不是有效的 JSON', en: `the request body is not valid JSON: ${(error as Error).message}` });
   }
   if (!isObject(body)) throw invalid('', 'must be an object', '须为对象', body);
+  const actor = actorOf(undefined, body.actor);
+  const who = actor !== undefined ? { actor } : {};
   const force = body.force ?? false;
   if (typeof force !== 'boolean') throw invalid('/force', 'must be a boolean', 'force 须为布尔值', force);
-  if (!force) return { force: false };
+  if (!force) return { force: false, ...who };
   const reason = body.reason;
   if (typeof reason !== 'string' || reason.trim() === '') {
     throw invalid('/reason', 'force needs a reason: a non-empty string, recorded with the activation', '强制启用须附理由（非空字符串），理由将随启用记录', reason ?? null);
   }
-  return { force: true, reason: reason.trim() };
+  return { force: true, reason: reason.trim(), ...who };
 }
 
 /**

@@ -26,6 +26,7 @@ import { auditExportRoutes } from './routes/audit-export.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { healthRoutes } from './routes/health.js';
 import { openApiRoutes } from './routes/openapi.js';
+import { activationRoutes } from './routes/activations.js';
 import { packRoutes } from './routes/packs.js';
 import { versionRoutes } from './routes/versions.js';
 import type { Storage } from './storage/types.js';
@@ -150,6 +151,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   app.route('/', healthRoutes(ctx));
   app.route('/', packRoutes(ctx));
   app.route('/', versionRoutes(ctx));
+  app.route('/', activationRoutes(ctx));
   app.route('/', decisionRoutes(ctx));
   app.route('/', auditRoutes(ctx));
   app.route('/', auditExportRoutes(ctx));

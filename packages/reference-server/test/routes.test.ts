@@ -384,7 +384,8 @@ for (const b of backends) {
       const rolled = (await second.call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 } })).json;
       expect(rolled).toMatchObject({ version: '1.0.0', outcome: { level: 2 } });
       expect((await restarted.listActivations('quality-severity')).map((a) => a.version)).toEqual(['1.1.0', '1.0.0']);
-      expect((await second.call('GET', '/v1/audit/verify')).json).toMatchObject({ ok: true, records: 3 });
+      // Three decisions and three policy changes (the upload, the activation, the rollback): one chain.
+      expect((await second.call('GET', '/v1/audit/verify')).json).toMatchObject({ ok: true, records: 6 });
     });
 
     it('activating while 50 clients send decisions continuously: each decision names one version and replays identically under it', async () => {
@@ -430,7 +431,8 @@ for (const b of backends) {
         seen.add(res.json.version);
       }
       expect([...seen].sort()).toEqual(['1.0.0', '1.1.0']);
-      expect((await call('GET', '/v1/audit/verify')).json).toMatchObject({ ok: true, records: sent.length });
+      // The decisions and two policy changes (the upload and the activation).
+      expect((await call('GET', '/v1/audit/verify')).json).toMatchObject({ ok: true, records: sent.length + 2 });
     });
 
     it('refuses a streamed body over the limit while reading it, before any parsing', async () => {
@@ -538,10 +540,11 @@ class FaultyStorage implements Storage {
   readAuditState: Storage['readAuditState'] = async () => (this.check(), this.inner.readAuditState());
   writeAuditState: Storage['writeAuditState'] = async (v) => (this.check(), this.inner.writeAuditState(v));
   chainHead: Storage['chainHead'] = async () => (this.check(), this.inner.chainHead());
-  putPackVersion: Storage['putPackVersion'] = async (v) => (this.check(), this.inner.putPackVersion(v));
+  putPackVersion: Storage['putPackVersion'] = async (v, e) => (this.check(), this.inner.putPackVersion(v, e));
   listPackVersions: Storage['listPackVersions'] = async () => (this.check(), this.inner.listPackVersions());
   getActiveVersions: Storage['getActiveVersions'] = async () => (this.check(), this.inner.getActiveVersions());
-  activateVersion: Storage['activateVersion'] = async (a) => (this.check(), this.inner.activateVersion(a));
+  activateVersion: Storage['activateVersion'] = async (a, e) => (this.check(), this.inner.activateVersion(a, e));
   listActivations: Storage['listActivations'] = async (p) => (this.check(), this.inner.listActivations(p));
+  listActivationEntries: Storage['listActivationEntries'] = async (p, b, n) => (this.check(), this.inner.listActivationEntries(p, b, n));
   close = () => this.inner.close();
 }

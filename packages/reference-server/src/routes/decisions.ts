@@ -14,6 +14,7 @@ import { capProblems, HttpError, MAX_PROBLEMS, notFound, noRoute, toErrorRespons
 import { maskContext, maskDecision, maskFacts } from '../masking.js';
 import type { DecisionQuery, DecisionRecord, DecisionSummary, NewEntry, UsedPack } from '../storage/types.js';
 import { isRfc3339Date, isRfc3339DateTime, plainInteger } from '../strict.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { invalidRequest, parseDecisionRequest, type DecisionRequest } from './decision-request.js';
 import { claimKey, headerKey, releaseKey, replayBody, requestHash, type Keyed } from './idempotency.js';
 
@@ -66,18 +67,6 @@ export function logFilters(q: Record<string, string | undefined>): Pick<Decision
     }
   }
   return filters;
-}
-
-const encodeCursor = (seq: number): string => Buffer.from(`seq:${seq}`, 'utf8').toString('base64url');
-function decodeCursor(cursor: string): number {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const m = /^seq:(\d{1,15})$/.exec(text);
-  if (!m?.[1]) {
-    throw new HttpError(400, 'INVALID_CURSOR', { zh: '分页游标无效', en: 'invalid pagination cursor' }, [
-      { path: '/cursor', message: 'is not a cursor returned by this server', code: 'INVALID_CURSOR', found: cursor },
-    ]);
-  }
-  return Number(m[1]);
 }
 
 function parseInstant(name: string, value: string | undefined): string | undefined {

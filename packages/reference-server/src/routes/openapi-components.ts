@@ -167,6 +167,8 @@ export function baseSchemas(): Record<string, unknown> {
         packHash: str,
         activatedAt: { type: 'string', format: 'date-time' },
         previous: { type: ['string', 'null'] },
+        action: { type: 'string', enum: ['activate', 'rollback'], description: 'rollback when the version was stored before the one it replaces' },
+        actor: { type: 'string', description: 'the caller-given actor, when given' },
         impact: {
           type: 'object',
           description: 'the fresh impact the activation was allowed on',
@@ -179,7 +181,47 @@ export function baseSchemas(): Record<string, unknown> {
     ActivateRequest: {
       type: 'object',
       description: 'empty to activate after a fresh impact; force with a reason (recorded) to activate without one',
-      properties: { force: { type: 'boolean', default: false }, reason: { type: 'string', minLength: 1 } },
+      properties: {
+        force: { type: 'boolean', default: false },
+        reason: { type: 'string', minLength: 1 },
+        actor: { type: 'string', minLength: 1, maxLength: 200, description: 'who activates, as the caller says (the header Aftersales-Actor wins); recorded in the activation entry' },
+      },
+    },
+    ActivationHistory: {
+      type: 'object',
+      required: ['pack', 'items', 'nextCursor'],
+      properties: {
+        pack: str,
+        nextCursor: { type: ['string', 'null'] },
+        items: {
+          type: 'array',
+          items: {
+            type: 'object',
+            description: 'an activation entry of the log as hashed, with its seq and hash',
+            required: ['seq', 'hash', 'format', 'kind', 'id', 'recordedAt', 'pack', 'version', 'packHash', 'previousVersion', 'action'],
+            properties: {
+              seq: { type: 'integer' },
+              hash: str,
+              format: { type: 'integer', enum: [2] },
+              kind: { type: 'string', enum: ['activation'] },
+              id: str,
+              recordedAt: { type: 'string', format: 'date-time' },
+              actor: { type: 'string', description: 'caller-given (the admin token is shared)' },
+              pack: str,
+              version: str,
+              packHash: str,
+              previousVersion: { type: ['string', 'null'] },
+              action: { type: 'string', enum: ['activate', 'rollback'] },
+              impact: {
+                type: 'object',
+                required: ['checked', 'changed', 'failed'],
+                properties: { checked: { type: 'integer' }, changed: { type: 'integer' }, failed: { type: 'integer' } },
+              },
+              forced: { type: 'object', required: ['reason'], properties: { reason: str } },
+            },
+          },
+        },
+      },
     },
     Decision: {
       type: 'object',

@@ -101,6 +101,20 @@ export function buildOpenApi(packs: Pack[], options: OpenApiOptions = {}): Recor
         responses: { '200': ok('versions', ref('VersionList')), '404': errorResponse('unknown pack') },
       },
     },
+    '/v1/packs/{id}/activations': {
+      get: {
+        operationId: 'listPackActivations',
+        tags: ['packs'],
+        summary: "A pack's activation history from the hash-chained log, newest first / 规则包启用历史（来自哈希链日志）",
+        ...pub,
+        parameters: [
+          idParam,
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 }, example: 50 },
+          { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
+        ],
+        responses: { '200': ok('{ pack, items, nextCursor }', ref('ActivationHistory')), '400': errorResponse('bad query'), '404': errorResponse('unknown pack') },
+      },
+    },
     '/v1/packs/{id}/versions/{version}': {
       get: {
         operationId: 'getPackVersion',

@@ -17,7 +17,7 @@ import type { AppEnv, ServerContext } from '../context.js';
 import { isObject, parseJsonText } from '../json-text.js';
 import { HttpError, notFound } from '../errors.js';
 import { adminAuth } from '../middleware/admin-auth.js';
-import { impactRequired, impactSummary, parseActivateRequest } from '../activation-guard.js';
+import { actorOf, impactRequired, impactSummary, parseActivateRequest } from '../activation-guard.js';
 
 /**
  * The admin version routes.
@@ -38,9 +38,10 @@ export function versionRoutes(ctx: ServerContext): Hono<AppEnv> {
     // Parsing, compiling and the suite run in the admin thread, within its time budget; only a version that
     // passed is stored, here, afterwards (a refused or stopped upload changes nothing).
     // The body's bytes are moved to the thread (a copy first: the adapter's buffer may be shared) and decoded there.
+    const actor = actorOf(c.req.header('aftersales-actor'), undefined);
     const body = (await c.req.arrayBuffer()).slice(0);
     const checked = await ctx.admin.upload({ body, id, version, active: ctx.catalog.activeNodes() });
-    const result = await ctx.catalog.addChecked({ pack: id, version, ...checked });
+    const result = await ctx.catalog.addChecked({ pack: id, version, ...checked }, actor);
     if (result === 'conflict') {
       throw new HttpError(409, 'VERSION_EXISTS', {
         zh: `版本 ${id}@${version} 已存在且内容不同；请使用新的版本号`,
@@ -97,6 +98,7 @@ export function versionRoutes(ctx: ServerContext): Hono<AppEnv> {
     const { id, version } = c.req.param();
     if (!ctx.catalog.has(id, version)) throw notFound('VERSION_NOT_FOUND', `没有版本 ${id}@${version}`, `no version ${id}@${version}`);
     const request = parseActivateRequest(await c.req.text());
+    const actor = actorOf(c.req.header('aftersales-actor'), request.actor);
     // Guarded: an impact computed since the version was stored, with the same version active, or force + reason.
     const info = ctx.catalog.listVersions(id).find((v) => v.version === version);
     const active = ctx.catalog.active(id)?.version ?? null;
@@ -105,14 +107,18 @@ export function versionRoutes(ctx: ServerContext): Hono<AppEnv> {
     if (!run && !request.force && active !== version) throw impactRequired(id, version, ctx.impacts.latest(id, version), info?.createdAt ?? '', active);
     const impact = run ? { checked: run.checked, changed: run.changed, failed: run.failed } : undefined;
     const forced = run || !request.force ? undefined : { reason: request.reason ?? '' };
-    const { activation, previous, pack } = await ctx.catalog.activate(id, version, { ...(impact ? { impact } : {}), ...(forced ? { forced } : {}) });
-    ctx.log({ level: 'info', msg: 'pack version activated', requestId: c.var.requestId, pack: id, version, previous: previous ?? null, ...(impact ? { impact } : {}), ...(forced ? { forced } : {}) });
+    const { activation, previous, pack, action } = await ctx.catalog.activate(id, version, {
+      ...(impact ? { impact } : {}), ...(forced ? { forced } : {}), ...(actor !== undefined ? { actor } : {}),
+    });
+    ctx.log({ level: 'info', msg: 'pack version activated', requestId: c.var.requestId, pack: id, version, previous: previous ?? null, action, ...(actor !== undefined ? { actor } : {}), ...(impact ? { impact } : {}), ...(forced ? { forced } : {}) });
     return c.json({
       pack: id,
       version,
       packHash: pack.packHash,
       activatedAt: activation.activatedAt,
       previous: previous ?? null,
+      action,
+      ...(actor !== undefined ? { actor } : {}),
       ...(impact ? { impact } : {}),
       ...(forced ? { forced } : {}),
     });

@@ -8,11 +8,13 @@
  */
 import pg from 'pg';
 import { linkRecords } from '../chain.js';
+import type { ActivationEntry, PackVersionEntry } from '@aftersales/core';
+import { rowToEntry } from './entry-rows.js';
 import { decisionValues, parseColumn, rowText, rowToRecord, rowToSummary, rowToVersion, versionValues, type ChainLine, type DecisionRow, type VersionRow } from './rows.js';
 import { keyOf } from './sqlite-append.js';
 import { sqlFor, type StorageSql } from './schema.js';
 import { StorageUnavailableError } from './types.js';
-import type { Activation, ChainLink, DecisionQuery, DecisionRecord, DecisionSummary, KeyClaim, KeyClaimResult, LinkedLogRow, NewLogRow, PutVersionResult, ReaderSource, Storage, StoredPackVersion, StoredRow } from './types.js';
+import type { Activation, ChainLink, LoggedActivation, DecisionQuery, DecisionRecord, DecisionSummary, KeyClaim, KeyClaimResult, LinkedLogRow, NewLogRow, PutVersionResult, ReaderSource, Storage, StoredPackVersion, StoredRow } from './types.js';
 
 /** Key of the advisory locks taken by migrations and appends ("aftersal" in ASCII, truncated to int4 pairs). */
 const LOCK_CLASS = 0x61667465;
@@ -181,10 +183,11 @@ export class PostgresStorage implements Storage {
     return (await this.query<DecisionRow>(this.sql.chainLines, [afterSeq, throughSeq, limit])).rows.map((row) => ({ seq: Number(row.seq), hash: row.hash, text: rowText(row) }));
   }
 
-  async putPackVersion(v: StoredPackVersion): Promise<PutVersionResult> {
+  async putPackVersion(v: StoredPackVersion, entry?: PackVersionEntry): Promise<PutVersionResult> {
     return this.tx(async (client) => {
       const inserted = await client.query(this.sql.insertVersion, versionValues(v));
       if (inserted.rowCount === 1) {
+        if (entry) await this.linkIn(client, { format: 2, entry });
         await client.query('SELECT pg_notify($1, $2)', [this.channel, `${v.pack}@${v.version}`]);
         return 'created';
       }
@@ -202,13 +205,27 @@ export class PostgresStorage implements Storage {
     return Object.fromEntries(rows.map((r) => [r.pack, r.version]));
   }
 
-  async activateVersion(a: Activation): Promise<void> {
+  async activateVersion(a: Activation, entry?: ActivationEntry): Promise<void> {
     await this.tx(async (client) => {
       await client.query(this.sql.upsertActive, [a.pack, a.version, a.activatedAt]);
       await client.query(this.sql.insertActivation, [a.pack, a.version, a.activatedAt]);
+      if (entry) await this.linkIn(client, { format: 2, entry });
       // Delivered to every listening replica when the transaction commits.
       await client.query('SELECT pg_notify($1, $2)', [this.channel, `${a.pack}@${a.version}`]);
     });
+  }
+
+  /** Appends one entry inside a transaction the caller holds: the append lock, the head, the link, the insert. */
+  private async linkIn(client: pg.PoolClient, row: NewLogRow): Promise<void> {
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, LOCK_APPEND]);
+    const { rows } = await client.query<{ seq: string; hash: string }>(this.sql.chainHead);
+    const head = rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : undefined;
+    await client.query(this.sql.insertDecisions(1), linkRecords(head, [row]).flatMap(decisionValues));
+  }
+
+  async listActivationEntries(pack: string, beforeSeq: number | undefined, limit: number): Promise<LoggedActivation[]> {
+    const { rows } = await this.query<StoredRow>(this.sql.activationEntries, [pack, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit]);
+    return rows.map((row) => ({ seq: Number(row.seq), hash: row.hash, entry: rowToEntry(row) as ActivationEntry }));
   }
 
   async listActivations(pack: string): Promise<Activation[]> {

@@ -59,6 +59,8 @@ export interface StorageSql {
   upsertActive: string;
   insertActivation: string;
   listActivations: string;
+  /** A pack's activation entries in the log, newest first, before a seq (the `(kind, pack, seq)` index). */
+  activationEntries: string;
   /** `a`, `v`: the last activation's id and the count of versions, which move when a replica changes either. */
   changeMarker: string;
 }
@@ -229,6 +231,7 @@ export function sqlFor(dialect: Dialect, schema?: string): StorageSql {
       ON CONFLICT (pack) DO UPDATE SET version = excluded.version, activated_at = excluded.activated_at`,
     insertActivation: `INSERT INTO ${t('activations')} (pack, version, activated_at) VALUES (${list(1, 3)})`,
     listActivations: `SELECT pack, version, activated_at AS "activatedAt" FROM ${t('activations')} WHERE pack = ${p(1)} ORDER BY id`,
+    activationEntries: `SELECT * FROM ${t('decisions')} WHERE kind = 'activation' AND pack = ${p(1)} AND seq < ${p(2)} ORDER BY seq DESC LIMIT ${p(3)}`,
     changeMarker: `SELECT (SELECT COALESCE(MAX(id), 0) FROM ${t('activations')}) AS a, (SELECT COUNT(*) FROM ${t('pack_versions')}) AS v`,
   };
 }

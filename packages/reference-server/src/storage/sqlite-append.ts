@@ -27,11 +27,30 @@ export function keyOf(r: NewLogRow): { pack: string; key: string } | undefined {
  * ```
  */
 export function sqliteAppender(db: Database.Database): (records: NewLogRow[]) => LinkedLogRow[] {
+  const link = sqliteLinker(db);
+  const append = db.transaction(link);
+  return (records) => append.immediate(records);
+}
+
+/**
+ * Prepares the statements that link records onto the chain head and insert them (marking a decision's
+ * idempotency key done), to run inside a transaction the caller holds: a pack version or an activation stored
+ * with its log entry, nothing half-applied.
+ *
+ * @param db - an open connection to a migrated database
+ * @returns a function linking and inserting records; call it only inside an immediate transaction
+ * @example
+ * ```ts
+ * const link = sqliteLinker(db);
+ * db.transaction(() => { insertState(); link([{ format: 2, entry }]); }).immediate();
+ * ```
+ */
+export function sqliteLinker(db: Database.Database): (records: NewLogRow[]) => LinkedLogRow[] {
   const sql = sqlFor('sqlite');
   const head = db.prepare(sql.chainHead);
   const insert = db.prepare(sql.insertDecisions(1));
   const done = db.prepare(sql.markKeyDone);
-  const append = db.transaction((records: NewLogRow[]): LinkedLogRow[] => {
+  return (records) => {
     const linked = linkRecords(head.get() as { seq: number; hash: string } | undefined, records);
     for (const r of linked) {
       insert.run(...decisionValues(r));
@@ -40,6 +59,5 @@ export function sqliteAppender(db: Database.Database): (records: NewLogRow[]) =>
       if (key) done.run(r.seq, key.pack, key.key);
     }
     return linked;
-  });
-  return (records) => append.immediate(records);
+  };
 }

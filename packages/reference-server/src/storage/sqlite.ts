@@ -12,12 +12,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { sqliteAppender } from './sqlite-append.js';
+import type { ActivationEntry, PackVersionEntry } from '@aftersales/core';
+import { rowToEntry } from './entry-rows.js';
+import { sqliteAppender, sqliteLinker } from './sqlite-append.js';
 import { SqliteWriterClient, type WriterLink } from './sqlite-writer.js';
 import { parseColumn, rowText, rowToRecord, rowToSummary, rowToVersion, versionValues, type ChainLine, type DecisionRow, type VersionRow } from './rows.js';
 import { sqlFor } from './schema.js';
 import { StorageUnavailableError } from './types.js';
-import type { Activation, ChainLink, DecisionQuery, DecisionRecord, DecisionSummary, KeyClaim, KeyClaimResult, LinkedLogRow, NewLogRow, PutVersionResult, ReaderSource, Storage, StoredPackVersion, StoredRow } from './types.js';
+import type { Activation, ChainLink, LoggedActivation, DecisionQuery, DecisionRecord, DecisionSummary, KeyClaim, KeyClaimResult, LinkedLogRow, NewLogRow, PutVersionResult, ReaderSource, Storage, StoredPackVersion, StoredRow } from './types.js';
 
 const SQL = sqlFor('sqlite');
 
@@ -48,6 +50,8 @@ export class SqliteStorage implements Storage {
   private readonly memory: boolean;
   /** Appends on the main connection (in-memory databases only). */
   private appendHere: ((records: NewLogRow[]) => LinkedLogRow[]) | undefined;
+  /** Links policy-change entries inside the transaction of their state change (main connection). */
+  private linkHere: ((records: NewLogRow[]) => LinkedLogRow[]) | undefined;
   /** Appends may be sent concurrently: the writer thread commits them in order, grouping those that wait. */
   readonly groupsAppends: boolean;
 
@@ -219,10 +223,13 @@ export class SqliteStorage implements Storage {
     );
   }
 
-  async putPackVersion(v: StoredPackVersion): Promise<PutVersionResult> {
+  async putPackVersion(v: StoredPackVersion, entry?: PackVersionEntry): Promise<PutVersionResult> {
     return this.run(() => {
       const put = this.db.transaction((): PutVersionResult => {
-        if (this.db.prepare(SQL.insertVersion).run(...versionValues(v)).changes === 1) return 'created';
+        if (this.db.prepare(SQL.insertVersion).run(...versionValues(v)).changes === 1) {
+          if (entry) (this.linkHere ??= sqliteLinker(this.db))([{ format: 2, entry }]);
+          return 'created';
+        }
         const existing = this.db.prepare(SQL.versionHash).get(v.pack, v.version) as { pack_hash: string } | undefined;
         return existing?.pack_hash === v.packHash ? 'exists' : 'conflict';
       });
@@ -243,14 +250,23 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  async activateVersion(a: Activation): Promise<void> {
+  async activateVersion(a: Activation, entry?: ActivationEntry): Promise<void> {
     this.run(() => {
       const activate = this.db.transaction(() => {
         this.db.prepare(SQL.upsertActive).run(a.pack, a.version, a.activatedAt);
         this.db.prepare(SQL.insertActivation).run(a.pack, a.version, a.activatedAt);
+        if (entry) (this.linkHere ??= sqliteLinker(this.db))([{ format: 2, entry }]);
       });
       activate.immediate();
     });
+  }
+
+  async listActivationEntries(pack: string, beforeSeq: number | undefined, limit: number): Promise<LoggedActivation[]> {
+    return this.run(() =>
+      (this.db.prepare(SQL.activationEntries).all(pack, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit) as StoredRow[]).map((row) => ({
+        seq: Number(row.seq), hash: row.hash, entry: rowToEntry(row) as ActivationEntry,
+      })),
+    );
   }
 
   async listActivations(pack: string): Promise<Activation[]> {

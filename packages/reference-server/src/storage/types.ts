@@ -6,7 +6,7 @@
  * hash with core's `hashRecord` (through `linkRecords`) inside the same transaction, so the chain stays linear even when several
  * processes share one database.
  */
-import type { Decision, EntryKind, LogEntry, RecordContent } from '@aftersales/core';
+import type { ActivationEntry, Decision, EntryKind, LogEntry, PackVersionEntry, RecordContent } from '@aftersales/core';
 
 /** A stored record as verification and export read it: its place, the hash it was stored with, its canonical text. */
 export interface ChainLine {
@@ -170,6 +170,13 @@ export interface Activation {
   forced?: { reason: string };
 }
 
+/** An activation entry read from the log, with its place in the chain. */
+export interface LoggedActivation {
+  seq: number;
+  hash: string;
+  entry: ActivationEntry;
+}
+
 /** A query of the decision log, in log order (ascending sequence unless `newestFirst`). */
 export interface DecisionQuery {
   pack?: string;
@@ -266,14 +273,23 @@ export interface Storage {
   readAuditState(): Promise<unknown>;
   /** Stores the verification state. */
   writeAuditState(state: unknown): Promise<void>;
-  /** Stores a version unless (pack, version) exists: `exists` when the stored hash is the same, `conflict` otherwise. */
-  putPackVersion(version: StoredPackVersion): Promise<PutVersionResult>;
+  /**
+   * Stores a version unless (pack, version) exists: `exists` when the stored hash is the same, `conflict` otherwise.
+   * With `entry`, a version that is `created` is appended to the chain as that pack-version entry in the same
+   * transaction (when the append fails, the version is not stored).
+   */
+  putPackVersion(version: StoredPackVersion, entry?: PackVersionEntry): Promise<PutVersionResult>;
   listPackVersions(): Promise<StoredPackVersion[]>;
   /** The active version of each pack that had one activated. */
   getActiveVersions(): Promise<Record<string, string>>;
-  /** Records an activation (and makes it the active version) in one transaction. */
-  activateVersion(activation: Activation): Promise<void>;
+  /**
+   * Records an activation (and makes it the active version) in one transaction; with `entry`, the activation
+   * entry is appended to the chain in that same transaction (when the append fails, nothing changes).
+   */
+  activateVersion(activation: Activation, entry?: ActivationEntry): Promise<void>;
   listActivations(pack: string): Promise<Activation[]>;
+  /** A pack's activation entries from the log, newest first, with `seq < beforeSeq`, at most `limit`. */
+  listActivationEntries(pack: string, beforeSeq: number | undefined, limit: number): Promise<LoggedActivation[]>;
   /**
    * Calls `onChange` soon after another process (a replica) stores a pack version or an activation: PostgreSQL
    * through `LISTEN/NOTIFY` with a poll as fallback, SQLite by polling `PRAGMA data_version`. Stops on `close()`.

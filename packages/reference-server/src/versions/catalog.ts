@@ -23,6 +23,7 @@
 import { hashPack, PackRegistry, type Pack } from '@aftersales/core';
 import type { Logger } from '../logger.js';
 import type { Activation, StoredPackVersion, UsedPack } from '../storage/types.js';
+import { activationEntry, packVersionEntry } from './entries.js';
 import { KnownVersions } from './known-versions.js';
 import { bindingOf, infoOf, type CheckedVersion, type PackNode, type VersionInfo, type VersionRecord } from './record.js';
 import type { VersionStore } from './store.js';
@@ -297,10 +298,11 @@ export class PackCatalog {
    * await catalog.addChecked({ pack: id, version, ...checked });
    * ```
    */
-  async addChecked(v: CheckedVersion): Promise<'created' | 'exists' | 'conflict'> {
+  async addChecked(v: CheckedVersion, actor?: string): Promise<'created' | 'exists' | 'conflict'> {
     const known = this.known.record(v.pack, v.version);
     if (known) return known.packHash === v.packHash ? 'exists' : 'conflict';
     const createdAt = this.clock().toISOString();
+    const entry = packVersionEntry({ pack: v.pack, version: v.version, packHash: v.packHash, origin: 'uploaded', createdAt, bindings: v.binding }, actor);
     const result = await this.storage.putPackVersion({
       pack: v.pack,
       version: v.version,
@@ -311,7 +313,7 @@ export class PackCatalog {
       createdAt,
       suite: v.suite,
       bindings: v.binding,
-    });
+    }, entry);
     if (result === 'conflict' || this.known.record(v.pack, v.version)) return result;
     this.verified.add(`${v.pack}@${v.version}#${v.packHash}`);
     this.known.add({ id: v.pack, version: v.version, packHash: v.packHash, origin: 'uploaded', createdAt, bindings: v.binding, status: 'draft', documentJson: v.documentJson });
@@ -328,8 +330,8 @@ export class PackCatalog {
   activate(
     id: string,
     version: string,
-    why: Pick<Activation, 'impact' | 'forced'> = {},
-  ): Promise<{ activation: Activation; previous: string | undefined; pack: Pack }> {
+    why: Pick<Activation, 'impact' | 'forced'> & { actor?: string } = {},
+  ): Promise<{ activation: Activation; previous: string | undefined; pack: Pack; action: 'activate' | 'rollback' }> {
     const run = this.activation.then(async () => {
       const pack = this.get(id, version);
       if (!pack) throw new Error(`unknown version ${id}@${version}`);
@@ -341,9 +343,12 @@ export class PackCatalog {
         ...(why.forced ? { forced: why.forced } : {}),
       };
       const previous = this.activeById.get(id)?.version;
-      await this.storage.activateVersion(activation);
+      // A rollback activates a version stored before the one it replaces (the versions are listed oldest first).
+      const order = this.known.list(id).map((r) => r.version);
+      const action: 'activate' | 'rollback' = previous !== undefined && order.indexOf(version) < order.indexOf(previous) ? 'rollback' : 'activate';
+      await this.storage.activateVersion(activation, activationEntry(activation, pack.packHash, previous ?? null, action, why.actor));
       this.setActive(id, pack);
-      return { activation, previous, pack };
+      return { activation, previous, pack, action };
     });
     this.activation = run.catch(() => undefined);
     return run;
