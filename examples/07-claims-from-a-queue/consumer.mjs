@@ -7,14 +7,14 @@
  *
  * Usage: node consumer.mjs <server-url> <claims-queue> <replies-queue> <name> [<claim-no>:<after-decide|after-reply>]
  *   The optional last argument kills this process (SIGKILL, as `kill -9` would) at that point of that claim, to
- *   show what a crash between deciding and acknowledging does. The consumer exits 0 after a second with no claim.
+ *   show what a crash between deciding and acknowledging does. The consumer exits 0 after two seconds with no claim.
  *   AMQP_URL (default amqp://guest:guest@127.0.0.1:5672) names the broker.
  */
 import amqp from 'amqplib';
 
 const [serverUrl, claimsQueue, repliesQueue, name, crashAt = ''] = process.argv.slice(2);
 const [crashClaim, crashPoint] = crashAt.split(':');
-const IDLE_MS = 1000;
+const IDLE_MS = 2000;
 
 const connection = await amqp.connect(process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
 const channel = await connection.createConfirmChannel();
@@ -68,7 +68,7 @@ await channel.consume(claimsQueue, async (message) => {
     // A claim the pack refuses (422) is answered on the reply queue too, then acknowledged: retrying cannot help.
     console.log(`${name}: ${claim.claimNo} refused (${status} ${body.code})`);
   } else {
-    console.log(`${name}: ${claim.claimNo} decided level ${body.outcome.level} (${replayed ? 'the recorded decision, replayed by its key' : 'new record'})`);
+    console.log(`${name}: ${claim.claimNo} decided ${JSON.stringify(body.outcome)} (${replayed ? 'the recorded decision, replayed by its key' : 'new record'})`);
   }
   if (crashClaim === claim.claimNo && crashPoint === 'after-decide') crash(claim.claimNo, 'after deciding');
   const reply = status === 201 || status === 200

@@ -97,7 +97,7 @@ try {
   }
 
   // ---- the log: exactly one record per claim, found by the claim number -------------------------------------
-  console.log('claim   level  replies  records in the log');
+  console.log('claim   replies              records  outcome');
   let records = 0;
   for (const { claimNo } of claims) {
     const got = replies.get(claimNo) ?? [];
@@ -109,7 +109,7 @@ try {
     assert.ok(got.length >= 1, `a reply for ${claimNo}`);
     for (const reply of got) assert.equal(reply.decisionId, found[0].decisionId, `the reply of ${claimNo} names its record`);
     const same = got.length > 1 ? ' (same decisionId)' : '';
-    console.log(`${claimNo}  ${String(got[0].outcome.level).padEnd(5)}  ${got.length}${same.padEnd(18)}  ${found.length}`);
+    console.log(`${claimNo}  ${`${got.length}${same}`.padEnd(19)}  ${String(found.length).padEnd(7)}  ${JSON.stringify(got[0].outcome)}`);
   }
   const verify = await (await fetch(`${server.baseUrl}/v1/audit/verify`)).json();
   assert.equal(verify.ok, true, 'the chain verifies');
