@@ -122,6 +122,8 @@ try {
   console.log(`GET /v1/decisions/${maskId(first)}: seq ${record.seq}, facts ${Object.keys(/** @type {object} */ (record.facts)).length} fields, prevHash ${record.prevHash === `sha256:${'0'.repeat(64)}` ? 'genesis' : '<hash>'}, hash <hash>`);
 
   const verify = ok(await api.GET('/v1/audit/verify'));
+  // 200 carries the chain's state; 202 answers only `?full=true` (a full re-verification started).
+  if (!('ok' in verify)) throw new Error('a plain verify answers 200 with the chain state');
   console.log(`GET /v1/audit/verify: ok ${verify.ok}, ${verify.records} records, head <hash>`);
 
   // #region replay
