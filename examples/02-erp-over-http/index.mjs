@@ -131,6 +131,46 @@ try {
   // replay -> { decisionId, pack, version, packHash, asOf, identical: true, differences: [], outcome }
   // #endregion replay
   console.log(`POST /v1/decisions/${maskId(first)}/replay: identical ${replay.identical}, ${replay.differences.length} differences, under ${replay.pack}@${replay.version}`);
+
+  // #region retry
+  // A network can time out after the server committed the decision. With an Idempotency-Key (derived from what the
+  // ERP stores before calling: here its claim number) a retry answers the decision recorded the first time: 200,
+  // Idempotency-Replayed: true, the same decisionId, and no second record.
+  /**
+   * Decides a claim under a key, retrying on a timeout, a network error, a 5xx or a 409 (the same key in flight).
+   *
+   * @param {{ facts: Record<string, unknown>, asOf: string, reference?: string }} body - the decision request
+   * @param {string} key - the claim's idempotency key
+   */
+  const decideOnce = async (body, key) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await api.POST('/v1/packs/warranty-car/decisions', {
+          // @ts-expect-error -- the request's facts are warranty-car's: the types check them at the call sites above.
+          body,
+          params: { header: { 'Idempotency-Key': key } },
+          signal: AbortSignal.timeout(10_000),
+        });
+        const { status } = result.response;
+        if (status < 500 && status !== 409) return result;
+        if (attempt >= 4) return result;
+      } catch (error) {
+        if (attempt >= 4) throw error; // a timeout (AbortSignal) or a refused connection: retry with the same key
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  };
+  const keyedClaim = { facts: { invoiceDate: '2025-09-01', claimDate: '2026-03-05', odometerKm: 12000, faultSystem: 'brakes' }, asOf: '2026-03-05T09:00:00+08:00', reference: 'CLM-2026-0077' };
+  const firstTry = await decideOnce(keyedClaim, 'erp-claim-CLM-2026-0077');
+  // #endregion retry
+  if (!firstTry.data) throw new Error(`the keyed claim was answered ${firstTry.response.status}`);
+  console.log(`POST … Idempotency-Key erp-claim-CLM-2026-0077 -> ${firstTry.response.status} ${maskId(firstTry.data.decisionId)}`);
+  // The answer is lost on the way back (a timeout): the ERP sends the same request with the same key again.
+  const retry = await decideOnce(keyedClaim, 'erp-claim-CLM-2026-0077');
+  if (!retry.data) throw new Error(`the retry was answered ${retry.response.status}`);
+  console.log(`  the same key again -> ${retry.response.status} ${maskId(retry.data.decisionId)}, Idempotency-Replayed: ${retry.response.headers.get('idempotency-replayed')}`);
+  const byReference = ok(await api.GET('/v1/decisions', { params: { query: { reference: 'CLM-2026-0077' } } }));
+  console.log(`  GET /v1/decisions?reference=CLM-2026-0077 -> ${byReference.items.length} record`);
 } finally {
   // SIGTERM: the server stops accepting, finishes requests in flight, closes the database and exits 0.
   console.log(`server stopped (exit ${await server.stop()})`);
