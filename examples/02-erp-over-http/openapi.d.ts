@@ -103,6 +103,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/packs/{id}/activations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A pack's activation history from the hash-chained log, newest first / 规则包启用历史（来自哈希链日志） */
+        get: operations["listPackActivations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/packs/{id}/versions/{version}": {
         parameters: {
             query?: never;
@@ -953,6 +970,13 @@ export interface components {
             /** Format: date-time */
             activatedAt: string;
             previous: string | null;
+            /**
+             * @description rollback when the version was stored before the one it replaces
+             * @enum {string}
+             */
+            action?: "activate" | "rollback";
+            /** @description the caller-given actor, when given */
+            actor?: string;
             /** @description the fresh impact the activation was allowed on */
             impact?: {
                 checked: number;
@@ -969,6 +993,39 @@ export interface components {
             /** @default false */
             force?: boolean;
             reason?: string;
+            /** @description who activates, as the caller says (the header Aftersales-Actor wins); recorded in the activation entry */
+            actor?: string;
+        };
+        ActivationHistory: {
+            pack: string;
+            nextCursor: string | null;
+            items: {
+                seq: number;
+                hash: string;
+                /** @enum {integer} */
+                format: 2;
+                /** @enum {string} */
+                kind: "activation";
+                id: string;
+                /** Format: date-time */
+                recordedAt: string;
+                /** @description caller-given (the admin token is shared) */
+                actor?: string;
+                pack: string;
+                version: string;
+                packHash: string;
+                previousVersion: string | null;
+                /** @enum {string} */
+                action: "activate" | "rollback";
+                impact?: {
+                    checked: number;
+                    changed: number;
+                    failed: number;
+                };
+                forced?: {
+                    reason: string;
+                };
+            }[];
         };
         Decision: {
             decisionId: string;
@@ -2391,6 +2448,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VersionList"];
+                };
+            };
+            /** @description unknown pack */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPackActivations: {
+        parameters: {
+            query?: {
+                /** @example 50 */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description pack id
+                 * @example quality-severity
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { pack, items, nextCursor } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivationHistory"];
+                };
+            };
+            /** @description bad query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description unknown pack */
