@@ -44,6 +44,7 @@ for (const b of backends) {
       const { storage, queries } = counted(fresh.storage());
       const { call } = await testApp(storage);
       const pages = [
+        'pack=quality-severity',
         'pack=quality-severity&version=9.9.9',
         `pack=quality-severity&outcome=${encodeURIComponent('{"level":7}')}`,
         'reference=CLM-NONE',
