@@ -2074,6 +2074,11 @@ export interface components {
              */
             faultSystem: "engine" | "gearbox" | "traction-battery" | "drive-motor" | "steering" | "brakes" | "suspension" | "drivetrain" | "emission-control" | "body" | "electrical" | "other";
             /**
+             * @description 故障属于产品质量问题（修理者判定；非质量问题如事故损伤、正常磨损为 false）：第十九、二十、二十一、二十二条均以“质量问题”为前提 / the fault is a quality problem (as the repairer finds; false for e.g. accident damage or normal wear): Arts. 19–22 apply only to quality problems
+             * @default true
+             */
+            qualityProblem?: boolean;
+            /**
              * @description 主要零件质量问题 / a main part of the system is at fault
              * @default false
              */

@@ -5,7 +5,7 @@
  */
 
 /**
- * The facts of warranty-car 1.1.0.
+ * The facts of warranty-car 1.2.0.
  */
 export type WarrantyCarFacts = {
   /**
@@ -40,6 +40,10 @@ export type WarrantyCarFacts = {
     | "body"
     | "electrical"
     | "other";
+  /**
+   * 故障属于产品质量问题（修理者判定；非质量问题如事故损伤、正常磨损为 false）：第十九、二十、二十一、二十二条均以“质量问题”为前提 / the fault is a quality problem (as the repairer finds; false for e.g. accident damage or normal wear): Arts. 19–22 apply only to quality problems
+   */
+  qualityProblem?: boolean;
   /**
    * 主要零件质量问题 / a main part of the system is at fault
    */
@@ -131,7 +135,7 @@ export type WarrantyCarFacts = {
 };
 
 /**
- * The outcome of warranty-car 1.1.0.
+ * The outcome of warranty-car 1.2.0.
  */
 export type WarrantyCarOutcome = {
   remedy: "none" | "repair" | "assembly-replacement" | "replacement-or-refund";
@@ -155,7 +159,7 @@ export type WarrantyCarOutcome = {
 };
 
 /**
- * Parameter overrides of warranty-car 1.1.0.
+ * Parameter overrides of warranty-car 1.2.0.
  */
 export type WarrantyCarParameters = {
   /**
