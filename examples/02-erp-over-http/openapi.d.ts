@@ -1343,10 +1343,21 @@ export interface components {
              */
             partialLoss?: boolean;
             /**
+             * @description 挂号信件（邮政企业的给据邮件中的信件；只对 carrierKind = postal 有意义）/ a registered letter (a postal enterprise's registered item that is a letter; only for carrierKind postal)
+             * @default false
+             */
+            registeredLetter?: boolean;
+            /**
              * @description The actual loss assessed (实际损失).
              * @default 0
              */
             actualLossYuan?: number;
+            /**
+             * @description 损失原因：carrier 承运人（默认）；force-majeure 不可抗力；nature-of-goods 所寄物品本身的自然性质或者合理损耗；sender-or-recipient-fault 寄件人、收件人的过错（邮政法第四十八条，民法典第八百三十二条）。免责事由由承运人证明 / cause of the loss: the carrier (default), force majeure, the nature of the goods or reasonable wear, the sender's or recipient's fault (Postal Law Art. 48, Civil Code Art. 832); the carrier must prove an exempting cause
+             * @default carrier
+             * @enum {unknown}
+             */
+            lossCause?: "carrier" | "force-majeure" | "nature-of-goods" | "sender-or-recipient-fault";
             /**
              * @description The postage paid (所收取资费).
              * @default 0
@@ -1380,14 +1391,19 @@ export interface components {
         } & (unknown & unknown);
         "express-claims.Outcome": {
             /** @enum {unknown} */
-            remedy: "redeliver" | "compensate" | "expedite-or-compensate" | null;
+            remedy: "redeliver" | "compensate" | "expedite-or-compensate" | "none" | null;
             evidenceRequired: ("correct-address" | "damage-photos" | "goods-value")[];
             compensationCapYuan: number | null;
             /** @enum {unknown} */
-            compensationBasis: "insured-value" | "insured-pro-rata" | "actual-loss" | "actual-loss-capped" | "carrier-terms-cap" | "actual-loss-cap-lifted" | "insured-value-or-actual-loss" | null;
+            compensationBasis: "insured-value" | "insured-pro-rata" | "actual-loss" | "actual-loss-capped" | "carrier-terms-cap" | "actual-loss-cap-lifted" | "insured-value-or-actual-loss" | "postage-multiple" | "postage-multiple-or-actual-loss" | "exempt" | null;
             complaintDueAt: string | null;
             complaintHandledLate: boolean;
             complaintDaysLate?: number;
+            /**
+             * @description 免责事由（邮政法第四十八条或民法典第八百三十二条）/ the exempting cause (Postal Law Art. 48 or Civil Code Art. 832)
+             * @enum {unknown}
+             */
+            exemptedBy?: "force-majeure" | "nature-of-goods" | "sender-or-recipient-fault";
         };
         "network-application.Facts": {
             /**

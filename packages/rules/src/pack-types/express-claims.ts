@@ -5,7 +5,7 @@
  */
 
 /**
- * The facts of express-claims 2.1.0.
+ * The facts of express-claims 2.2.0.
  */
 export type ExpressClaimsFacts = {
   [k: string]: unknown;
@@ -35,9 +35,17 @@ export type ExpressClaimsFacts = {
    */
   partialLoss?: boolean;
   /**
+   * 挂号信件（邮政企业的给据邮件中的信件；只对 carrierKind = postal 有意义）/ a registered letter (a postal enterprise's registered item that is a letter; only for carrierKind postal)
+   */
+  registeredLetter?: boolean;
+  /**
    * The actual loss assessed (实际损失).
    */
   actualLossYuan?: number;
+  /**
+   * 损失原因：carrier 承运人（默认）；force-majeure 不可抗力；nature-of-goods 所寄物品本身的自然性质或者合理损耗；sender-or-recipient-fault 寄件人、收件人的过错（邮政法第四十八条，民法典第八百三十二条）。免责事由由承运人证明 / cause of the loss: the carrier (default), force majeure, the nature of the goods or reasonable wear, the sender's or recipient's fault (Postal Law Art. 48, Civil Code Art. 832); the carrier must prove an exempting cause
+   */
+  lossCause?: "carrier" | "force-majeure" | "nature-of-goods" | "sender-or-recipient-fault";
   /**
    * The postage paid (所收取资费).
    */
@@ -65,10 +73,10 @@ export type ExpressClaimsFacts = {
 };
 
 /**
- * The outcome of express-claims 2.1.0.
+ * The outcome of express-claims 2.2.0.
  */
 export type ExpressClaimsOutcome = {
-  remedy: "redeliver" | "compensate" | "expedite-or-compensate" | null;
+  remedy: "redeliver" | "compensate" | "expedite-or-compensate" | "none" | null;
   evidenceRequired: ("correct-address" | "damage-photos" | "goods-value")[];
   compensationCapYuan: number | null;
   compensationBasis:
@@ -79,14 +87,21 @@ export type ExpressClaimsOutcome = {
     | "carrier-terms-cap"
     | "actual-loss-cap-lifted"
     | "insured-value-or-actual-loss"
+    | "postage-multiple"
+    | "postage-multiple-or-actual-loss"
+    | "exempt"
     | null;
   complaintDueAt: string | null;
   complaintHandledLate: boolean;
   complaintDaysLate?: number;
+  /**
+   * 免责事由（邮政法第四十八条或民法典第八百三十二条）/ the exempting cause (Postal Law Art. 48 or Civil Code Art. 832)
+   */
+  exemptedBy?: "force-majeure" | "nature-of-goods" | "sender-or-recipient-fault";
 };
 
 /**
- * Parameter overrides of express-claims 2.1.0.
+ * Parameter overrides of express-claims 2.2.0.
  */
 export type ExpressClaimsParameters = {
   /**
@@ -105,4 +120,8 @@ export type ExpressClaimsParameters = {
    * The cap in the carrier's terms, as a multiple of the postage, used only when carrierTermsCap is on; the default of 3 mirrors the Postal Law's multiple and is the carrier's to set (× postage). Default 3 (not published by the source).
    */
   carrierTermsCapPostageMultiple?: number;
+  /**
+   * A postal enterprise pays this multiple of the postage for a lost or damaged registered letter (a fixed sum, not a cap) (× postage). Default 3.
+   */
+  registeredLetterPostageMultiple?: number;
 };
