@@ -56,6 +56,7 @@ export interface ImportNote {
     | 'rule-chaining'
     | 'fact-in-event-params'
     | 'renamed'
+    | 'moved-to-meta'
     | 'not-a-rule'
     | 'no-case';
   /** The input file and, when it applies, the rule. */
@@ -84,6 +85,8 @@ export const HOW = {
     'A pack does not feed one rule\'s event into another rule\'s facts. Express the chain as a pack that `requires` another (its outcome becomes a fact), or fold the first rule\'s conditions into the second through a shared condition.',
   'fact-in-event-params':
     'A pack always resolves `{ "fact": ... }` objects in event params (json-rules-engine does so only with `replaceFactsInEventParams: true`). Nothing to do if the engine ran with that option; otherwise rename the `fact` key.',
+  'moved-to-meta':
+    'A pack refuses keys it does not know (so that a misspelt `priorty` is never silently lost); a host\'s own keys live under `meta` on the rule, event or condition that held them, kept as written and never read by a decision. Read them from `meta` in host code, or delete them.',
   renamed: 'Rule names in a pack are unique and non-empty; the generated name can be edited (kebab-case is what `aftersales lint` suggests).',
   'not-a-rule': 'Give each rule `conditions` (with `all`, `any`, `not` or `condition` at the top) and `event` (with `type`).',
   'no-case': 'Write the case by hand in the suite: facts under which the rule fires, and facts under which it does not.',

@@ -25,10 +25,33 @@ describe('importJsonRulesEngine', () => {
     expect(r.counts).toMatchObject({ found: 3, carried: 3 });
   });
 
-  it('copies a rule as it is, extra keys included, and adds only its source', () => {
+  it('copies a rule as it is, adds its source, and moves each key neither format knows under meta, reporting each', () => {
     const original = rule('Athlete GPA Rule', { all: [leaf('gpa', 'greaterThan', 3, { customId: 'c1' })] }, 'honor', { customId: 'R-1', priority: 3 });
     const r = importJsonRulesEngine([{ file: 'a.json', json: [original] }], opts);
-    expect(r.pack.rules[0]).toEqual({ ...original, source: 'imported: a.json [0]' });
+    expect(r.pack.rules[0]).toEqual({
+      name: 'Athlete GPA Rule',
+      priority: 3,
+      conditions: { all: [{ fact: 'gpa', operator: 'greaterThan', value: 3, meta: { customId: 'c1' } }] },
+      event: { type: 'honor' },
+      meta: { customId: 'R-1' },
+      source: 'imported: a.json [0]',
+    });
+    expect(r.notes.filter((n) => n.kind === 'moved-to-meta').map((n) => n.message)).toEqual([
+      'key "customId" moved from /rules/0/customId to /rules/0/meta/customId',
+      'key "customId" moved from /rules/0/conditions/all/0/customId to /rules/0/conditions/all/0/meta/customId',
+    ]);
+    expect(renderImportReport(r)).toContain('moved from /rules/0/customId to /rules/0/meta/customId');
+    expect(() => loadPack(r.pack)).not.toThrow();
+  });
+
+  it('moves unknown keys of a shared condition under its meta', () => {
+    const r = importJsonRulesEngine(
+      [{ file: 'a.json', json: { rules: [rule('adult', { condition: 'isAdult' })], conditions: { isAdult: { all: [leaf('age', 'greaterThan', 17)], id: 'c-9' } } } }],
+      opts,
+    );
+    expect(r.pack.conditions).toEqual({ isAdult: { all: [{ fact: 'age', operator: 'greaterThan', value: 17 }], meta: { id: 'c-9' } } });
+    expect(r.notes.filter((n) => n.kind === 'moved-to-meta').map((n) => n.where)).toEqual(['shared condition "isAdult"']);
+    expect(() => loadPack(r.pack)).not.toThrow();
   });
 
   it('names unnamed rules and renames duplicates, and says so', () => {

@@ -5,7 +5,7 @@
  * and a report of what could not be carried over, each with the way to express it in a pack. Pure: the command
  * (`commands/import-jre.ts`) reads and writes the files.
  */
-import type { RulePackDocument, TestSuite } from '@aftersales/core';
+import { moveConditionKeysToMeta, moveRuleKeysToMeta, type MovedKey, type RulePackDocument, type TestSuite } from '@aftersales/core';
 import { buildSuite, hasOwn, HOW, isObject, pathSteps, splitOperator, walk, type ImportNote, type Json } from './jre-import-suite.js';
 
 export type { ImportNote } from './jre-import-suite.js';
@@ -171,6 +171,24 @@ function inspect(conditions: Json, where: string, shared: Record<string, Json>, 
   return exclude;
 }
 
+/** One note a key moved under `meta`. */
+function noteMoved(notes: ImportNote[], where: string, moved: MovedKey[]): void {
+  for (const m of moved) {
+    notes.push({ kind: 'moved-to-meta', where, message: `key "${m.from.split('/').pop()!.replace(/~1/g, '/').replace(/~0/g, '~')}" moved from ${m.from} to ${m.to}`, instead: HOW['moved-to-meta'], excluded: false });
+  }
+}
+
+/** The shared conditions a pack keeps, each with its unknown keys under `meta`. */
+function sharedConditions(names: string[], shared: Record<string, Json>, notes: ImportNote[]): RulePackDocument['conditions'] {
+  const out: Json = {};
+  for (const name of names) {
+    const { condition, moved } = moveConditionKeysToMeta(shared[name], `/conditions/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    noteMoved(notes, `shared condition "${name}"`, moved);
+    out[name] = condition;
+  }
+  return out as RulePackDocument['conditions'];
+}
+
 /**
  * Converts json-rules-engine rule sets into a pack document, a suite skeleton and notes on what was not carried.
  *
@@ -214,7 +232,10 @@ export function importJsonRulesEngine(inputs: ImportInput[], options: ImportOpti
     names.add(name);
     eventTypes.add(String((rule.event as Json).type));
     const { onSuccess: _s, onFailure: _f, ...kept } = rule;
-    carried.push({ ...kept, name, source: `imported: ${where}` });
+    // Keys neither format knows would be refused by the pack (a misspelt key must never be lost): under meta.
+    const { rule: converted, moved } = moveRuleKeysToMeta(kept, `/rules/${carried.length}`);
+    noteMoved(notes, label, moved);
+    carried.push({ ...converted, name, source: `imported: ${where}` });
   });
   for (const fact of factsRead) {
     if (eventTypes.has(fact)) {
@@ -282,7 +303,7 @@ export function importJsonRulesEngine(inputs: ImportInput[], options: ImportOpti
     effective: { from: options.effectiveFrom },
     hitPolicy: 'collect',
     undefinedFacts: options.allowUndefinedFacts ? 'allow' : 'error',
-    ...(sharedUsed.size > 0 ? { conditions: Object.fromEntries([...sharedUsed].sort().map((n) => [n, shared[n]!])) as RulePackDocument['conditions'] } : {}),
+    ...(sharedUsed.size > 0 ? { conditions: sharedConditions([...sharedUsed].sort(), shared, notes) } : {}),
     facts: { type: 'object', properties },
     rules: carried as unknown as RulePackDocument['rules'],
     default: {},

@@ -91,6 +91,22 @@ describe('a scaffolded pack in the JSON language service', () => {
     expect(suiteTypo.some((d) => d.startsWith('"outcom"'))).toBe(true);
   });
 
+  it('flags a misspelt key inside a rule, an event and a condition, and accepts meta there', async () => {
+    const ls = service();
+    const doc = JSON.parse(pack) as { rules: Array<Record<string, unknown> & { event: Record<string, unknown>; conditions: { all: Array<Record<string, unknown>> } }> };
+    const typos = structuredClone(doc);
+    Object.assign(typos.rules[0]!, { priorty: 5 });
+    Object.assign(typos.rules[0]!.event, { parms: {} });
+    Object.assign(typos.rules[0]!.conditions.all[0]!, { opertor: 'equal' });
+    const flagged = await diagnostics(ls, 'pack.json', JSON.stringify(typos, null, 2));
+    for (const key of ['priorty', 'parms', 'opertor']) expect(flagged.some((d) => d.startsWith(`"${key}"`)), key).toBe(true);
+    const withMeta = structuredClone(doc);
+    Object.assign(withMeta.rules[0]!, { meta: { ticket: 'OPS-1' } });
+    Object.assign(withMeta.rules[0]!.event, { meta: {} });
+    Object.assign(withMeta.rules[0]!.conditions.all[0]!, { meta: { id: 'c1' } });
+    expect(await diagnostics(ls, 'pack.json', JSON.stringify(withMeta, null, 2))).toEqual([]);
+  });
+
   it('works the same by file pattern with the json.schemas of docs/editor-setup.md', async () => {
     const settings = JSON.parse(readFileSync(join(root, 'docs/examples/editor/vscode-settings.json'), 'utf8')) as {
       'json.schemas': { fileMatch: string[]; url: string }[];

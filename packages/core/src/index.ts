@@ -71,6 +71,8 @@ export type { ChainPoint, LineBreak, LineBreakReason, ChainCheckerOptions, Signe
 
 // json-rules-engine's operators and decorators, as data
 export { parseOperator, operatorFunction } from './operators.js';
+export { moveRuleKeysToMeta, moveConditionKeysToMeta } from './pack-meta.js';
+export type { MovedKey } from './pack-meta.js';
 export type { ParsedOperator, OperatorFunction } from './operators.js';
 
 // Test suites, coverage, lint, docs and explanations in words
@@ -94,6 +96,7 @@ export type { DiffBound } from './pack-diff-points.js';
 // Data shapes
 export type {
   Localized,
+  Meta,
   PackSource,
   ParameterDefinition,
   Reference,

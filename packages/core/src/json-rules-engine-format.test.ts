@@ -1,6 +1,6 @@
 /**
  * Rule sets written for json-rules-engine load into a pack as they are — hyphenated fact names, free-form rule
- * names, keys a pack does not define, shared conditions, operator decorators, bracket paths, priorities and `in`
+ * names, a host's keys under `meta`, shared conditions, operator decorators, bracket paths, priorities and `in`
  * on a string read as json-rules-engine reads them — while the deliberate refusals stay, each saying why and what
  * to write instead. (Whether they then decide as json-rules-engine does is the conformance suite's job:
  * test/jre-conformance.)
@@ -39,13 +39,15 @@ describe('what loads as it is', () => {
     expect(codes(validatePack(doc([rule('', { all: [] })])))).toEqual(['schema.minLength /rules/0/name']);
   });
 
-  it('keeps keys a pack does not define on rules and conditions, and x- keys at the top; refuses other top-level keys', () => {
-    const d = doc([rule('r', { id: 'root', all: [{ fact: 'x', operator: 'equal', value: 1, customId: 'c1' }] }, 'e', { customId: 'R-1', meta: { owner: 'ops' } })], { 'x-owner': 'after-sales ops' }, ['x']);
+  it('keeps a host\'s keys under meta on rules and conditions, and x- keys at the top; refuses a key unknown to both formats', () => {
+    const d = doc([rule('r', { meta: { id: 'root' }, all: [{ fact: 'x', operator: 'equal', value: 1, meta: { customId: 'c1' } }] }, 'e', { meta: { customId: 'R-1', owner: 'ops' } })], { 'x-owner': 'after-sales ops' }, ['x']);
     const pack = loadPack(d);
-    expect(pack.document.rules[0]).toMatchObject({ customId: 'R-1', meta: { owner: 'ops' }, conditions: { id: 'root', all: [{ customId: 'c1' }] } });
+    expect(pack.document.rules[0]).toMatchObject({ meta: { customId: 'R-1', owner: 'ops' }, conditions: { meta: { id: 'root' }, all: [{ meta: { customId: 'c1' } }] } });
     expect((pack.document as unknown as Record<string, unknown>)['x-owner']).toBe('after-sales ops');
     expect(pack.evaluateSync({ x: 1 }, { asOf }).fired.map((f) => f.rule)).toEqual(['r']);
-    expect(codes(validatePack({ ...d, owner: 'ops' }))).toEqual(['schema.additionalProperties /owner']);
+    expect(codes(validatePack({ ...d, owner: 'ops' }))).toEqual(['UNKNOWN_KEY /owner']);
+    const stray = doc([rule('r', { id: 'root', all: [{ fact: 'x', operator: 'equal', value: 1 }] }, 'e', { customId: 'R-1' })], {}, ['x']);
+    expect(codes(validatePack(stray))).toEqual(['UNKNOWN_KEY /rules/0/customId', 'UNKNOWN_KEY /rules/0/conditions/id']);
   });
 
   it('shared conditions by name: inside groups, at the top of a rule, under not, and referring to each other', () => {

@@ -57,7 +57,8 @@ describe('a misspelt name in a pack', () => {
     doc.outcom = doc.outcome;
     delete doc.outcome;
     expect(only(validatePack(doc), '/outcom')).toMatchObject({
-      code: 'schema.additionalProperties',
+      code: 'UNKNOWN_KEY',
+      message: expect.stringContaining('did you mean "outcome"?'),
       found: 'outcom',
       expected: expect.arrayContaining(['rules', 'default', 'outcome']),
       suggestion: 'outcome',

@@ -184,11 +184,14 @@ export function toProblems(errors: ErrorObject[] | null | undefined, root: unkno
       if (found !== undefined) problem.found = found;
     }
     if (error.keyword === 'additionalProperties') {
+      // A misspelt key must not be lost silently: name it, the keys allowed there and the closest of them.
       const key = String(params.additionalProperty);
       const allowed = allowedKeys(error.parentSchema);
+      const suggestion = suggest(key, allowed);
+      problem.code = 'UNKNOWN_KEY';
+      problem.message = `unknown key "${key}"${suggestion !== undefined ? `: did you mean "${suggestion}"?` : ''}${allowed.length > 0 ? ` (allowed: ${allowed.join(', ')})` : ''}`;
       problem.found = key;
       if (allowed.length > 0) problem.expected = allowed;
-      const suggestion = suggest(key, allowed);
       if (suggestion !== undefined) problem.suggestion = suggestion;
     }
     if (error.keyword === 'enum' && Array.isArray(params.allowedValues)) {

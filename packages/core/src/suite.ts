@@ -38,7 +38,7 @@ function allowedKeysAt(parent: string): string[] | undefined {
 
 /** An unknown key's problem gains the key found, the keys allowed there and the closest of them. */
 function explainUnknownKey(problem: Problem): Problem {
-  if (problem.code !== 'schema.additionalProperties') return problem;
+  if (problem.code !== 'UNKNOWN_KEY') return problem;
   const cut = problem.path.lastIndexOf('/');
   const key = problem.path.slice(cut + 1).replace(/~1/g, '/').replace(/~0/g, '~');
   const allowed = allowedKeysAt(problem.path.slice(0, cut));

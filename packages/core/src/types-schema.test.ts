@@ -24,14 +24,14 @@ type Members<T> = { [K in keyof T as string extends K ? never : K extends `x-${s
 const pack: Members<RulePackDocument> = {
   $schema: false, id: true, version: true, title: true, description: true, sources: true, effective: true, timeZone: false,
   hitPolicy: true, undefinedFacts: false, conditions: false, parameters: false, facts: true, derived: false, requires: false, rules: true, default: true,
-  defaultMessage: false, notes: false, outcome: true,
+  defaultMessage: false, notes: false, outcome: true, meta: false,
 };
 const parameter: Members<ParameterDefinition> = {
-  type: true, value: true, unit: false, minimum: false, maximum: false, enum: false, description: true, source: false, notPublished: false,
+  type: true, value: true, unit: false, minimum: false, maximum: false, enum: false, description: true, source: false, notPublished: false, meta: false,
 };
-const leaf: Members<LeafCondition> = { fact: true, path: false, operator: true, value: true, priority: false, name: false };
-const rule: Members<RuleDefinition> = { name: true, source: true, priority: false, conditions: true, event: true, message: false };
-const source: Members<PackSource> = { id: true, document: true, clause: true, quote: false, headingOnly: false, reading: false, kind: false };
+const leaf: Members<LeafCondition> = { fact: true, path: false, operator: true, value: true, priority: false, name: false, params: false, meta: false };
+const rule: Members<RuleDefinition> = { name: true, source: true, priority: false, conditions: true, event: true, message: false, meta: false };
+const source: Members<PackSource> = { id: true, document: true, clause: true, quote: false, headingOnly: false, reading: false, kind: false, meta: false };
 const derived: Members<DerivedDefinition> = { name: true, calculator: true, args: true, description: false };
 const requires: Members<RequiresDefinition> = { pack: true, as: true, factsFrom: false };
 const operators: Record<ConditionOperator, true> = {

@@ -21,6 +21,7 @@ export interface PackSource {
   /** How a quote from an OCR-garbled line reads; the quote itself stays exactly as the source stands. */
   reading?: string;
   kind?: 'manual' | 'regulation' | 'standard' | 'practice' | 'consultancy';
+  meta?: Meta;
 }
 
 /** A named figure of a pack that a caller may override per evaluation. */
@@ -36,6 +37,7 @@ export interface ParameterDefinition {
   source?: string;
   /** The manual does not publish this figure: the value is a documented default, not the manual's. */
   notPublished?: true;
+  meta?: Meta;
 }
 
 /** A value resolved at evaluation: a parameter, a fact (with an optional property path) or the evaluation context. */
@@ -50,8 +52,14 @@ export type Reference =
 export type Priority = number | string;
 
 /**
- * A leaf condition of a rule (json-rules-engine shape). Keys a pack does not define are kept as written and
- * never read (see docs/migrating-from-json-rules-engine.md).
+ * Free-form metadata of a pack's owner or host (ids, owners, tickets): kept as written, hashed with the pack, never
+ * read by a decision. The one place for keys the format does not define: any other unknown key is refused.
+ */
+export type Meta = Record<string, unknown>;
+
+/**
+ * A leaf condition of a rule (json-rules-engine shape). A key the format does not define is refused; a host's
+ * own keys go under `meta` (see docs/migrating-from-json-rules-engine.md).
  */
 export interface LeafCondition {
   fact: string;
@@ -62,21 +70,23 @@ export interface LeafCondition {
   value: unknown;
   priority?: Priority;
   name?: string;
-  [key: string]: unknown;
+  /** json-rules-engine's fact params: known, and refused at load (`DYNAMIC_FACT`), since a pack's facts are data. */
+  params?: unknown;
+  meta?: Meta;
 }
 
-/** A boolean group of conditions (json-rules-engine shape); unknown keys kept, never read. */
+/** A boolean group of conditions (json-rules-engine shape). */
 export type TopCondition =
-  | { all: Condition[]; priority?: Priority; name?: string; [key: string]: unknown }
-  | { any: Condition[]; priority?: Priority; name?: string; [key: string]: unknown }
-  | { not: Condition; priority?: Priority; name?: string; [key: string]: unknown };
+  | { all: Condition[]; priority?: Priority; name?: string; meta?: Meta }
+  | { any: Condition[]; priority?: Priority; name?: string; meta?: Meta }
+  | { not: Condition; priority?: Priority; name?: string; meta?: Meta };
 
 /** A reference to one of the pack's shared `conditions` by name (json-rules-engine's `{ condition }`). */
 export interface ConditionReference {
   condition: string;
   priority?: Priority;
   name?: string;
-  [key: string]: unknown;
+  meta?: Meta;
 }
 
 /** Any condition: a leaf, a group or a shared-condition reference. */
@@ -95,16 +105,16 @@ export type ConditionOperator =
   | 'contains'
   | 'doesNotContain';
 
-/** A rule as authored in a pack. Keys a pack does not define are kept as written and never read. */
+/** A rule as authored in a pack. A key the format does not define is refused; a host's own keys go under `meta`. */
 export interface RuleDefinition {
   /** Unique in the pack, non-empty; `aftersales lint` suggests kebab-case. */
   name: string;
   source: string;
   priority?: Priority;
   conditions: TopCondition | ConditionReference;
-  event: { type: string; params?: Record<string, unknown> };
+  event: { type: string; params?: Record<string, unknown>; meta?: Meta };
   message?: Localized;
-  [key: string]: unknown;
+  meta?: Meta;
 }
 
 /** json-rules-engine's `allowUndefinedFacts`: `"allow"` reads an absent fact as undefined; `"error"` refuses it. */
@@ -156,7 +166,8 @@ export interface RulePackDocument {
   /** Fidelity notes for auditors: interpretations made, figures not published, what the sources leave open. */
   notes?: Localized[];
   outcome: JsonSchema;
-  /** Free keys of the pack's owner: `x-` names, kept, never read. */
+  meta?: Meta;
+  /** Free keys of the pack's owner: `x-` names, kept, never read (older packs; `meta` is the place for new ones). */
   [key: `x-${string}`]: unknown;
 }
 

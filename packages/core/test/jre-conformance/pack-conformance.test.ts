@@ -5,7 +5,7 @@
  * rules (priority order, then rule-set order) and their event params must be identical; where json-rules-engine
  * rejects with `Undefined fact: x`, the pack answers INVALID_FACTS naming `x`.
  */
-import { loadPack, type Decision, type Pack } from '../../src/index.js';
+import { loadPack, moveConditionKeysToMeta, moveRuleKeysToMeta, type Decision, type Pack } from '../../src/index.js';
 import { describe, expect, it } from 'vitest';
 import { loadConformanceSets, type ConformanceSet } from './rule-sets.js';
 import { runStock, type RunOutcome, type UndefinedFactsMode } from './stock.js';
@@ -29,7 +29,11 @@ function factsRead(set: ConformanceSet): string[] {
   return [...names].sort();
 }
 
-/** The rule set as a pack: rules and shared conditions copied as they are, each fact read declared with any type. */
+/**
+ * The rule set as a pack: rules and shared conditions copied, keys json-rules-engine ignores and the pack format
+ * does not know moved under `meta` (as `aftersales import json-rules-engine` does), each fact read declared with
+ * any type.
+ */
 function packOf(set: ConformanceSet, mode: UndefinedFactsMode): Pack {
   return loadPack({
     id: set.id,
@@ -40,9 +44,11 @@ function packOf(set: ConformanceSet, mode: UndefinedFactsMode): Pack {
     effective: { from: '2026-01-01' },
     hitPolicy: 'collect',
     undefinedFacts: mode,
-    ...(set.conditions ? { conditions: set.conditions } : {}),
+    ...(set.conditions
+      ? { conditions: Object.fromEntries(Object.entries(set.conditions).map(([name, c]) => [name, moveConditionKeysToMeta(c).condition])) }
+      : {}),
     facts: { type: 'object', properties: Object.fromEntries(factsRead(set).map((name) => [name, {}])) },
-    rules: set.rules.map((rule) => ({ ...rule, source: `conformance ${set.id}` })),
+    rules: set.rules.map((rule) => ({ ...moveRuleKeysToMeta(rule).rule, source: `conformance ${set.id}` })),
     default: {},
     outcome: { type: 'object' },
   });
