@@ -3383,7 +3383,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit */
+            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3598,7 +3598,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit */
+            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3813,7 +3813,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit */
+            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4028,7 +4028,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit */
+            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4243,7 +4243,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit */
+            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4458,7 +4458,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit */
+            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4673,7 +4673,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit */
+            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4888,7 +4888,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit */
+            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5103,7 +5103,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit */
+            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5318,7 +5318,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit */
+            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5533,7 +5533,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit */
+            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5748,7 +5748,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit */
+            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5963,7 +5963,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit */
+            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6178,7 +6178,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit */
+            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
             413: {
                 headers: {
                     [name: string]: unknown;

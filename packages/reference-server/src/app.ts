@@ -14,7 +14,7 @@ import { PackCatalog } from './versions/catalog.js';
 import { AdminRunner, DEFAULT_SCREEN_BODY_BYTES, DEFAULT_SCREEN_BUDGET_MS, SCREEN_OVERRUN } from './versions/runner.js';
 import { AuditVerifier } from './audit-verifier.js';
 import type { AppEnv, ResolvedConfig, ServerConfig, ServerContext } from './context.js';
-import { HttpError, noRoute, toErrorResponse } from './errors.js';
+import { ANSWER_FLOOR_BYTES, ANSWER_MULTIPLE, HttpError, noRoute, toErrorResponse } from './errors.js';
 import { LogWriter } from './log-writer.js';
 import { requestId } from './middleware/request-id.js';
 import { consoleRoutes } from './console/routes.js';
@@ -23,6 +23,7 @@ import { consoleErrorPage, isConsolePath } from './console/error-page.js';
 import { headSigner } from './signing.js';
 import { auditRoutes } from './routes/audit.js';
 import { auditExportRoutes } from './routes/audit-export.js';
+import { batchRoutes } from './routes/batch.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { healthRoutes } from './routes/health.js';
 import { openApiRoutes } from './routes/openapi.js';
@@ -75,6 +76,8 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     impactDefaultLimit: deps.config?.impactDefaultLimit ?? 100,
     idempotencyTtlHours: deps.config?.idempotencyTtlHours ?? 24,
     screenBodyBytes: deps.config?.screenBodyBytes ?? DEFAULT_SCREEN_BODY_BYTES,
+    answerMultiple: deps.config?.answerMultiple ?? ANSWER_MULTIPLE,
+    answerFloorBytes: deps.config?.answerFloorBytes ?? ANSWER_FLOOR_BYTES,
     signer: deps.config?.signingKey ? headSigner(deps.config.signingKey) : undefined,
   };
   const catalog = await PackCatalog.open(deps.packs, deps.storage, clock, log);
@@ -152,6 +155,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   app.route('/', packRoutes(ctx));
   app.route('/', versionRoutes(ctx));
   app.route('/', activationRoutes(ctx));
+  app.route('/', batchRoutes(ctx));
   app.route('/', decisionRoutes(ctx));
   app.route('/', auditRoutes(ctx));
   app.route('/', auditExportRoutes(ctx));

@@ -45,6 +45,14 @@ export interface ServerConfig {
   screenBodyBytes?: number;
   /** Most time (ms) the screening thread may take for one body (default 10,000); over it `503 SCREEN_BUDGET_EXCEEDED`. */
   screenBudgetMs?: number;
+  /**
+   * A batch answer may be at most this many times its request's bytes, or `answerFloorBytes`, whichever is larger
+   * (default 512: `ANSWER_MULTIPLE`); a batch whose answer would be larger is refused whole, nothing stored,
+   * `413 BATCH_ANSWER_TOO_LARGE` with the item count that fits.
+   */
+  answerMultiple?: number;
+  /** The answer bound's floor in bytes (default 1 MiB: `ANSWER_FLOOR_BYTES`). */
+  answerFloorBytes?: number;
   /** The admin worker's entry file (default: `admin-worker.js` beside the server's build; see `versions/runner.ts`). */
   adminWorkerEntry?: string | URL;
   /**
@@ -72,6 +80,9 @@ export interface ResolvedConfig {
   /** Idempotency keys are kept this long (hours). */
   idempotencyTtlHours: number;
   screenBodyBytes: number;
+  /** A batch answer is at most `max(answerFloorBytes, answerMultiple × request bytes)`. */
+  answerMultiple: number;
+  answerFloorBytes: number;
   signer: HeadSigner | undefined;
 }
 

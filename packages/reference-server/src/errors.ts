@@ -52,6 +52,33 @@ export const MAX_PROBLEMS = 100;
 /** Longest text a problem's field keeps (an unknown key or a wrong value can be as long as the body). */
 export const MAX_FOUND_CHARS = 200;
 
+/**
+ * The answer bound's multiple: a batch answer is at most `ANSWER_MULTIPLE` times its request's bytes, or
+ * {@link ANSWER_FLOOR_BYTES}, whichever is larger (setting `answerMultiple`). Not a published figure: a decision
+ * carries its explanation, and over the bundled packs' 451 suite cases a decision answer is 5–492 times its request
+ * (median 45; measured 2026-12-08), so 512 lets a batch of any of them through and stops a pack whose decisions
+ * dwarf their facts from turning a small batch into a huge answer. Refusals are bounded far below it (100 problems).
+ */
+export const ANSWER_MULTIPLE = 512;
+/** The answer bound's floor in bytes: 1 MiB (setting `answerFloorBytes`); see {@link ANSWER_MULTIPLE}. */
+export const ANSWER_FLOOR_BYTES = 1024 * 1024;
+
+/**
+ * The largest answer a request of `requestBytes` may get: `max(floorBytes, multiple × requestBytes)`.
+ *
+ * @param requestBytes - the request body's length in bytes
+ * @param multiple - default {@link ANSWER_MULTIPLE}
+ * @param floorBytes - default {@link ANSWER_FLOOR_BYTES}
+ * @returns the bound in bytes
+ * @example
+ * ```ts
+ * answerBound(100_000) // 51,200,000
+ * ```
+ */
+export function answerBound(requestBytes: number, multiple = ANSWER_MULTIPLE, floorBytes = ANSWER_FLOOR_BYTES): number {
+  return Math.max(floorBytes, multiple * requestBytes);
+}
+
 const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 /**

@@ -1,16 +1,16 @@
 /**
  * Decision routes. `POST /v1/packs/{id}/decisions` evaluates facts on the pack's active version and answers `201`
- * only after the record is durably in the hash-chained log; `…/decisions:batch` does the same for up to 1,000
- * items in one commit. `GET /v1/decisions/{id}`, `GET /v1/decisions` (filters and cursor pagination) read the log;
+ * only after the record is durably in the hash-chained log (`…/decisions:batch` is in batch.ts and decides with
+ * {@link decide} too). `GET /v1/decisions/{id}`, `GET /v1/decisions` (filters and cursor pagination) read the log;
  * `POST /v1/decisions/{id}/replay` re-evaluates the recorded (masked) facts under the recorded pack version and
  * `asOf` and says whether the result is identical, listing every difference otherwise.
  */
 import { Hono } from 'hono';
 import { canonicalJson, type Decision, type DecisionEntry, type Pack } from '@aftersales/core';
-import { readJson, type AppEnv, type ServerContext } from '../context.js';
-import { isObject, parseJsonText } from '../json-text.js';
+import type { AppEnv, ServerContext } from '../context.js';
+import { parseJsonText } from '../json-text.js';
 import { jsonDiff } from '../diff.js';
-import { capProblems, HttpError, MAX_PROBLEMS, notFound, noRoute, toErrorResponse, type ErrorBody } from '../errors.js';
+import { HttpError, notFound, toErrorResponse } from '../errors.js';
 import { maskContext, maskDecision, maskFacts } from '../masking.js';
 import type { DecisionQuery, DecisionRecord, DecisionSummary, NewEntry, UsedPack } from '../storage/types.js';
 import { isRfc3339Date, isRfc3339DateTime, plainInteger } from '../strict.js';
@@ -91,7 +91,7 @@ function maskedContext(context: Record<string, unknown>, maskFields: string[], f
 }
 
 /** `?dryRun=true`: decide exactly as a logged call, write nothing. */
-function isDryRun(value: string | undefined): boolean {
+export function isDryRun(value: string | undefined): boolean {
   if (value === undefined || value === 'false') return false;
   if (value === 'true' || value === '') return true;
   throw new HttpError(400, 'INVALID_QUERY', { zh: '查询参数 dryRun 须为 true 或 false', en: 'query parameter dryRun must be true or false' }, [
@@ -105,7 +105,7 @@ function isDryRun(value: string | undefined): boolean {
  * @returns the decision (as returned to the caller), its JSON text and the entry to append
  * @throws AftersalesError from the engine
  */
-function decide(
+export function decide(
   ctx: ServerContext,
   pack: Pack,
   request: DecisionRequest,
@@ -162,82 +162,6 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
     if (!pack) throw notFound('PACK_NOT_FOUND', `没有规则包 ${id}`, `no pack ${id}`);
     return pack;
   };
-
-  app.post('/v1/packs/:id/decisions:batch', async (c) => {
-    // Hono reads `decisions:batch` as `decisions` and a parameter: anything else after `decisions` is no route.
-    const last = c.req.path.slice(c.req.path.lastIndexOf('/') + 1);
-    if (last !== 'decisions:batch' && last.toLowerCase() !== 'decisions%3abatch') throw noRoute(c.req.method, c.req.path);
-    // Take the active version once: every item of the batch uses the same version.
-    const pack = activePack(c.req.param('id'));
-    const body = await readJson(c);
-    const items = Array.isArray(body) ? body : isObject(body) ? body.items : undefined;
-    if (!Array.isArray(items)) {
-      throw invalidRequest([{ path: '/items', message: 'must be an array of decision requests', code: 'schema.type', expected: 'array' }]);
-    }
-    if (items.length > ctx.config.batchLimit) {
-      throw invalidRequest([
-        { path: '/items', message: `must have at most ${ctx.config.batchLimit} items`, code: 'schema.maxItems', expected: ctx.config.batchLimit, found: items.length },
-      ]);
-    }
-    const dryRun = isDryRun(c.req.query('dryRun'));
-    const results: Array<Record<string, unknown>> = [];
-    const records: NewEntry[] = [];
-    const decided: Array<{ index: number; decision: Decision }> = [];
-    // One problem budget for the whole answer: the first MAX_PROBLEMS problems over all items are listed, every
-    // refused item keeps its code and message, and the problems left out are counted in its `truncated`.
-    let budget = MAX_PROBLEMS;
-    const refuse = (index: number, status: number, error: ErrorBody['error']): void => {
-      const bounded = capProblems(error, budget);
-      budget -= bounded.problems?.length ?? 0;
-      results[index] = { index, status, error: bounded };
-    };
-    // Keys claimed by this batch: released if its append fails.
-    const claimed: string[] = [];
-    for (const [index, item] of items.entries()) {
-      const parsed = parseDecisionRequest(item, `/items/${index}`, { item: true });
-      if ('problems' in parsed) {
-        refuse(index, 422, toErrorResponse(invalidRequest(parsed.problems), c.var.requestId).body.error);
-        continue;
-      }
-      const key = dryRun ? undefined : parsed.request.idempotencyKey;
-      const keyed = key !== undefined ? { key, requestHash: requestHash(pack.id, parsed.request) } : undefined;
-      try {
-        if (keyed) {
-          const original = await claimKey(ctx, pack.id, keyed);
-          if (original) {
-            results[index] = { index, status: 200, replayed: true, ...replayBody(original) };
-            continue;
-          }
-          claimed.push(keyed.key);
-        }
-        const { decision, record } = decide(ctx, pack, parsed.request, keyed);
-        records.push(record);
-        decided.push({ index, decision });
-      } catch (error) {
-        if (keyed && claimed[claimed.length - 1] === keyed.key) await releaseKey(ctx, pack.id, claimed.pop() as string);
-        const { status, body: errorBody } = toErrorResponse(error, c.var.requestId);
-        if (status >= 500) {
-          for (const k of claimed) await releaseKey(ctx, pack.id, k);
-          throw error;
-        }
-        refuse(index, status, errorBody.error);
-      }
-    }
-    if (dryRun) {
-      for (const { index, decision } of decided) results[index] = { index, status: 200, recorded: false, ...decision };
-      return c.json({ recorded: false, stored: 0, decided: decided.length, failed: items.length - decided.length, results }, 200);
-    }
-    const stored = await ctx.writer.append(records).catch(async (error: unknown) => {
-      for (const k of claimed) await releaseKey(ctx, pack.id, k);
-      throw error;
-    });
-    const replayed = results.filter((r) => r?.replayed === true).length;
-    decided.forEach(({ index, decision }, i) => {
-      results[index] = { index, status: 201, decisionId: stored[i]?.entry.id, ...decision };
-    });
-    // 201 when something was logged; 200 when every item was refused (each result says why).
-    return c.json({ stored: stored.length, ...(replayed > 0 ? { replayed } : {}), failed: items.length - stored.length - replayed, results }, stored.length > 0 ? 201 : 200);
-  });
 
   app.post('/v1/packs/:id/decisions', async (c) => {
     const dryRun = isDryRun(c.req.query('dryRun'));

@@ -307,6 +307,7 @@ export function buildOpenApi(packs: Pack[], options: OpenApiOptions = {}): Recor
           '201': ok('per-item results; every 201 item is durably logged', ref('BatchResult')),
           '200': ok('every item was refused (each result says why), or a dry run (recorded: false, nothing written)', ref('BatchResult')),
           ...common,
+          '413': errorResponse('body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch)'),
         },
       },
     };

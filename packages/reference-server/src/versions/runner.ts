@@ -16,7 +16,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HttpError } from '../errors.js';
 import type { PackNode } from './record.js';
-import type { ImpactInput, ImpactResult, ScreenInput, UploadInput, UploadResult } from './tasks.js';
+import type { BatchScreen } from '../routes/batch-screen.js';
+import type { ImpactInput, ImpactResult, ScreenBatchInput, ScreenInput, UploadInput, UploadResult } from './tasks.js';
 import type { AdminReply, AdminTask } from './worker.js';
 
 type TaskBody = AdminTask extends infer T ? (T extends AdminTask ? Omit<T, 'id'> : never) : never;
@@ -90,6 +91,14 @@ export class AdminRunner {
    */
   screen(input: ScreenInput): Promise<void> {
     return this.enqueue(() => ({ op: 'screen', input: { ...input, pack: this.slim(input.pack) } }), [input.body]) as Promise<void>;
+  }
+
+  /**
+   * Screens a large batch body in the thread (every item's shape and facts): throws the refusal of the whole body
+   * the route would give, resolves with the refused items and the item count.
+   */
+  screenBatch(input: ScreenBatchInput): Promise<BatchScreen> {
+    return this.enqueue(() => ({ op: 'screen-batch', input: { ...input, pack: this.slim(input.pack) } }), [input.body]) as Promise<BatchScreen>;
   }
 
   /** Checks an uploaded version in the thread. */

@@ -8,6 +8,7 @@
 import { canonicalJson, loadPack, PackRegistry, PackValidationError, runSuite, type Pack, type Problem, type TestSuite } from '@aftersales/core';
 import { HttpError, toErrorResponse } from '../errors.js';
 import { isObject, parseJsonText } from '../json-text.js';
+import { screenBatch, type BatchScreen } from '../routes/batch-screen.js';
 import { invalidRequest, parseDecisionRequest } from '../routes/decision-request.js';
 import type { UsedPack } from '../storage/types.js';
 import type { PackNode } from './record.js';
@@ -46,6 +47,11 @@ export interface ScreenInput {
   pack: PackNode;
   /** The `asOf` of a request that gives none (the server clock's now). */
   asOf: string;
+}
+
+/** A large batch body to screen: as {@link ScreenInput}, with the server's item limit. */
+export interface ScreenBatchInput extends ScreenInput {
+  batchLimit: number;
 }
 
 /** The changes an impact replay found. */
@@ -276,4 +282,18 @@ export function screenDecision(input: ScreenInput): void {
   if ('problems' in parsed) throw invalidRequest(parsed.problems);
   const { facts, asOf, parameters } = parsed.request;
   loadNode(input.pack).evaluateSync(facts, { asOf: asOf ?? input.asOf, ...(parameters ? { parameters } : {}) });
+}
+
+/**
+ * Screens a large batch body in the thread (routes/batch-screen.ts `screenBatch` on the version's compiled pack).
+ *
+ * @returns the refused items and the item count
+ * @throws HttpError when the body itself is refused, exactly as the route answers
+ * @example
+ * ```ts
+ * screenBatchBody({ body, pack: catalog.node('quality-severity', '1.0.0')!, asOf, batchLimit: 1000 });
+ * ```
+ */
+export function screenBatchBody(input: ScreenBatchInput): BatchScreen {
+  return screenBatch(input.body, loadNode(input.pack), input.asOf, input.batchLimit);
 }
