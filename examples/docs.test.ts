@@ -105,7 +105,7 @@ const rootScripts = Object.keys((JSON.parse(readFileSync(join(root, 'package.jso
 const examplePackages = readdirSync(join(root, 'examples'), { withFileTypes: true })
   .filter((e) => e.isDirectory() && /^\d\d-/.test(e.name))
   .map((e) => (JSON.parse(readFileSync(join(root, 'examples', e.name, 'package.json'), 'utf8')) as { name: string }).name);
-const cliCommands = ['validate', 'test', 'eval', 'explain', 'docs', 'lint', 'import', 'types', 'completion', 'help', 'init', 'publish'];
+const cliCommands = ['validate', 'test', 'eval', 'explain', 'docs', 'lint', 'import', 'types', 'completion', 'help', 'init', 'publish', 'schema'];
 const serverMainSource = readFileSync(join(root, 'packages/reference-server/src/main.ts'), 'utf8');
 
 /** Checks one shell instruction line; returns the problems. */

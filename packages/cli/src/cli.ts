@@ -18,6 +18,7 @@ import { importCommandSpec } from './commands/import-jre.js';
 import { initCommand } from './commands/init.js';
 import { lintCommand } from './commands/lint.js';
 import { publishCommand } from './commands/publish.js';
+import { schemaCommand } from './commands/schema.js';
 import { InputError, parse, type CliIo, type Command } from './commands/shared.js';
 import { testCommand } from './commands/test.js';
 import { typesCommandSpec } from './commands/types.js';
@@ -60,6 +61,7 @@ const COMMANDS: readonly Command[] = [
   diffCommand,
   importCommandSpec,
   typesCommandSpec,
+  schemaCommand,
   initCommand,
   publishCommand,
   auditCommand,

@@ -1,7 +1,8 @@
 /**
  * A pack made by `aftersales init` in an editor: vscode-json-languageservice (the engine of VS Code's JSON support)
- * loads the schema the pack's `$schema` names, offline, and offers the operators at an operator position and flags
- * a misspelt hit policy and an unknown key; the suite's `$schema` does the same for a misspelt `expect` key. A
+ * loads the schema the pack's `$schema` names (the pack's own editor schema, written beside it), offline, offers the
+ * operators at an operator position and the pack's own fact and parameter names, and flags a misspelt hit policy, a
+ * misspelt fact or parameter name and an unknown key; the suite's `$schema` does the same for a misspelt `expect` key. A
  * second run drops `$schema` and maps the files by pattern, with the `json.schemas` of docs/editor-setup.md.
  * The project is a temp folder whose `node_modules/@aftersales/core` links to packages/core, as an install would.
  */
@@ -57,16 +58,39 @@ beforeAll(async () => {
 });
 
 describe('a scaffolded pack in the JSON language service', () => {
-  it('writes what docs/examples/starter shows (apart from the schema path)', () => {
+  it('writes what docs/examples/starter shows (apart from the suite schema path), its editor schema included', () => {
     const bare = (text: string) => text.replace(/^ {2}"\$schema": .*\n/m, '');
     const starter = join(root, 'docs/examples/starter');
     expect(bare(pack)).toBe(bare(readFileSync(join(starter, 'pack.json'), 'utf8')));
     expect(bare(suite)).toBe(bare(readFileSync(join(starter, 'claim-review.test.json'), 'utf8')));
+    expect(readFileSync(join(packDir, 'pack.schema.json'), 'utf8')).toBe(readFileSync(join(starter, 'pack.schema.json'), 'utf8'));
   });
 
-  it('names the installed schemas by a relative path into node_modules', () => {
-    expect(JSON.parse(pack).$schema).toBe('../../node_modules/@aftersales/core/schema/rule-pack.schema.json');
+  it('names the pack schema written beside it, and the installed suite schema by a relative path into node_modules', () => {
+    expect(JSON.parse(pack).$schema).toBe('./pack.schema.json');
+    expect(JSON.parse(readFileSync(join(packDir, 'pack.schema.json'), 'utf8')).$id).toBe('https://aftersales.dev/schema/packs/claim-review.schema.json');
     expect(JSON.parse(suite).$schema).toBe('../../node_modules/@aftersales/core/schema/test-suite.schema.json');
+  });
+
+  it('completes the pack own fact name at a condition fact, and its parameter name at a param', async () => {
+    const ls = service();
+    const atFact = pack.replace('"fact": "claimAmountYuan"', '"fact": "|"');
+    expect(await completionsAt(ls, 'pack.json', atFact, '|')).toEqual(['claimAmountYuan']);
+    const atParam = pack.replace('"param": "reviewFromYuan"', '"param": "|"');
+    expect(await completionsAt(ls, 'pack.json', atParam, '|')).toEqual(['reviewFromYuan']);
+  });
+
+  it('flags a misspelt fact name and a misspelt parameter name, with the names the pack has', async () => {
+    const ls = service();
+    const fact = await diagnostics(ls, 'pack.json', pack.replace('"fact": "claimAmountYuan"', '"fact": "claimAmountYaun"'));
+    expect(fact).toEqual([expect.stringMatching(/^"claimAmountYaun": .*claimAmountYuan/s)]);
+    const param = await diagnostics(ls, 'pack.json', pack.replace('"param": "reviewFromYuan"', '"param": "reviewFromYaun"'));
+    expect(param).toEqual([expect.stringMatching(/^"reviewFromYaun": .*reviewFromYuan/s)]);
+  });
+
+  it('completes the outcome values in a rule event params', async () => {
+    const text = pack.replace('"decision": "review"\n', '"decision": "|"\n');
+    expect(await completionsAt(service(), 'pack.json', text, '|')).toEqual(expect.arrayContaining(['approve', 'review']));
   });
 
   it('is clean as scaffolded', async () => {

@@ -85,6 +85,9 @@ export type { LintReport, ThresholdGap, UniqueGap } from './lint.js';
 export { renderPackDocs, formatCondition, formatConditionTree, formatNumber } from './docs.js';
 export type { Lang } from './docs.js';
 export { describeDecision } from './describe.js';
+
+// The editor schema of one pack (the pack format narrowed to its own names)
+export { editorSchema } from './editor-schema.js';
 export { decisionMessages } from './decision.js';
 
 // The decision-space difference of two versions of a pack

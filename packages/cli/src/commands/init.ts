@@ -3,7 +3,9 @@
  * one rule and one parameter, `<id>.test.json` with cases below, at and above the rule's threshold and a refused
  * input, and a README — which passes `validate`, `test --coverage --threshold 100` and `lint` as written.
  *
- * Each file's `$schema` is a path relative to the file, to the JSON Schemas `@aftersales/core` ships. A relative
+ * `pack.json`'s `$schema` is `./pack.schema.json`, written beside it: the pack format narrowed to the new pack's own
+ * facts, parameters and outcome fields (`aftersales schema` writes it again after the pack grows). The suite's
+ * `$schema` is a path relative to the file, to the JSON Schema `@aftersales/core` ships. A relative
  * path, not a URL, because editors (VS Code, JetBrains, the YAML/JSON language servers) resolve it offline and it
  * names the schema of the core version the project installed, so completion and checks match what `validate` runs.
  * Where it points, first found wins: `node_modules/@aftersales/core/schema/` in the folder or one above it (a
@@ -13,8 +15,12 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { editorSchema, loadPack } from '@aftersales/core';
 import { UsageError } from '../packs.js';
 import { parse, type CliIo, type Command, type OptionSpec } from './shared.js';
+
+/** The pack's editor schema, written beside it and named by its `$schema`. */
+const PACK_SCHEMA_FILE = './pack.schema.json';
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -105,8 +111,10 @@ export function scaffold(id: string, effectiveFrom: string, packSchema: string, 
 A rule pack made by \`aftersales init\`: a claim of \`reviewFromYuan\` (10,000 yuan) or more goes to review, any
 other is approved. Edit \`pack.json\` into your policy and \`${id}.test.json\` into the cases that show it.
 
-Your editor completes and checks both files: their \`$schema\` points at the JSON Schemas of \`@aftersales/core\`
-(${packSchema.includes('node_modules') ? 'in this project\'s node_modules' : 'see the path in the files'}).
+Your editor completes and checks both files. \`pack.json\`'s \`$schema\` is \`pack.schema.json\`, the pack format
+narrowed to this pack's own facts, parameters and outcome fields: write it again after adding a fact or a
+parameter (\`npx aftersales schema . --output pack.schema.json\`). The suite's \`$schema\` points at the JSON Schema
+of \`@aftersales/core\` (${suiteSchema.includes('node_modules') ? 'in this project\'s node_modules' : 'see the path in the file'}).
 
 \`\`\`sh
 npx aftersales validate .                                # the pack's problems with file:line:column
@@ -132,12 +140,13 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(effectiveFrom)) throw new UsageError(`--effective-from ${effectiveFrom}: expected YYYY-MM-DD / 应为 YYYY-MM-DD`);
   if (existsSync(join(dir, 'pack.json')) && !values.force) throw new UsageError(`${join(dir, 'pack.json')} exists; --force to overwrite / 文件已存在，使用 --force 覆盖`);
   mkdirSync(dir, { recursive: true });
-  const pack = schemaPath(dir, 'rule-pack.schema.json');
   const suite = schemaPath(dir, 'test-suite.schema.json');
-  const files = scaffold(id, effectiveFrom, pack.path, suite.path);
+  const files = scaffold(id, effectiveFrom, PACK_SCHEMA_FILE, suite.path);
+  // The pack's own editor schema, beside it: the pack's $schema names it, so its facts and parameters complete.
+  files[PACK_SCHEMA_FILE.slice(2)] = `${JSON.stringify(editorSchema(loadPack(JSON.parse(files['pack.json']!))), null, 2)}\n`;
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  io.stdout.write(`created ${Object.keys(files).map((f) => join(dir, f)).join(', ')}\n$schema: ${pack.path}\n`);
-  if (!pack.fromProject) {
+  io.stdout.write(`created ${Object.keys(files).map((f) => join(dir, f)).join(', ')}\n$schema: ${PACK_SCHEMA_FILE} (pack), ${suite.path} (suite)\n`);
+  if (!suite.fromProject) {
     io.stderr.write(
       'note: no node_modules/@aftersales/core above this folder; $schema points at the CLI\'s own copy. ' +
         'Install @aftersales/core (or @aftersales/cli) in the project and run init again for a path that stays put. / ' +
