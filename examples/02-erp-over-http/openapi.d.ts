@@ -1237,11 +1237,17 @@ export interface components {
              * @default false
              */
             expressCompany?: boolean;
+            /**
+             * @description 重大投诉的问题严重程度：重大质量信息级别（quality-severity 的1–3级），未定级为 null / the severity of a major complaint: the major quality information level (quality-severity, 1–3), null while ungraded
+             * @default null
+             * @enum {unknown}
+             */
+            level?: 1 | 2 | 3 | null;
         };
         "complaint-handling.Outcome": {
             /** @enum {unknown} */
             owner: "customer-service" | "after-sales-department";
-            involved: ("quality-assurance" | "legal" | "logistics" | "finance")[];
+            involved: ("quality-assurance" | "public-relations" | "sales-finance" | "legal" | "logistics" | "finance")[];
             escalateTo: "management"[];
             responseDueAt: string | null;
             resolutionDueAt: string | null;
@@ -1263,10 +1269,10 @@ export interface components {
         };
         "escalation.Facts": {
             /**
-             * @description 质量信息或重大投诉 / quality information or a major complaint
+             * @description 质量信息、一般质量故障（服务中心直接维修）或重大投诉（重大质量故障）/ quality information, a general quality fault (repaired by the service centre) or a major complaint (a major quality fault)
              * @enum {unknown}
              */
-            kind: "quality-information" | "major-complaint";
+            kind: "quality-information" | "general-fault" | "major-complaint";
             /**
              * @description 重大质量信息级别，一般信息为 null；缺省时由 severityFacts 判定 / the major level, null when general; when absent it is graded from severityFacts
              * @enum {unknown}
@@ -1297,6 +1303,21 @@ export interface components {
             vehicleReturned?: boolean;
             /** @description 客服中心能否协调解决（receivedBy = call-center 的质量信息）/ whether the call centre can settle it (quality information received by the call centre) */
             callCenterResolved?: boolean;
+            /**
+             * Format: date-time
+             * @description 一般质量故障维修完成的时间（带时区偏移），未修完时缺省 / when the service centre finished repairing a general fault, with offset; absent until it has
+             */
+            repairedAt?: string;
+            /**
+             * @description 故障在质量担保期内 / the fault is inside the quality guarantee (warranty) period
+             * @default false
+             */
+            inWarrantyPeriod?: boolean;
+            /**
+             * @description 重大投诉的处理方案涉及费用（赔偿、退车退款等）/ the settlement of a major complaint involves money (compensation, refund of a returned vehicle, …)
+             * @default false
+             */
+            financialSettlement?: boolean;
         };
         "escalation.Outcome": {
             /** @enum {unknown} */

@@ -111,12 +111,12 @@ describe('quality-severity composed into escalation', () => {
     ]);
   });
 
-  it('turns a casualty in a major complaint into a level-1 on-site team due the same Shanghai day', async () => {
+  it('turns a major accident with a casualty in a major complaint into a level-1 on-site team due the same Shanghai day', async () => {
     const decision = await escalation.evaluate(
-      { kind: 'major-complaint', receivedBy: 'call-center', receivedAt: '2026-03-01T18:00:00Z', severityFacts: { casualties: 1 } },
+      { kind: 'major-complaint', receivedBy: 'call-center', receivedAt: '2026-03-01T18:00:00Z', severityFacts: { majorAccident: true, casualties: 1 } },
       { asOf },
     );
-    expect(decision.fired.map((f) => f.rule)).toEqual(['major-complaint-report', 'on-site-team-level-1']);
+    expect(decision.fired.map((f) => f.rule)).toEqual(['major-complaint-report', 'on-site-team-level-1', 'major-fault-appraisal-and-legal-support']);
     const actions = decision.outcome.actions as Array<{ id: string; owner: string; dueAt: string; team?: string[] }>;
     expect(actions[0]).toMatchObject({ id: 'file-major-complaint-report', owner: 'call-center', dueAt: '2026-03-02T04:00:00+08:00' });
     expect(actions[2]).toMatchObject({

@@ -5,7 +5,7 @@
  */
 
 /**
- * The facts of complaint-handling 1.1.0.
+ * The facts of complaint-handling 1.2.0.
  */
 export type ComplaintHandlingFacts = {
   /**
@@ -30,14 +30,18 @@ export type ComplaintHandlingFacts = {
    * 被投诉的经营者是经营快递业务的企业（快递暂行条例第二十八条）/ the company complained of operates express delivery (Express Delivery Art. 28)
    */
   expressCompany?: boolean;
+  /**
+   * 重大投诉的问题严重程度：重大质量信息级别（quality-severity 的1–3级），未定级为 null / the severity of a major complaint: the major quality information level (quality-severity, 1–3), null while ungraded
+   */
+  level?: 1 | 2 | 3 | null;
 };
 
 /**
- * The outcome of complaint-handling 1.1.0.
+ * The outcome of complaint-handling 1.2.0.
  */
 export type ComplaintHandlingOutcome = {
   owner: "customer-service" | "after-sales-department";
-  involved: ("quality-assurance" | "legal" | "logistics" | "finance")[];
+  involved: ("quality-assurance" | "public-relations" | "sales-finance" | "legal" | "logistics" | "finance")[];
   escalateTo: "management"[];
   responseDueAt: string | null;
   resolutionDueAt: string | null;
@@ -59,7 +63,7 @@ export type ComplaintHandlingOutcome = {
 };
 
 /**
- * Parameter overrides of complaint-handling 1.1.0.
+ * Parameter overrides of complaint-handling 1.2.0.
  */
 export type ComplaintHandlingParameters = {
   /**
@@ -98,4 +102,40 @@ export type ComplaintHandlingParameters = {
    * Calendar days after resolution to survey the customer's satisfaction (the manual gives no figure; the default of 3 days is ours) (days). Default 3 (not published by the source).
    */
   followUpDays?: number;
+  /**
+   * Whether quality assurance sends someone to the major-complaint team at level 1. The manual says only 'according to severity' and publishes no make-up; yes is our default (as in the escalation pack). Default true (not published by the source).
+   */
+  teamLevel1QualityAssurance?: boolean;
+  /**
+   * Whether Brilliance public relations sends someone to the major-complaint team at level 1. The manual says only 'according to severity' and publishes no make-up; yes is our default (as in the escalation pack). Default true (not published by the source).
+   */
+  teamLevel1PublicRelations?: boolean;
+  /**
+   * Whether sales finance sends someone to the major-complaint team at level 1. The manual says only 'according to severity' and publishes no make-up; yes is our default (as in the escalation pack). Default true (not published by the source).
+   */
+  teamLevel1SalesFinance?: boolean;
+  /**
+   * Whether quality assurance sends someone to the major-complaint team at level 2. The manual says only 'according to severity' and publishes no make-up; yes is our default (as in the escalation pack). Default true (not published by the source).
+   */
+  teamLevel2QualityAssurance?: boolean;
+  /**
+   * Whether Brilliance public relations sends someone to the major-complaint team at level 2. The manual says only 'according to severity' and publishes no make-up; no is our default (as in the escalation pack). Default false (not published by the source).
+   */
+  teamLevel2PublicRelations?: boolean;
+  /**
+   * Whether sales finance sends someone to the major-complaint team at level 2. The manual says only 'according to severity' and publishes no make-up; yes is our default (as in the escalation pack). Default true (not published by the source).
+   */
+  teamLevel2SalesFinance?: boolean;
+  /**
+   * Whether quality assurance sends someone to the major-complaint team at level 3 or ungraded. The manual says only 'according to severity' and publishes no make-up; yes is our default (as in the escalation pack). Default true (not published by the source).
+   */
+  teamOtherQualityAssurance?: boolean;
+  /**
+   * Whether Brilliance public relations sends someone to the major-complaint team at level 3 or ungraded. The manual says only 'according to severity' and publishes no make-up; no is our default (as in the escalation pack). Default false (not published by the source).
+   */
+  teamOtherPublicRelations?: boolean;
+  /**
+   * Whether sales finance sends someone to the major-complaint team at level 3 or ungraded. The manual says only 'according to severity' and publishes no make-up; no is our default (as in the escalation pack). Default false (not published by the source).
+   */
+  teamOtherSalesFinance?: boolean;
 };

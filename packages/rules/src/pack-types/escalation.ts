@@ -5,13 +5,13 @@
  */
 
 /**
- * The facts of escalation 1.0.0.
+ * The facts of escalation 1.1.0.
  */
 export type EscalationFacts = {
   /**
-   * 质量信息或重大投诉 / quality information or a major complaint
+   * 质量信息、一般质量故障（服务中心直接维修）或重大投诉（重大质量故障）/ quality information, a general quality fault (repaired by the service centre) or a major complaint (a major quality fault)
    */
-  kind: "quality-information" | "major-complaint";
+  kind: "quality-information" | "general-fault" | "major-complaint";
   /**
    * 重大质量信息级别，一般信息为 null；缺省时由 severityFacts 判定 / the major level, null when general; when absent it is graded from severityFacts
    */
@@ -42,10 +42,22 @@ export type EscalationFacts = {
    * 客服中心能否协调解决（receivedBy = call-center 的质量信息）/ whether the call centre can settle it (quality information received by the call centre)
    */
   callCenterResolved?: boolean;
+  /**
+   * 一般质量故障维修完成的时间（带时区偏移），未修完时缺省 / when the service centre finished repairing a general fault, with offset; absent until it has
+   */
+  repairedAt?: string;
+  /**
+   * 故障在质量担保期内 / the fault is inside the quality guarantee (warranty) period
+   */
+  inWarrantyPeriod?: boolean;
+  /**
+   * 重大投诉的处理方案涉及费用（赔偿、退车退款等）/ the settlement of a major complaint involves money (compensation, refund of a returned vehicle, …)
+   */
+  financialSettlement?: boolean;
 };
 
 /**
- * The outcome of escalation 1.0.0.
+ * The outcome of escalation 1.1.0.
  */
 export type EscalationOutcome = {
   lead:
@@ -106,7 +118,7 @@ export type EscalationOutcome = {
 };
 
 /**
- * Parameter overrides of escalation 1.0.0.
+ * Parameter overrides of escalation 1.1.0.
  */
 export type EscalationParameters = {
   /**
