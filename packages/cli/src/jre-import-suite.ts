@@ -84,7 +84,7 @@ export const HOW = {
   'rule-chaining':
     'A pack does not feed one rule\'s event into another rule\'s facts. Express the chain as a pack that `requires` another (its outcome becomes a fact), or fold the first rule\'s conditions into the second through a shared condition.',
   'fact-in-event-params':
-    'A pack always resolves `{ "fact": ... }` objects in event params (json-rules-engine does so only with `replaceFactsInEventParams: true`). Nothing to do if the engine ran with that option; otherwise rename the `fact` key.',
+    'The pack\'s `replaceFactsInEventParams` is written as the engine ran (`--replace-facts-in-event-params` when it ran with the option; json-rules-engine\'s default, false, otherwise), so the params keep their meaning. Check that it matches the engine\'s options.',
   'moved-to-meta':
     'A pack refuses keys it does not know (so that a misspelt `priorty` is never silently lost); a host\'s own keys live under `meta` on the rule, event or condition that held them, kept as written and never read by a decision. Read them from `meta` in host code, or delete them.',
   renamed: 'Rule names in a pack are unique and non-empty; the generated name can be edited (kebab-case is what `aftersales lint` suggests).',

@@ -147,6 +147,32 @@ describe('importJsonRulesEngine', () => {
     expect(r.pack.conditions).toEqual({ isAdult: { all: [leaf('age', 'greaterThanInclusive', 18)] } });
   });
 
+  it('writes replaceFactsInEventParams as the engine ran (false, json-rules-engine\'s default), so fact objects in event params keep their meaning', async () => {
+    const json = [{ name: 'gift', conditions: { all: [leaf('x', 'equal', 1)] }, event: { type: 'gift', params: { to: { fact: 'customer' }, n: 1 } } }];
+    const off = importJsonRulesEngine([{ file: 'a.json', json }], opts);
+    expect(off.pack.replaceFactsInEventParams).toBe(false);
+    expect(off.pack.facts.properties).not.toHaveProperty('customer');
+    expect(off.notes.find((n) => n.kind === 'fact-in-event-params')?.message).toContain('kept as written');
+    const asOf = '2026-03-01T10:00:00+08:00';
+    expect(loadPack(off.pack).evaluateSync({ x: 1 }, { asOf }).fired[0]!.event.params).toEqual({ to: { fact: 'customer' }, n: 1 });
+    const on = importJsonRulesEngine([{ file: 'a.json', json }], { ...opts, replaceFactsInEventParams: true });
+    expect(on.pack.replaceFactsInEventParams).toBe(true);
+    expect(on.pack.facts.properties).toHaveProperty('customer');
+    expect(loadPack(on.pack).evaluateSync({ x: 1, customer: 'Li' }, { asOf }).fired[0]!.event.params).toEqual({ to: 'Li', n: 1 });
+  });
+
+  it('takes shared conditions registered in host code (engine.setCondition) and resolves the rules\' references to them', () => {
+    const json = [rule('adult-gold', { all: [{ condition: 'isAdult' }, leaf('tier', 'equal', 'gold')] })];
+    const without = importJsonRulesEngine([{ file: 'a.json', json }, { file: 'b.json', json: [rule('other', { all: [leaf('x', 'equal', 1)] })] }], opts);
+    expect(without.notes.filter((n) => n.excluded).map((n) => n.kind)).toEqual(['unknown-condition']);
+    const r = importJsonRulesEngine([{ file: 'a.json', json }], { ...opts, conditions: { isAdult: { all: [leaf('age', 'greaterThanInclusive', 18)] }, unused: { all: [] }, broken: 5 } });
+    expect(r.pack.rules.map((x) => x.name)).toEqual(['adult-gold']);
+    expect(r.pack.conditions).toEqual({ isAdult: { all: [leaf('age', 'greaterThanInclusive', 18)] } });
+    expect(r.pack.facts.properties).toHaveProperty('age', { type: 'number' });
+    expect(r.notes.filter((n) => n.excluded).map((n) => n.where)).toEqual(['--conditions "broken"']);
+    expect(() => loadPack(r.pack)).not.toThrow();
+  });
+
   it('writes a placeholder source of kind practice and a collect pack', () => {
     const r = importJsonRulesEngine([{ file: 'a.json', json: [rule('r', { all: [leaf('x', 'equal', 1)] })] }], opts);
     expect(r.pack.sources).toEqual([expect.objectContaining({ id: 'imported', kind: 'practice' })]);

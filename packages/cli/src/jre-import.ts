@@ -27,6 +27,16 @@ export interface ImportOptions {
    * written to the pack as `undefinedFacts`.
    */
   allowUndefinedFacts?: boolean;
+  /**
+   * json-rules-engine's `replaceFactsInEventParams` of the engine these rules ran in (default false, its default):
+   * written to the pack as it is, so `{ "fact": ... }` in event params keeps its meaning.
+   */
+  replaceFactsInEventParams?: boolean;
+  /**
+   * Shared conditions registered in host code (`engine.setCondition(name, condition)`), by name, as `--conditions`
+   * reads them from a file; a name also in an engine export is replaced, as a later `setCondition` replaces it.
+   */
+  conditions?: Record<string, unknown>;
 }
 
 /** What an import produced. */
@@ -204,6 +214,14 @@ function sharedConditions(names: string[], shared: Record<string, Json>, notes: 
 export function importJsonRulesEngine(inputs: ImportInput[], options: ImportOptions): ImportResult {
   const notes: ImportNote[] = [];
   const { rules: found, shared } = gather(inputs, notes);
+  for (const [name, condition] of Object.entries(options.conditions ?? {})) {
+    if (!isObject(condition)) {
+      notes.push({ kind: 'not-a-rule', where: `--conditions "${name}"`, message: 'a shared condition must be an object (with all, any, not or condition)', instead: HOW['not-a-rule'], excluded: true });
+      continue;
+    }
+    shared[name] = structuredClone(condition);
+  }
+  const replaceFacts = options.replaceFactsInEventParams === true;
   const factsRead = new Set<string>();
   const carried: Array<Json & { name: string }> = [];
   const eventTypes = new Set<string>();
@@ -219,8 +237,11 @@ export function importJsonRulesEngine(inputs: ImportInput[], options: ImportOpti
     read.forEach((f) => factsRead.add(f));
     const params = (rule.event as Json).params;
     if (isObject(params) && Object.values(params).some((v) => isObject(v) && hasOwn(v, 'fact'))) {
-      notes.push({ kind: 'fact-in-event-params', where: label, message: 'event params name a fact', instead: HOW['fact-in-event-params'], excluded: false });
-      for (const v of Object.values(params)) if (isObject(v) && typeof v.fact === 'string') factsRead.add(v.fact);
+      const message = replaceFacts
+        ? 'event params name a fact: replaced by its value (replaceFactsInEventParams: true)'
+        : 'event params name a fact: kept as written (replaceFactsInEventParams: false, json-rules-engine\'s default)';
+      notes.push({ kind: 'fact-in-event-params', where: label, message, instead: HOW['fact-in-event-params'], excluded: false });
+      if (replaceFacts) for (const v of Object.values(params)) if (isObject(v) && typeof v.fact === 'string') factsRead.add(v.fact);
     }
     if (name === '' || names.has(name)) {
       const base = name === '' ? `rule-${index + 1}` : name;
@@ -303,6 +324,7 @@ export function importJsonRulesEngine(inputs: ImportInput[], options: ImportOpti
     effective: { from: options.effectiveFrom },
     hitPolicy: 'collect',
     undefinedFacts: options.allowUndefinedFacts ? 'allow' : 'error',
+    replaceFactsInEventParams: replaceFacts,
     ...(sharedUsed.size > 0 ? { conditions: sharedConditions([...sharedUsed].sort(), shared, notes) } : {}),
     facts: { type: 'object', properties },
     rules: carried as unknown as RulePackDocument['rules'],

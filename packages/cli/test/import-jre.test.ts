@@ -3,7 +3,7 @@
  * array and an engine export becomes a pack folder whose own suite passes `aftersales test`; what could not be
  * carried over is in the report; bad usage exits 2.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,26 @@ describe('aftersales import json-rules-engine', () => {
     expect(report).toContain('operator "startsWith"');
     expect(report).toContain('**dynamic-fact** —');
     expect(report).toContain('**callback** —');
+  });
+
+  it('--conditions reads the shared conditions host code registers, --replace-facts-in-event-params writes the option', async () => {
+    const dir = join(tmp, 'shared-in');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'rules.json'), JSON.stringify([{ name: 'adult', conditions: { condition: 'isAdult' }, event: { type: 'adult', params: { age: { fact: 'age' } } } }]));
+    const conditions = join(tmp, 'conditions.json');
+    writeFileSync(conditions, JSON.stringify({ isAdult: { all: [{ fact: 'age', operator: 'greaterThanInclusive', value: 18 }] } }));
+    const out = join(tmp, 'shared-out');
+    const r = await runInProcess(['import', 'json-rules-engine', dir, '--conditions', conditions, '--replace-facts-in-event-params', '--id', 'adults', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('imported 1/1 rules');
+    const pack = JSON.parse(readFileSync(join(out, 'pack.json'), 'utf8'));
+    expect(pack).toMatchObject({ replaceFactsInEventParams: true, conditions: { isAdult: { all: [{ fact: 'age' }] } } });
+    const tested = await runCli(['test', join(out, 'pack.json')]);
+    expect(tested.code, tested.stdout).toBe(0);
+    writeFileSync(conditions, '[]');
+    const bad = await runInProcess(['import', 'json-rules-engine', dir, '--conditions', conditions, '--id', 'adults', '--out', out, '--force']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--conditions');
   });
 
   it('refuses to overwrite a pack without --force', async () => {

@@ -10,7 +10,7 @@ import { calculatorInfo, listCalculators } from './calculators.js';
 import { isKnownTimeZone, localDate } from './calendar.js';
 import { buildConditionTree, isConditionReference, isLeafCondition, type ConditionTree, type PlanLeaf } from './condition-tree.js';
 import { parseOperator } from './operators.js';
-import { describeValue } from './json.js';
+import { describeValue, isPlainObject } from './json.js';
 import type { PackLookup, RequiredPack } from './lookup.js';
 import { parsePath, pointerToken } from './path.js';
 import { walkReferences } from './references.js';
@@ -233,6 +233,14 @@ export function checkDocument(pack: RulePackDocument, lookup: PackLookup | undef
         found: describeValue(leaf.condition.params),
       });
     }
+    if (isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, 'fact') && Object.prototype.hasOwnProperty.call(value, 'params')) {
+      problems.push({
+        path: `${leaf.pointer}/value/params`,
+        message: 'a value { fact, params } reads a dynamic fact with params in json-rules-engine; a pack\'s facts are data: compare with { "fact": name } of a plain fact the caller computes, or a derived fact',
+        code: 'DYNAMIC_FACT',
+        found: describeValue(value.params),
+      });
+    }
     checkReferences(value, `${leaf.pointer}/value`);
   };
   const pathReport = (at: string, path: string, error: Error) => {
@@ -261,7 +269,8 @@ export function checkDocument(pack: RulePackDocument, lookup: PackLookup | undef
     checkNames(rule.conditions as Condition, `/rules/${i}/conditions`);
     const tree = buildConditionTree(rule.conditions as Condition, `/rules/${i}/conditions`, pathReport, sharedForTrees);
     tree.leaves.forEach(checkLeaf);
-    checkReferences(rule.event.params ?? {}, `/rules/${i}/event/params`);
+    // With replaceFactsInEventParams false, event params are data: a { fact } there names nothing.
+    if (pack.replaceFactsInEventParams !== false) checkReferences(rule.event.params ?? {}, `/rules/${i}/event/params`);
     return tree;
   });
   checkReferences(pack.default, '/default');

@@ -156,8 +156,50 @@ describe('what is refused, with why and what instead', () => {
     expect(p.message).toMatch(/plain fact/);
   });
 
+  it('a value { fact, params } (another fact read with dynamic-fact params): the same refusal, at the params', () => {
+    const p = problemOf(doc([rule('r', { all: [{ fact: 'x', operator: 'equal', value: { fact: 'account', params: { id: 1 } } }] })], {}, ['x', 'account']));
+    expect(p).toMatchObject({ code: 'DYNAMIC_FACT', path: '/rules/0/conditions/all/0/value/params', found: 'object' });
+    expect(p.message).toMatch(/value \{ fact, params \}.*plain fact/);
+    const withPath = problemOf(doc([rule('r', { all: [{ fact: 'x', operator: 'equal', value: { fact: 'account', path: '$.tier', params: {} } }] })], {}, ['x', 'account']));
+    expect(withPath).toMatchObject({ code: 'DYNAMIC_FACT', path: '/rules/0/conditions/all/0/value/params' });
+  });
+
   it('someValue: / everyValue: need a list, in / notIn a list or a string', () => {
     expect(problemOf(doc([rule('r', { all: [{ fact: 'x', operator: 'someValue:equal', value: 5 }] })], {}, ['x']))).toMatchObject({ code: 'INVALID_OPERAND' });
     expect(problemOf(doc([rule('r', { all: [{ fact: 'x', operator: 'in', value: 5 }] })], {}, ['x']))).toMatchObject({ code: 'INVALID_OPERAND' });
+  });
+});
+
+describe('replaceFactsInEventParams', () => {
+  const echo = (extra: Record<string, unknown>) =>
+    doc(
+      [{ ...rule('r', { all: [{ fact: 'x', operator: 'greaterThan', value: 0 }] }), event: { type: 'e', params: { seen: { fact: 'x' }, city: { fact: 'c', path: '$.city' }, limit: { param: 'limit' }, fixed: 5 } } }],
+      { parameters: { limit: { type: 'number', value: 7, description: { zh: '上限', en: 'limit' }, notPublished: true } }, ...extra },
+      ['x', 'c'],
+    );
+  const params = (d: Record<string, unknown>) => loadPack(d).evaluateSync({ x: 3, c: { city: 'Hangzhou' } }, { asOf }).fired[0]!.event.params;
+
+  it('a pack resolves references in event params by default (true), as the bundled packs do', () => {
+    expect(params(echo({}))).toEqual({ seen: 3, city: 'Hangzhou', limit: 7, fixed: 5 });
+    expect(params(echo({ replaceFactsInEventParams: true }))).toEqual({ seen: 3, city: 'Hangzhou', limit: 7, fixed: 5 });
+  });
+
+  it('false: event params are returned as written, as json-rules-engine does without the option', async () => {
+    const d = echo({ replaceFactsInEventParams: false });
+    const written = { seen: { fact: 'x' }, city: { fact: 'c', path: '$.city' }, limit: { param: 'limit' }, fixed: 5 };
+    expect(params(d)).toEqual(written);
+    const reference = await loadPack(d).evaluate({ x: 3, c: { city: 'Hangzhou' } }, { asOf, engine: 'json-rules-engine' });
+    expect(reference.fired[0]!.event.params).toEqual(written);
+  });
+
+  it('false: a fact named in event params is data, so an unknown one is no load error and an absent one no INVALID_FACTS', () => {
+    const d = doc(
+      [{ ...rule('r', { all: [{ fact: 'x', operator: 'greaterThan', value: 0 }] }), event: { type: 'e', params: { note: { fact: 'nowhere' } } } }],
+      { replaceFactsInEventParams: false, undefinedFacts: 'error' },
+      ['x'],
+    );
+    expect(validatePack(d)).toEqual([]);
+    expect(params(d)).toEqual({ note: { fact: 'nowhere' } });
+    expect(codes(validatePack({ ...d, replaceFactsInEventParams: true }))).toEqual(['UNKNOWN_FACT /rules/0/event/params/note/fact']);
   });
 });

@@ -13,7 +13,7 @@ import { PackValidationError } from './errors.js';
 import { factsCopier, type FactsCopier } from './facts-copy.js';
 import { cloneJson } from './json.js';
 import type { PackLookup, RequiredPack } from './lookup.js';
-import { compileValue, type Resolver } from './references.js';
+import { compileValue, literalValue, type Resolver } from './references.js';
 import { toProblems, validatePackDocument } from './schema.js';
 import type { HitPolicy, Localized, Problem, RuleDefinition, RulePackDocument, UndefinedFacts } from './types.js';
 
@@ -121,7 +121,7 @@ export function tryCompile(document: unknown, lookup?: PackLookup): { problems: 
       pointer: `/rules/${index}`,
       conditions: checked.trees[index]!,
       event: { type: rule.event.type, params: rule.event.params ?? {} },
-      resolveParams: compileValue(rule.event.params ?? {}),
+      resolveParams: pack.replaceFactsInEventParams === false ? literalValue(rule.event.params ?? {}) : compileValue(rule.event.params ?? {}),
       ...(rule.message ? { message: rule.message } : {}),
       definition: rule,
     }),

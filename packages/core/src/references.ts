@@ -123,6 +123,14 @@ export function compileValue(value: unknown, unwrapValues = false): Resolver {
   return markConstant(() => value);
 }
 
+/**
+ * A value taken as written: no reference in it is resolved (event params of a pack with
+ * `replaceFactsInEventParams: false`, as json-rules-engine returns them without that option).
+ */
+export function literalValue(value: unknown): Resolver {
+  return markConstant(() => value);
+}
+
 const CONSTANT = new WeakSet<Resolver>();
 const NO_SCOPE: Scope = { params: {}, context: {}, values: {} };
 /** A value without references, computed once; callers copy it before handing it out. */

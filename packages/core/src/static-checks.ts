@@ -321,7 +321,8 @@ function outcomeProblems({ pack, outcomeValidator }: StaticInput): Problem[] {
   const base = withStandIns(pack.default, parameters) as Record<string, unknown>;
   const cases: Array<{ rule?: number; params: Record<string, unknown> }> = [{ params: {} }, ...pack.rules.map((r, i) => ({ rule: i, params: (r.event.params ?? {}) as Record<string, unknown> }))];
   for (const { rule, params } of cases) {
-    const fired = rule === undefined ? [] : [{ rule: pack.rules[rule]!.name, source: '', priority: 1, event: { type: '', params: withStandIns(params, parameters) as Record<string, unknown> } }];
+    const literal = pack.replaceFactsInEventParams === false;
+    const fired = rule === undefined ? [] : [{ rule: pack.rules[rule]!.name, source: '', priority: 1, event: { type: '', params: (literal ? params : withStandIns(params, parameters)) as Record<string, unknown> } }];
     const outcome = mergeOutcome(base, fired, pack.hitPolicy);
     if (outcomeValidator(outcome)) continue;
     const unknown = standInPointers(outcome);

@@ -23,7 +23,7 @@ type Members<T> = { [K in keyof T as string extends K ? never : K extends `x-${s
 
 const pack: Members<RulePackDocument> = {
   $schema: false, id: true, version: true, title: true, description: true, sources: true, effective: true, timeZone: false,
-  hitPolicy: true, undefinedFacts: false, conditions: false, parameters: false, facts: true, derived: false, requires: false, rules: true, default: true,
+  hitPolicy: true, undefinedFacts: false, replaceFactsInEventParams: false, conditions: false, parameters: false, facts: true, derived: false, requires: false, rules: true, default: true,
   defaultMessage: false, notes: false, outcome: true, meta: false,
 };
 const parameter: Members<ParameterDefinition> = {

@@ -154,6 +154,11 @@ export interface RulePackDocument {
   hitPolicy: HitPolicy;
   /** What a rule reading a fact absent from the input gets (default `"allow"`). */
   undefinedFacts?: UndefinedFacts;
+  /**
+   * json-rules-engine's `replaceFactsInEventParams`: `true` (the default for a pack) resolves references in event
+   * params; `false` returns event params as written, as json-rules-engine does without the option.
+   */
+  replaceFactsInEventParams?: boolean;
   parameters?: Record<string, ParameterDefinition>;
   facts: JsonSchema;
   derived?: DerivedDefinition[];

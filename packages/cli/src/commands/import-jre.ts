@@ -21,9 +21,28 @@ interface Io {
 
 /** The usage line of the command. */
 export const IMPORT_USAGE =
-  '  import json-rules-engine <rules.json|dir> --id <pack-id> --out <dir> [--effective-from YYYY-MM-DD] [--allow-undefined-facts] [--force]';
+  '  import json-rules-engine <rules.json|dir> --id <pack-id> --out <dir> [--conditions conditions.json] [--effective-from YYYY-MM-DD] [--allow-undefined-facts] [--replace-facts-in-event-params] [--force]';
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+function readJson(file: string): unknown {
+  noteInput(file);
+  const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw Object.assign(new Error(`${file}: ${(error as Error).message}`), { code: 'INVALID_JSON', problems: [{ path: '', message: (error as Error).message, code: 'INVALID_JSON' }] });
+  }
+}
+
+/** The shared conditions a host registers with engine.setCondition, from `--conditions`: `{ name: condition }`. */
+function readConditions(file: string): Record<string, unknown> {
+  const json = readJson(file);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new UsageError(`--conditions ${file}: expected an object of shared conditions by name ({ "name": { "all": [...] } }) / 应为按名称给出的共享条件对象`);
+  }
+  return json as Record<string, unknown>;
+}
 
 function readInputs(target: string): ImportInput[] {
   const files = statSync(target).isDirectory()
@@ -33,15 +52,7 @@ function readInputs(target: string): ImportInput[] {
         .map((f) => join(target, f))
     : [target];
   if (files.length === 0) throw new UsageError(`${target}: no .json file / 目录中没有 .json 文件`);
-  return files.map((file) => {
-    noteInput(file);
-    const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-    try {
-      return { file, json: JSON.parse(text) as unknown };
-    } catch (error) {
-      throw Object.assign(new Error(`${file}: ${(error as Error).message}`), { code: 'INVALID_JSON', problems: [{ path: '', message: (error as Error).message, code: 'INVALID_JSON' }] });
-    }
-  });
+  return files.map((file) => ({ file, json: readJson(file) }));
 }
 
 /**
@@ -65,6 +76,8 @@ export async function importCommand(args: string[], io: Io, today: string): Prom
       out: { type: 'string' },
       'effective-from': { type: 'string' },
       'allow-undefined-facts': { type: 'boolean' },
+      'replace-facts-in-event-params': { type: 'boolean' },
+      conditions: { type: 'string' },
       force: { type: 'boolean' },
     },
     allowPositionals: true,
@@ -82,7 +95,13 @@ export async function importCommand(args: string[], io: Io, today: string): Prom
   const packFile = join(out, 'pack.json');
   if (existsSync(packFile) && !values.force) throw new UsageError(`${packFile} exists; --force to overwrite / 文件已存在，使用 --force 覆盖`);
 
-  const result = importJsonRulesEngine(readInputs(target), { id, effectiveFrom, allowUndefinedFacts: values['allow-undefined-facts'] ?? false });
+  const result = importJsonRulesEngine(readInputs(target), {
+    id,
+    effectiveFrom,
+    allowUndefinedFacts: values['allow-undefined-facts'] ?? false,
+    replaceFactsInEventParams: values['replace-facts-in-event-params'] ?? false,
+    ...(values.conditions !== undefined ? { conditions: readConditions(values.conditions) } : {}),
+  });
   mkdirSync(out, { recursive: true });
   // The schemas an editor finds offline from the folder, as `aftersales init` writes them (see init.ts).
   const pack = { ...result.pack, $schema: schemaPath(out, 'rule-pack.schema.json').path };
@@ -114,8 +133,13 @@ export const importCommandSpec: Command = {
     out: { type: 'string', value: '<dir>', description: 'the pack folder to write (required) / 输出目录' },
     'effective-from': { type: 'string', value: '<YYYY-MM-DD>', description: 'the pack’s effective.from (default today) / 生效日期' },
     'allow-undefined-facts': { type: 'boolean', description: 'keep json-rules-engine’s allowUndefinedFacts / 允许未定义事实' },
+    'replace-facts-in-event-params': { type: 'boolean', description: 'the engine ran with replaceFactsInEventParams / 事件参数中的事实引用按值替换' },
+    conditions: { type: 'string', value: '<file.json>', description: 'shared conditions the host registers with engine.setCondition, { name: condition } / 共享条件文件' },
     force: { type: 'boolean', description: 'overwrite an existing pack.json / 覆盖已有文件' },
   },
-  examples: ['aftersales import json-rules-engine rules.json --id returns --out packs/returns'],
+  examples: [
+    'aftersales import json-rules-engine rules.json --id returns --out packs/returns',
+    'aftersales import json-rules-engine rules/ --conditions shared-conditions.json --id returns --out packs/returns',
+  ],
   run: (args, io) => importCommand(args, io, new Date().toISOString().slice(0, 10)),
 };

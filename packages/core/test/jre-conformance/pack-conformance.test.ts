@@ -44,6 +44,8 @@ function packOf(set: ConformanceSet, mode: UndefinedFactsMode): Pack {
     effective: { from: '2026-01-01' },
     hitPolicy: 'collect',
     undefinedFacts: mode,
+    // As the engine ran: json-rules-engine's default is false, a pack's is true.
+    replaceFactsInEventParams: set.options?.replaceFactsInEventParams ?? false,
     ...(set.conditions
       ? { conditions: Object.fromEntries(Object.entries(set.conditions).map(([name, c]) => [name, moveConditionKeysToMeta(c).condition])) }
       : {}),
