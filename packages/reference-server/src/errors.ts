@@ -177,6 +177,30 @@ export function toErrorResponse(
   };
 }
 
+/**
+ * The `503 PACK_INTEGRITY` of stored pack versions whose document or bindings no longer match the hashes stored
+ * with them: `/readyz` while any is listed, and a decision on a pack whose active version is one of them.
+ *
+ * @param problems - the versions refused and what no longer matched
+ * @example
+ * ```ts
+ * throw packIntegrity([{ pack: 'escalation', version: '1.1.0', part: 'bindings' }]);
+ * ```
+ */
+export function packIntegrity(problems: Array<{ pack: string; version: string; part: 'document' | 'bindings' }>): HttpError {
+  const names = problems.map((p) => `${p.pack}@${p.version} (${p.part === 'document' ? '文档' : '绑定'})`).join(', ');
+  const namesEn = problems.map((p) => `${p.pack}@${p.version} (${p.part})`).join(', ');
+  return new HttpError(
+    503,
+    'PACK_INTEGRITY',
+    {
+      zh: `存储中的规则包版本与其哈希不一致（${names}）：已拒绝加载，不以其他版本代替`,
+      en: `stored pack versions do not match their hashes (${namesEn}): refused, and no other version decides in their place`,
+    },
+    problems.map((p) => ({ path: `/packs/${p.pack}/versions/${p.version}/${p.part}`, message: `the stored ${p.part} does not match its stored hash`, code: 'PACK_INTEGRITY' })),
+  );
+}
+
 /** Shorthand for a 404. */
 export function notFound(code: string, zh: string, en: string): HttpError {
   return new HttpError(404, code, { zh, en });

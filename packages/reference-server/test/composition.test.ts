@@ -135,6 +135,59 @@ for (const b of backends) {
       expect(rebound.json.packs.map((p: { pack: string; version: string }) => `${p.pack}@${p.version}`)).toEqual(['dep@1.2.0', 'base@1.2.0']);
     });
 
+    it('refuses a version whose stored bindings were edited: /readyz 503 PACK_INTEGRITY, and never a decision under the edited binding', async () => {
+      const one = await start(true);
+      await uploadActive(one, base('base', '1.1.0', 10), baseSuite('base', 50, true));
+      await uploadActive(one, dependant('dep', '1.1.0', 'base'), suiteFor('dep', 50, true));
+      // base 1.2 says 50 is small: a dep bound to it would not escalate.
+      await uploadActive(one, base('base', '1.2.0', 1000), baseSuite('base', 50, false));
+      const first = await one.call('POST', '/v1/packs/dep/decisions', { facts: { amount: 50 }, asOf });
+      expect(first.json.outcome).toEqual({ escalate: true });
+      expect((await one.call('GET', '/readyz')).status).toBe(200);
+      // Re-bind dep 1.1 to base 1.2 in the database, as a tamperer would (same version, same pack hash).
+      const base12 = (await open[0]!.listPackVersions()).find((v) => v.pack === 'base' && v.version === '1.2.0')!;
+      await backend.sql("UPDATE pack_versions SET bindings_json = ? WHERE pack = 'dep' AND version = '1.1.0'", [
+        JSON.stringify([{ pack: 'base', version: '1.2.0', packHash: base12.packHash }]),
+      ]);
+      const two = await start();
+      const ready = await two.call('GET', '/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.json.error.code).toBe('PACK_INTEGRITY');
+      expect(ready.json.error.message.en).toContain('dep@1.1.0 (bindings)');
+      expect(ready.json.error.message.zh).toContain('dep@1.1.0');
+      expect(ready.json.error.problems).toEqual([expect.objectContaining({ path: '/packs/dep/versions/1.1.0/bindings', code: 'PACK_INTEGRITY' })]);
+      // No decision under the edited binding, nor under another version in its place: 503, on both routes.
+      const single = await two.call('POST', '/v1/packs/dep/decisions', { facts: { amount: 50 }, asOf });
+      expect(single.status).toBe(503);
+      expect(single.json.error.code).toBe('PACK_INTEGRITY');
+      const batch = await two.call('POST', '/v1/packs/dep/decisions:batch', { items: [{ facts: { amount: 50 }, asOf }] });
+      expect(batch.status).toBe(503);
+      // The other packs keep deciding; activating a version of dep again serves it.
+      expect((await two.call('POST', '/v1/packs/base/decisions', { facts: { amount: 50 }, asOf })).json.outcome).toEqual({ big: false });
+      await uploadActive(two, dependant('dep', '1.3.0', 'base'), suiteFor('dep', 50, false));
+      const after = await two.call('POST', '/v1/packs/dep/decisions', { facts: { amount: 50 }, asOf });
+      expect(after.status).toBe(201);
+      expect(after.json.packs.map((p: { pack: string; version: string }) => `${p.pack}@${p.version}`)).toEqual(['dep@1.3.0', 'base@1.2.0']);
+    });
+
+    it('hashes the bindings of versions stored before the bindings hash once, at migration, and loads them', async () => {
+      const one = await start(true);
+      await uploadActive(one, base('base', '1.1.0', 10), baseSuite('base', 50, true));
+      await uploadActive(one, dependant('dep', '1.1.0', 'base'), suiteFor('dep', 50, true));
+      const first = await one.call('POST', '/v1/packs/dep/decisions', { facts: { amount: 50 }, asOf });
+      // As older code left it: no bindings hash, the schema at migration 4.
+      await backend.sql('UPDATE pack_versions SET bindings_hash = NULL');
+      await backend.sql('DELETE FROM schema_migrations WHERE version = 5');
+      await backend.sql('ALTER TABLE pack_versions DROP COLUMN bindings_hash');
+      const two = await start();
+      expect((await two.call('GET', '/readyz')).status).toBe(200);
+      const again = await two.call('POST', '/v1/packs/dep/decisions', { facts: { amount: 50 }, asOf });
+      expect(again.status).toBe(201);
+      expect(again.json.packs).toEqual(first.json.packs);
+      const stored = (await open[open.length - 1]!.listPackVersions()).find((v) => v.pack === 'dep' && v.version === '1.1.0')!;
+      expect(stored.bindingsHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    });
+
     it('keeps an uploaded pack that requires another uploaded pack after a restart, with its decisions replayable', async () => {
       const one = await start(true);
       await uploadActive(one, base('extra-base', '1.0.0', 10), baseSuite('extra-base', 50, true));

@@ -10,7 +10,7 @@ import { canonicalJson, type Decision, type DecisionEntry, type Pack } from '@af
 import type { AppEnv, ServerContext } from '../context.js';
 import { parseJsonText } from '../json-text.js';
 import { jsonDiff } from '../diff.js';
-import { HttpError, notFound, toErrorResponse } from '../errors.js';
+import { HttpError, notFound, packIntegrity, toErrorResponse } from '../errors.js';
 import { maskContext, maskDecision, maskFacts } from '../masking.js';
 import type { DecisionQuery, DecisionRecord, DecisionSummary, NewEntry, UsedPack } from '../storage/types.js';
 import { isRfc3339Date, isRfc3339DateTime, plainInteger } from '../strict.js';
@@ -159,6 +159,7 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
 
   const activePack = (id: string): Pack => {
     const pack = ctx.catalog.active(id);
+    if (!pack && ctx.catalog.withheld.has(id)) throw packIntegrity(ctx.catalog.integrityProblems.filter((p) => p.pack === id));
     if (!pack) throw notFound('PACK_NOT_FOUND', `没有规则包 ${id}`, `no pack ${id}`);
     return pack;
   };

@@ -7,7 +7,7 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv, ServerContext } from '../context.js';
-import { HttpError } from '../errors.js';
+import { packIntegrity } from '../errors.js';
 
 /**
  * The health routes.
@@ -23,13 +23,7 @@ export function healthRoutes(ctx: ServerContext): Hono<AppEnv> {
   app.get('/v1/ping', (c) => c.json({ pong: true }));
   app.get('/readyz', async (c) => {
     await ctx.storage.ping();
-    const integrity = ctx.catalog.integrityProblems;
-    if (integrity.length > 0) {
-      throw new HttpError(503, 'PACK_INTEGRITY', {
-        zh: `存储中的规则包文档与其哈希不一致（${integrity.map((p) => `${p.pack}@${p.version}`).join(', ')}）：已拒绝加载`,
-        en: `stored pack documents do not match their hashes (${integrity.map((p) => `${p.pack}@${p.version}`).join(', ')}): refused`,
-      });
-    }
+    if (ctx.catalog.integrityProblems.length > 0) throw packIntegrity(ctx.catalog.integrityProblems);
     return c.json({ status: 'ready', storage: ctx.storage.kind, packs: ctx.catalog.listActive().length });
   });
   return app;

@@ -88,6 +88,10 @@ export class PostgresStorage implements Storage {
       for (const migration of this.sql.migrations) {
         if (migration.version <= current) continue;
         await client.query(migration.sql);
+        if (migration.backfill) {
+          const { select, update, values } = migration.backfill;
+          for (const row of (await client.query<Record<string, unknown>>(select)).rows) await client.query(update, values(row));
+        }
         await client.query(this.sql.recordMigration, [migration.version, new Date().toISOString()]);
       }
     });

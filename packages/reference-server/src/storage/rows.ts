@@ -3,6 +3,7 @@
  * stored as canonical JSON text (not JSONB) so that what is read back is exactly what was hashed; a column that no
  * longer parses (a tampered row) is read as a marker object so that verification reports it instead of crashing.
  */
+import { createHash } from 'node:crypto';
 import type { Decision } from '@aftersales/core';
 import { canonicalJson } from '@aftersales/core/canonical';
 import { entryRecord, rowToEntry } from './entry-rows.js';
@@ -22,6 +23,8 @@ export interface VersionRow {
   created_at: string;
   suite_json: string | null;
   bindings_json?: string | null;
+  /** Absent only when read from a database before migration 5. */
+  bindings_hash?: string | null;
 }
 
 /**
@@ -110,7 +113,25 @@ export function decisionValues(r: LinkedLogRow): Array<string | number | null> {
  */
 export function versionValues(v: StoredPackVersion): Array<string | null> {
   const json = (value: unknown): string | null => (value === undefined ? null : canonicalJson(value));
-  return [v.pack, v.version, v.packHash, v.documentJson ?? canonicalJson(v.document), v.origin, v.createdAt, json(v.suite), json(v.bindings)];
+  const bindings = json(v.bindings);
+  return [v.pack, v.version, v.packHash, v.documentJson ?? canonicalJson(v.document), v.origin, v.createdAt, json(v.suite), bindings, bindings === null ? null : textHash(bindings)];
+}
+
+const textHash = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+
+/**
+ * The hash kept with a version's bindings (column `bindings_hash`, and the pack-version entry's `bindingsHash`):
+ * `sha256:` and the hex SHA-256 of their canonical JSON. On load the bindings read are hashed again and compared.
+ *
+ * @param bindings - the versions a pack version is bound to
+ * @returns `sha256:<hex>`
+ * @example
+ * ```ts
+ * bindingsHash([{ pack: 'quality-severity', version: '1.0.0', packHash: 'sha256:…' }]) // 'sha256:…'
+ * ```
+ */
+export function bindingsHash(bindings: unknown): string {
+  return textHash(canonicalJson(bindings));
 }
 
 /** The decision columns, in the order of {@link decisionValues}. */
@@ -328,5 +349,6 @@ export function rowToVersion(row: VersionRow): StoredPackVersion {
     createdAt: row.created_at,
     ...(row.suite_json !== null ? { suite: parseColumn(row.suite_json) } : {}),
     ...(typeof row.bindings_json === 'string' ? { bindings: parseColumn(row.bindings_json) as UsedPack[] } : {}),
+    ...(typeof row.bindings_hash === 'string' ? { bindingsHash: row.bindings_hash } : {}),
   };
 }

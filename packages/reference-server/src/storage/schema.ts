@@ -4,7 +4,7 @@
  * the append-only guard is written (two triggers, or a trigger function), the placeholders (`?` or `$n`) and the
  * schema the tables live in. A migration is never edited once released: a change is a new version at the end.
  */
-import { DECISION_COLUMNS, SUMMARY_COLUMNS } from './rows.js';
+import { bindingsHash, DECISION_COLUMNS, parseColumn, SUMMARY_COLUMNS } from './rows.js';
 import type { DecisionQuery } from './types.js';
 
 /** The SQL dialect of a storage. */
@@ -14,6 +14,11 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Migration {
   version: number;
   sql: string;
+  /**
+   * Rows to update in code after `sql`, in the same transaction, for a value SQL cannot compute (a hash): each row
+   * `select` returns is written back by `update` with the arguments `values` gives.
+   */
+  backfill?: { select: string; update: string; values: (row: Record<string, unknown>) => unknown[] };
 }
 
 /** Every statement a storage runs, in its dialect. */
@@ -174,6 +179,17 @@ export function sqlFor(dialect: Dialect, schema?: string): StorageSql {
       version: 4,
       sql: `CREATE TABLE ${t('audit_state')} (id INTEGER PRIMARY KEY, state_json TEXT NOT NULL, updated_at TEXT NOT NULL)`,
     },
+    {
+      // The bindings' hash, kept with the version and checked on load as the document's is. Rows stored before
+      // get it computed once here, from the bindings as they are at the upgrade.
+      version: 5,
+      sql: `ALTER TABLE ${t('pack_versions')} ADD COLUMN bindings_hash TEXT`,
+      backfill: {
+        select: `SELECT pack, version, bindings_json FROM ${t('pack_versions')} WHERE bindings_json IS NOT NULL AND bindings_hash IS NULL`,
+        update: `UPDATE ${t('pack_versions')} SET bindings_hash = ${p(1)} WHERE pack = ${p(2)} AND version = ${p(3)}`,
+        values: (row) => [bindingsHash(parseColumn(String(row.bindings_json))), row.pack, row.version],
+      },
+    },
   ];
   const width = DECISION_COLUMNS.length;
   return {
@@ -222,8 +238,8 @@ export function sqlFor(dialect: Dialect, schema?: string): StorageSql {
     releaseKey: `DELETE FROM ${t('idempotency_keys')} WHERE pack = ${p(1)} AND key = ${p(2)} AND state = 'in-flight'`,
     markKeyDone: `UPDATE ${t('idempotency_keys')} SET state = 'done', seq = ${p(1)} WHERE pack = ${p(2)} AND key = ${p(3)}`,
     pruneKeys: `DELETE FROM ${t('idempotency_keys')} WHERE ${pg ? 'ctid' : 'rowid'} IN (SELECT ${pg ? 'ctid' : 'rowid'} FROM ${t('idempotency_keys')} WHERE expires_at <= ${p(1)} LIMIT ${p(2)})`,
-    insertVersion: `INSERT INTO ${t('pack_versions')} (pack, version, pack_hash, document_json, origin, created_at, suite_json, bindings_json)
-      VALUES (${list(1, 8)}) ON CONFLICT (pack, version) DO NOTHING`,
+    insertVersion: `INSERT INTO ${t('pack_versions')} (pack, version, pack_hash, document_json, origin, created_at, suite_json, bindings_json, bindings_hash)
+      VALUES (${list(1, 9)}) ON CONFLICT (pack, version) DO NOTHING`,
     versionHash: `SELECT pack_hash FROM ${t('pack_versions')} WHERE pack = ${p(1)} AND version = ${p(2)}`,
     listVersions: `SELECT * FROM ${t('pack_versions')} ORDER BY pack, created_at`,
     activeVersions: `SELECT pack, version FROM ${t('active_versions')}`,

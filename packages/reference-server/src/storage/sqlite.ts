@@ -87,6 +87,11 @@ export class SqliteStorage implements Storage {
         for (const migration of SQL.migrations) {
           if (migration.version <= current) continue;
           this.db.exec(migration.sql);
+          if (migration.backfill) {
+            const { select, update, values } = migration.backfill;
+            const write = this.db.prepare(update);
+            for (const row of this.db.prepare(select).all() as Array<Record<string, unknown>>) write.run(...values(row));
+          }
           this.db.prepare(SQL.recordMigration).run(migration.version, new Date().toISOString());
         }
       });

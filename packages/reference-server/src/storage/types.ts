@@ -150,6 +150,12 @@ export interface StoredPackVersion {
    * against them); restored exactly after a restart. Absent for rows stored before bindings were kept.
    */
   bindings?: UsedPack[];
+  /**
+   * The hash stored with the bindings (rows.ts `bindingsHash`; written by the storage with every version since
+   * migration 5, which computed it once for the rows stored before). Read back, it is compared with the bindings
+   * read: a mismatch refuses the version (`PACK_INTEGRITY`).
+   */
+  bindingsHash?: string;
 }
 
 /** A pack version a decision used: the pack itself or one it requires (directly or not). */

@@ -13,17 +13,20 @@
  * lists the packs it used (`packs`: id, version and pack hash of the pack and of each pack it requires, directly
  * or not), and replay rebuilds exactly that composition.
  *
- * On load each stored document is hashed again: a document whose hash is not the one stored with it was edited
- * in storage; it is refused (not served), logged, and `integrityProblems` lists it (`/readyz` then fails).
+ * On load each stored document and its bindings are hashed again (integrity.ts): a version whose document or
+ * bindings do not match the hashes stored with them was edited in storage; it is refused (not served), logged, and
+ * `integrityProblems` lists it (`/readyz` then fails). When it is the stored active version of its pack, no other
+ * version decides in its place: the pack is `withheld` (`503 PACK_INTEGRITY`) until a version is activated.
  *
  * An uploaded version is checked, compiled and tested in the admin thread (`runner.ts`, `tasks.ts`) and taken in here
  * as its canonical text: it is compiled on this thread only when first used (activated, decided, replayed), so
  * an upload never compiles a pack on the event loop.
  */
-import { hashPack, PackRegistry, type Pack } from '@aftersales/core';
+import { PackRegistry, type Pack } from '@aftersales/core';
 import type { Logger } from '../logger.js';
 import type { Activation, StoredPackVersion, UsedPack } from '../storage/types.js';
 import { activationEntry, packVersionEntry } from './entries.js';
+import { integrityProblem, type IntegrityProblem } from './integrity.js';
 import { KnownVersions } from './known-versions.js';
 import { bindingOf, infoOf, type CheckedVersion, type PackNode, type VersionInfo, type VersionRecord } from './record.js';
 import type { VersionStore } from './store.js';
@@ -44,8 +47,13 @@ export class PackCatalog {
   private readonly activeById = new Map<string, Pack>();
   private activation: Promise<unknown> = Promise.resolve();
   private readonly unloadable = new Set<string>();
-  /** Stored documents that no longer match their stored hash (edited in storage): refused, and `/readyz` fails. */
-  readonly integrityProblems: Array<{ pack: string; version: string; storedHash: string; actualHash: string }> = [];
+  /** Stored documents or bindings that no longer match their stored hash (edited in storage): refused, and `/readyz` fails. */
+  readonly integrityProblems: IntegrityProblem[] = [];
+  /**
+   * Packs whose stored active version was refused for integrity: no other version decides in its place (their
+   * decisions answer `503 PACK_INTEGRITY`) until a version is activated again.
+   */
+  readonly withheld = new Set<string>();
 
   private constructor(
     private readonly storage: VersionStore,
@@ -118,21 +126,17 @@ export class PackCatalog {
       if (this.integrityProblems.some((p) => p.pack === v.pack && p.version === v.version)) continue;
       const stamp = `${v.pack}@${v.version}#${v.packHash}`;
       if (this.verified.has(stamp) && this.known.record(v.pack, v.version)?.packHash === v.packHash) continue;
-      let actual: string;
-      try {
-        actual = hashPack(v.document as never);
-      } catch {
-        actual = 'unreadable';
-      }
-      if (actual !== v.packHash) {
-        this.integrityProblems.push({ pack: v.pack, version: v.version, storedHash: v.packHash, actualHash: actual });
+      const problem = integrityProblem(v);
+      if (problem) {
+        this.integrityProblems.push(problem);
         log({
           level: 'error',
-          msg: `stored pack ${v.pack}@${v.version} does not match its stored hash (edited in storage): refused`,
+          msg: `stored pack ${v.pack}@${v.version}: its ${problem.part} does not match the hash stored with it (edited in storage): refused`,
           pack: v.pack,
           version: v.version,
-          storedHash: v.packHash,
-          actualHash: actual,
+          part: problem.part,
+          storedHash: problem.storedHash,
+          actualHash: problem.actualHash,
         });
         continue;
       }
@@ -167,10 +171,16 @@ export class PackCatalog {
     const changed: string[] = [];
     for (const [id, version] of Object.entries(active)) {
       const pack = this.get(id, version);
+      if (!pack && this.integrityProblems.some((p) => p.pack === id && p.version === version)) {
+        if (!this.withheld.has(id)) log({ level: 'error', msg: `active version ${id}@${version} was refused (edited in storage): ${id} decides nothing until a version is activated`, pack: id, version });
+        this.withheld.add(id);
+        continue;
+      }
       if (!pack) {
         log({ level: 'warn', msg: `active version ${id}@${version} is not available; keeping the current one`, pack: id, version });
         continue;
       }
+      this.withheld.delete(id);
       if (this.activeById.get(id) !== pack) {
         this.setActive(id, pack);
         changed.push(id);
@@ -181,6 +191,7 @@ export class PackCatalog {
 
   /** The in-memory switch of the active version: the pointer and both records' status. */
   private setActive(id: string, pack: Pack): void {
+    this.withheld.delete(id);
     const previous = this.activeById.get(id);
     if (previous) {
       const record = this.known.recordOf(previous);
@@ -200,12 +211,12 @@ export class PackCatalog {
 
   /** The active version of a pack. */
   active(id: string): Pack | undefined {
-    return this.activeById.get(id);
+    return this.withheld.has(id) ? undefined : this.activeById.get(id);
   }
 
   /** Every active pack, sorted by id. */
   listActive(): Pack[] {
-    return [...this.activeById.values()].sort((a, b) => a.id.localeCompare(b.id));
+    return [...this.activeById.values()].filter((p) => !this.withheld.has(p.id)).sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /** A registry of the active packs (for loading uploads that `require` them). */

@@ -4,8 +4,9 @@
  * transaction that changes the state. `actor` is what the caller said (header `Aftersales-Actor` or body field
  * `actor`): the admin token is shared, so the log records the name given, not a proven identity.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { canonicalJson, type ActivationEntry, type PackVersionEntry } from '@aftersales/core';
+import { randomUUID } from 'node:crypto';
+import type { ActivationEntry, PackVersionEntry } from '@aftersales/core';
+import { bindingsHash } from '../storage/rows.js';
 import type { Activation, PackVersionOrigin, UsedPack } from '../storage/types.js';
 
 /**
@@ -25,7 +26,7 @@ export function packVersionEntry(
   return {
     format: 2, kind: 'pack-version', id: randomUUID(), recordedAt: v.createdAt,
     pack: v.pack, version: v.version, packHash: v.packHash, origin: v.origin,
-    ...(v.bindings ? { bindingsHash: `sha256:${createHash('sha256').update(canonicalJson(v.bindings)).digest('hex')}` } : {}),
+    ...(v.bindings ? { bindingsHash: bindingsHash(v.bindings) } : {}),
     ...(actor !== undefined ? { actor } : {}),
   };
 }
