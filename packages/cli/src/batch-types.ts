@@ -2,7 +2,7 @@
  * The shapes of a batch run: its options and summary, the record of a line that was not decided, what one line
  * gives, and the messages exchanged with worker threads.
  */
-import type { ErrorBody, EvaluateOptions, Pack } from '@aftersales/core';
+import type { ErrorBody, EvaluateOptions, Pack, WorkingDayCalendar } from '@aftersales/core';
 import type { Readable, Writable } from 'node:stream';
 
 /** The fields of a decision, in the order a whole decision carries them. */
@@ -77,6 +77,8 @@ export interface BatchWorkerData {
   packHash: string;
   evaluateOptions: LineOptions;
   maxLineBytes: number;
+  /** The working-day calendar the pack was loaded with, so that a worker counts working days as the main thread does. */
+  calendar?: WorkingDayCalendar;
 }
 
 /** A group of consecutive lines sent to a worker (internal); `null` texts are lines too long, with their sizes. */

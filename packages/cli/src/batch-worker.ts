@@ -14,7 +14,7 @@ const data = workerData as BatchWorkerData;
 const port = parentPort!;
 
 try {
-  const pack = loadPacks(data.documents).get(data.packId);
+  const pack = loadPacks(data.documents, data.calendar ? { calendar: data.calendar } : {}).get(data.packId);
   if (!pack) throw new Error(`pack ${data.packId} is not among the documents`);
   if (pack.packHash !== data.packHash) throw new Error(`pack ${data.packId} loaded with hash ${pack.packHash}, expected ${data.packHash}`);
   const options: LineOptions = data.evaluateOptions;

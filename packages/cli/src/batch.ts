@@ -60,7 +60,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const workers = documents ? Math.max(1, Math.floor(options.workers ?? 1)) : 1;
   const sink =
     workers > 1
-      ? await poolSink(workers, { documents: documents!, packId: pack.id, packHash: pack.packHash, evaluateOptions, maxLineBytes }, output, tally)
+      ? await poolSink(workers, { documents: documents!, packId: pack.id, packHash: pack.packHash, evaluateOptions, maxLineBytes, ...(pack.calendar ? { calendar: pack.calendar } : {}) }, output, tally)
       : sequentialSink(pack, evaluateOptions, maxLineBytes, output, tally);
 
   // Lines of the current chunk, handed to the sink together.

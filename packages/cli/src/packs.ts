@@ -3,16 +3,21 @@
  * directory searched for `pack.json` files. Packs on disk are loaded against a registry holding the bundled packs
  * and each other, so a pack that `requires` another resolves whichever side it lives on; its suite is the
  * `<id>.test.json` beside it. This is the only module of the CLI that reads pack files.
+ *
+ * Every pack, bundled or from a file, counts working days on one calendar: China's (`chinaWorkingDayCalendar` of
+ * `@aftersales/rules`, public holidays and make-up working days), or the one the host gives (`--calendar`), so a
+ * pack file decides as it would once bundled or uploaded to the server.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { noteInput } from './input-files.js';
 import { dirname, join, relative, resolve } from 'node:path';
-import { loadPack, PackRegistry, validatePack, validateSuite, type Pack, type Problem, type TestSuite } from '@aftersales/core';
+import { loadPack, PackRegistry, validatePack, validateSuite, type Pack, type Problem, type TestSuite, type WorkingDayCalendar } from '@aftersales/core';
 import { JsonSyntaxError, locateJson, type JsonLocations } from './json-locator.js';
 
 /** What `@aftersales/rules` offers (kept loose so the CLI tolerates a registry or a list). */
 interface BundledApi {
-  loadBundledPacks?: () => PackRegistry | Pack[];
+  loadBundledPacks?: (options?: { calendar?: WorkingDayCalendar }) => PackRegistry | Pack[];
+  chinaWorkingDayCalendar?: WorkingDayCalendar;
   bundledPackIds?: readonly string[] | (() => readonly string[]);
 }
 
@@ -29,35 +34,57 @@ async function loadBundledSuites(): Promise<BundledSuitesApi> {
   return bundledSuitesApi;
 }
 
-let bundledApi: BundledApi = {};
-let bundledRegistry: PackRegistry | undefined;
+let bundledApi: BundledApi | undefined;
+let bundledRegistry: { calendar: WorkingDayCalendar | undefined; registry: PackRegistry } | undefined;
 
 /**
- * Loads `@aftersales/rules` on first need: evaluating a pack file that requires nothing never pays for compiling
- * every bundled pack.
+ * Loads `@aftersales/rules` on first need (its module only: evaluating a pack file that requires nothing never
+ * pays for compiling every bundled pack).
  */
 async function loadBundledApi(): Promise<BundledApi> {
-  if (bundledRegistry) return bundledApi;
-  bundledApi = (await import('@aftersales/rules')) as unknown as BundledApi;
+  bundledApi ??= (await import('@aftersales/rules')) as unknown as BundledApi;
   return bundledApi;
 }
 
-/** The bundled packs, loaded once. */
-export async function bundledPacks(): Promise<PackRegistry> {
-  if (bundledRegistry) return bundledRegistry;
-  await loadBundledApi();
-  const loaded = bundledApi.loadBundledPacks?.();
+/**
+ * The working-day calendar packs are loaded with: the host's when given, else China's from `@aftersales/rules`.
+ *
+ * @param calendar - the host's calendar (`--calendar`), if any
+ * @returns the calendar every pack of the command counts working days on
+ * @example
+ * ```ts
+ * (await packCalendar()).version; // 'chinese-days@1.5.7'
+ * ```
+ */
+export async function packCalendar(calendar?: WorkingDayCalendar): Promise<WorkingDayCalendar | undefined> {
+  return calendar ?? (await loadBundledApi()).chinaWorkingDayCalendar;
+}
+
+/**
+ * The bundled packs, loaded once for a calendar.
+ *
+ * @param calendar - the host's working-day calendar (default: China's, the bundled packs' own)
+ * @returns a registry holding every bundled pack
+ * @example
+ * ```ts
+ * (await bundledPacks()).get('complaint-handling');
+ * ```
+ */
+export async function bundledPacks(calendar?: WorkingDayCalendar): Promise<PackRegistry> {
+  if (bundledRegistry && bundledRegistry.calendar === calendar) return bundledRegistry.registry;
+  const api = await loadBundledApi();
+  const loaded = api.loadBundledPacks?.(calendar ? { calendar } : {});
   const registry = new PackRegistry();
   if (Array.isArray(loaded)) loaded.forEach((p) => registry.add(p));
   else if (loaded) loaded.list().forEach((p) => registry.add(p));
-  bundledRegistry = registry;
+  bundledRegistry = { calendar, registry };
   return registry;
 }
 
 /** The ids of the bundled packs, in their published order. */
 export async function bundledIds(): Promise<string[]> {
   const registry = await bundledPacks();
-  const ids = bundledApi.bundledPackIds;
+  const ids = (await loadBundledApi()).bundledPackIds;
   if (typeof ids === 'function') return [...ids()];
   if (Array.isArray(ids)) return [...ids];
   return registry.list().map((p) => p.id);
@@ -173,6 +200,7 @@ function readSuite(file: string, pack: Pack): { suite?: TestSuite; suiteFailure?
  * failures with located problems; other packs still load.
  *
  * @param args - bundled ids, `pack.json` paths or directories; none means every bundled pack
+ * @param options - `calendar`: the host's working-day calendar for every pack (default: China's)
  * @returns the loaded targets in argument order, and the failures
  * @throws {@link UsageError} for an argument that names nothing
  * @example
@@ -180,7 +208,10 @@ function readSuite(file: string, pack: Pack): { suite?: TestSuite; suiteFailure?
  * const { targets, failures } = await resolvePacks(['quality-severity', './my-pack/pack.json']);
  * ```
  */
-export async function resolvePacks(args: string[]): Promise<{ targets: PackTarget[]; failures: PackFileFailure[] }> {
+export async function resolvePacks(
+  args: string[],
+  options: { calendar?: WorkingDayCalendar } = {},
+): Promise<{ targets: PackTarget[]; failures: PackFileFailure[] }> {
   const items = args.length === 0 ? (await bundledIds()).map((id) => ({ id })) : await expand(args);
   const failures: PackFileFailure[] = [];
   // Parse every file first, then load them in dependency order by retrying until no progress.
@@ -190,14 +221,15 @@ export async function resolvePacks(args: string[]): Promise<{ targets: PackTarge
   const needsBundled =
     items.some((item) => 'id' in item) ||
     [...parsed.values()].some((p) => Array.isArray((p.doc as { requires?: unknown } | undefined)?.requires));
-  if (needsBundled) (await bundledPacks()).list().forEach((p) => registry.add(p));
+  if (needsBundled) (await bundledPacks(options.calendar)).list().forEach((p) => registry.add(p));
+  const calendar = parsed.size > 0 ? await packCalendar(options.calendar) : undefined;
   const loaded = new Map<string, Pack>();
   let pending = [...parsed.entries()].filter(([, p]) => p.problems.length === 0);
   for (let progress = true; progress && pending.length > 0; ) {
     progress = false;
     pending = pending.filter(([file, { doc }]) => {
       try {
-        const pack = loadPack(doc, { registry });
+        const pack = loadPack(doc, { registry, ...(calendar ? { calendar } : {}) });
         registry.add(pack);
         loaded.set(file, pack);
         progress = true;
@@ -227,7 +259,7 @@ export async function resolvePacks(args: string[]): Promise<{ targets: PackTarge
     if ('id' in item) {
       if (seen.has(`id:${item.id}`)) continue;
       seen.add(`id:${item.id}`);
-      const pack = (await bundledPacks()).get(item.id);
+      const pack = (await bundledPacks(options.calendar)).get(item.id);
       if (!pack) throw new UsageError(`${item.id}: bundled pack did not load / 内置规则包未能加载`);
       const suite = (await loadBundledSuites()).getSuite?.(item.id);
       const invalid = suite ? validateSuite(suite, { pack }) : [];
@@ -261,15 +293,19 @@ export function displayPath(file: string): string {
 /**
  * Loads exactly one pack (for eval, explain, docs).
  *
+ * @param options - `calendar`: the host's working-day calendar (default: China's)
  * @throws {@link UsageError} when the argument names no pack; a {@link PackFileFailure} list when it does not load
  * @example
  * ```ts
  * const { target } = await resolveOnePack('quality-severity');
  * ```
  */
-export async function resolveOnePack(arg: string | undefined): Promise<{ target?: PackTarget; failures: PackFileFailure[] }> {
+export async function resolveOnePack(
+  arg: string | undefined,
+  options: { calendar?: WorkingDayCalendar } = {},
+): Promise<{ target?: PackTarget; failures: PackFileFailure[] }> {
   if (!arg) throw new UsageError('missing <pack> / 缺少 <pack>');
-  const { targets, failures } = await resolvePacks([arg]);
+  const { targets, failures } = await resolvePacks([arg], options);
   if (targets.length > 1) throw new UsageError(`${arg}: names more than one pack / 指定了多个规则包`);
   return { ...(targets[0] ? { target: targets[0] } : {}), failures };
 }

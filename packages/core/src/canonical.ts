@@ -183,6 +183,8 @@ export interface DecisionEntry extends EntryBase {
   requestHash?: string;
   /** The seq of the activation entry in force when decided (when known). */
   activation?: number;
+  /** The working-day calendar the decision counted on (`id` and `version`), when its packs count working days. */
+  calendar?: { id: string; version: string };
 }
 
 /** A pack version stored on the server (bundled at start or uploaded). */

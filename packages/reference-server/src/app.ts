@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { PackRegistry } from '@aftersales/core';
+import { chinaWorkingDayCalendar } from '@aftersales/rules';
 import type { Logger } from './logger.js';
 import { PackCatalog } from './versions/catalog.js';
 import { AdminRunner, DEFAULT_SCREEN_BODY_BYTES, DEFAULT_SCREEN_BUDGET_MS, SCREEN_OVERRUN } from './versions/runner.js';
@@ -79,6 +80,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     answerMultiple: deps.config?.answerMultiple ?? ANSWER_MULTIPLE,
     answerFloorBytes: deps.config?.answerFloorBytes ?? ANSWER_FLOOR_BYTES,
     signer: deps.config?.signingKey ? headSigner(deps.config.signingKey) : undefined,
+    calendar: deps.config?.calendar ?? chinaWorkingDayCalendar,
   };
   const catalog = await PackCatalog.open(deps.packs, deps.storage, clock, log);
   // Replicas agree: an activation stored by another process reaches this one within the sync interval.
@@ -93,13 +95,13 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     catalog,
     storage: deps.storage,
     writer: new LogWriter(deps.storage),
-    admin: new AdminRunner(deps.config?.adminBudgetMs, deps.config?.adminWorkerEntry),
+    admin: new AdminRunner(deps.config?.adminBudgetMs, deps.config?.adminWorkerEntry, undefined, config.calendar),
     audit: await AuditVerifier.open(deps.storage, clock, {
       ...(deps.config?.verifyIntervalMs !== undefined ? { intervalMs: deps.config.verifyIntervalMs } : {}),
       ...(deps.config?.verifyTailMs !== undefined ? { tailMs: deps.config.verifyTailMs } : {}),
       ...(deps.config?.auditWorkerEntry !== undefined ? { entry: deps.config.auditWorkerEntry } : {}),
     }),
-    screen: new AdminRunner(deps.config?.screenBudgetMs ?? DEFAULT_SCREEN_BUDGET_MS, deps.config?.adminWorkerEntry, SCREEN_OVERRUN),
+    screen: new AdminRunner(deps.config?.screenBudgetMs ?? DEFAULT_SCREEN_BUDGET_MS, deps.config?.adminWorkerEntry, SCREEN_OVERRUN, config.calendar),
     clock,
     newId: deps.newId ?? randomUUID,
     config,

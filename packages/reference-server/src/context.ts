@@ -4,6 +4,7 @@
  * that turns a malformed body into `400`.
  */
 import type { Context } from 'hono';
+import type { WorkingDayCalendar } from '@aftersales/core';
 import type { ImpactLedger } from './activation-guard.js';
 import { parseJsonText } from './json-text.js';
 import type { AuditVerifier } from './audit-verifier.js';
@@ -16,6 +17,13 @@ import type { AdminRunner } from './versions/runner.js';
 
 /** Settings of a server instance; every field has a default. */
 export interface ServerConfig {
+  /**
+   * The working-day calendar every pack's working-day clocks count, bundled and uploaded alike (default: China's,
+   * `chinaWorkingDayCalendar` of `@aftersales/rules`). To count a year the State Council has just published before
+   * `chinese-days` carries it, give `mergeCalendars(chinaWorkingDayCalendar, nextYear)`. A decision that counts
+   * working days records the calendar's id and version (`calendar` in its log entry).
+   */
+  calendar?: WorkingDayCalendar;
   /** Bearer token of the admin routes; without it the admin routes are off (`404`). */
   adminToken?: string;
   /** Dotted fact paths masked before storage (personal data). */
@@ -84,6 +92,8 @@ export interface ResolvedConfig {
   answerMultiple: number;
   answerFloorBytes: number;
   signer: HeadSigner | undefined;
+  /** The working-day calendar of every decision (the config's, else China's). */
+  calendar: WorkingDayCalendar;
 }
 
 /** Shared by every route. */

@@ -10,11 +10,13 @@ import { suggest, type Pack } from '@aftersales/core';
 import { BatchOutputError, formatSummary, openBatchOutput, runBatch } from '../batch.js';
 import { DECISION_FIELDS, type DecisionField } from '../batch-types.js';
 import { bundledPacks, resolveOnePack, UsageError } from '../packs.js';
+import { CALENDAR_OPTION, readCalendarOption } from './calendar-option.js';
 import { reportPackFailures } from './problems.js';
 import { DECISION_OPTIONS, InputError, parse, parseParams, readJsonInput, type CliIo, type Command, type OptionSpec } from './shared.js';
 
 const options = {
   ...DECISION_OPTIONS,
+  ...CALENDAR_OPTION,
   input: { type: 'string', value: '<claims.jsonl|->', description: 'a JSONL batch of facts, one claim a line / JSONL 批量事实' },
   output: { type: 'string', short: 'o', value: '<decisions.jsonl>', description: 'where the batch decisions go (default stdout) / 批量结果文件' },
   explain: { type: 'boolean', description: 'add each decision’s explanation (batch) / 附带解释' },
@@ -87,7 +89,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`--workers ${String(workersArg)}: auto or a whole number 1-64 / 应为 auto 或 1-64 的整数`);
   }
   const fields = parseFields(values.fields as string | undefined);
-  const { target, failures } = await resolveOnePack(positionals[0]);
+  const calendar = await readCalendarOption(values.calendar as string | undefined, io);
+  const { target, failures } = await resolveOnePack(positionals[0], calendar ? { calendar } : {});
   if (!target) return reportPackFailures(failures, io);
   const asOf = (values['as-of'] as string | undefined) ?? new Date().toISOString();
   const parameters = parseParams(values.param as string[] | undefined);
@@ -130,7 +133,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
 export const evalCommand: Command = {
   name: 'eval',
   usage: [
-    'eval <pack> --facts <file|json|-> [--as-of <ISO>] [--param name=value]...',
+    'eval <pack> --facts <file|json|-> [--as-of <ISO>] [--param name=value]... [--calendar <file>]',
     'eval <pack> --input <claims.jsonl|-> [--output <decisions.jsonl>] [--as-of <ISO>] [--fields <a,b,...>] [--explain] [--workers auto|<n>] [--max-line-bytes <n>]',
   ],
   summary: 'decide one claim (--facts) or a JSONL batch (--input) / 判定一个或一批索赔',

@@ -7,7 +7,7 @@
  */
 import { existsSync, statSync, watch } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { AftersalesError, lintPack, runSuite, type TestSuite } from '@aftersales/core';
+import { AftersalesError, lintPack, runSuite, type TestSuite, type WorkingDayCalendar } from '@aftersales/core';
 import { PLAIN } from '../colour.js';
 import { renderJunit } from '../junit.js';
 import { displayPath, resolvePacks, UsageError, type PackTarget } from '../packs.js';
@@ -25,6 +25,7 @@ import {
   failedGates,
   type TestRun,
 } from '../test-report.js';
+import { CALENDAR_OPTION, readCalendarOption } from './calendar-option.js';
 import { parse, writeOutputFile, type CliIo, type Command, type OptionSpec } from './shared.js';
 
 const options = {
@@ -42,6 +43,7 @@ const options = {
   run: { type: 'string', value: '<regex>', description: 'run only the cases whose name matches / 只运行名称匹配的用例' },
   quiet: { type: 'boolean', short: 'q', description: 'print failures and the summary only / 只打印失败和汇总' },
   watch: { type: 'boolean', short: 'w', description: 're-run when a pack or suite file under the arguments changes / 文件更改时重新运行' },
+  ...CALENDAR_OPTION,
 } satisfies Record<string, OptionSpec>;
 
 /** The suite with only the cases whose name matches, or undefined when none does. */
@@ -52,8 +54,14 @@ function selectCases(suite: TestSuite, pattern: RegExp | undefined): TestSuite |
 }
 
 /** Runs the suites of the packs that the arguments name. */
-async function collect(positionals: string[], threshold: number | undefined, pattern?: RegExp, lint = false): Promise<TestRun> {
-  const { targets, failures } = await resolvePacks(positionals);
+async function collect(
+  positionals: string[],
+  threshold: number | undefined,
+  pattern?: RegExp,
+  lint = false,
+  calendar?: WorkingDayCalendar,
+): Promise<TestRun> {
+  const { targets, failures } = await resolvePacks(positionals, calendar ? { calendar } : {});
   const run: TestRun = { runs: [], notRun: failures.map(packFailureEntry), ...(threshold !== undefined ? { threshold } : {}) };
   const runOne = async (target: PackTarget): Promise<void> => {
     if (target.suiteFailure) return void run.notRun.push(suiteFailureEntry(target, target.suiteFailure));
@@ -142,7 +150,8 @@ async function runOnce(values: Record<string, unknown>, positionals: string[], p
     throw new UsageError(`--threshold ${String(values.threshold)}: a percentage 0-100 / 应为 0-100 的百分比`);
   }
   const startedAt = new Date().toISOString().slice(0, 19);
-  const result = await collect(positionals, threshold, pattern, values.lint === true);
+  const calendar = await readCalendarOption(values.calendar as string | undefined, io);
+  const result = await collect(positionals, threshold, pattern, values.lint === true, calendar);
   let text: string;
   if (reporter === 'junit') {
     const reports = result.runs.map(({ target, report, ...r }) => ({
@@ -176,7 +185,7 @@ async function runOnce(values: Record<string, unknown>, positionals: string[], p
 /** The `test` command. */
 export const testCommand: Command = {
   name: 'test',
-  usage: ['test [pack|dir]... [--lint] [--coverage] [--threshold <percent>] [--reporter pretty|json|junit] [--output <file>] [--run <regex>] [--quiet] [--watch]'],
+  usage: ['test [pack|dir]... [--lint] [--coverage] [--threshold <percent>] [--reporter pretty|json|junit] [--output <file>] [--run <regex>] [--quiet] [--watch] [--calendar <file>]'],
   summary: 'run the packs’ test suites (all bundled packs when none is given) / 运行测试用例集',
   options,
   examples: [

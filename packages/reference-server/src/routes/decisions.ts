@@ -6,7 +6,7 @@
  * `asOf` and says whether the result is identical, listing every difference otherwise.
  */
 import { Hono } from 'hono';
-import { canonicalJson, type Decision, type DecisionEntry, type Pack } from '@aftersales/core';
+import { canonicalJson, Pack, type Decision, type DecisionEntry } from '@aftersales/core';
 import type { AppEnv, ServerContext } from '../context.js';
 import { parseJsonText } from '../json-text.js';
 import { jsonDiff } from '../diff.js';
@@ -99,6 +99,15 @@ export function isDryRun(value: string | undefined): boolean {
   ]);
 }
 
+/** The calculators that count working days: a decision using one records the calendar it counted on. */
+const WORKING_DAY_CALCULATORS = new Set(['add-working-days', 'working-days-between']);
+
+/** Whether the pack, or a pack it requires, counts working days. */
+function countsWorkingDays(pack: Pack): boolean {
+  if ((pack.document.derived ?? []).some((d) => WORKING_DAY_CALCULATORS.has(d.calculator))) return true;
+  return pack.plan.required.some((r) => r.pack instanceof Pack && countsWorkingDays(r.pack));
+}
+
 /**
  * Evaluates one request on a pack and builds the entry to log (format 2, masked).
  *
@@ -115,6 +124,7 @@ export function decide(
   // The compiled synchronous path: no promise per decision (the same decisions as `evaluate`).
   const decision = pack.evaluateSync(request.facts, {
     asOf,
+    calendar: ctx.config.calendar,
     ...(request.parameters ? { parameters: request.parameters } : {}),
   });
   // Every pack the decision used (the pack and each it requires): replay rebuilds exactly this composition.
@@ -138,6 +148,7 @@ export function decide(
     messages: masked.messages,
     derived: masked.derived,
     evidence: { format: 'explanation/1', explanation: masked.explanation },
+    ...(countsWorkingDays(pack) ? { calendar: { id: ctx.config.calendar.id, version: ctx.config.calendar.version } } : {}),
     ...(request.reference !== undefined ? { reference: request.reference } : {}),
     ...(request.context !== undefined ? { context: maskedContext(request.context, ctx.config.maskFields, request.facts) } : {}),
     ...(keyed ? { idempotencyKey: keyed.key, requestHash: keyed.requestHash } : {}),
@@ -258,7 +269,7 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
     };
     let replayed: Decision;
     try {
-      replayed = await pack.evaluate(record.facts, { asOf: record.asOf, parameters: record.parameters });
+      replayed = await pack.evaluate(record.facts, { asOf: record.asOf, parameters: record.parameters, calendar: ctx.config.calendar });
     } catch (error) {
       const { status, body } = toErrorResponse(error, c.var.requestId);
       if (status >= 500) throw error;

@@ -14,6 +14,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { WorkingDayCalendar } from '@aftersales/core';
 import { HttpError } from '../errors.js';
 import type { PackNode } from './record.js';
 import type { BatchScreen } from '../routes/batch-screen.js';
@@ -83,6 +84,8 @@ export class AdminRunner {
     private readonly entry: URL | string = adminWorkerEntry(),
     /** What the request gets when a task overruns: the code, and what was not done (zh, en). */
     private readonly overrun = { code: 'ADMIN_BUDGET_EXCEEDED', zh: '后台任务超出时间预算', en: 'the admin task exceeded its time budget', undone: { zh: '未保存任何内容', en: 'nothing was stored' } },
+    /** The working-day calendar the thread's packs count (the server's; default China's, set in the thread). */
+    private readonly calendar?: WorkingDayCalendar,
   ) {}
 
   /**
@@ -172,7 +175,7 @@ export class AdminRunner {
         en: `the admin worker's entry file ${file} is missing (run pnpm build)`,
       });
     }
-    const worker = new Worker(file);
+    const worker = new Worker(file, this.calendar ? { workerData: { calendar: this.calendar } } : {});
     worker.unref();
     this.sent = new Set();
     worker.on('message', (reply: AdminReply) => {

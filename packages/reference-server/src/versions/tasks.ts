@@ -5,7 +5,8 @@
  * ({@link replayImpact}). Packs reach the thread as {@link PackNode}s (a document and the nodes of the versions it
  * was bound to); the thread keeps each compiled composition, so a bundled pack is compiled there once.
  */
-import { canonicalJson, loadPack, PackRegistry, PackValidationError, runSuite, type Pack, type Problem, type TestSuite } from '@aftersales/core';
+import { canonicalJson, loadPack, PackRegistry, PackValidationError, runSuite, type Pack, type Problem, type TestSuite, type WorkingDayCalendar } from '@aftersales/core';
+import { chinaWorkingDayCalendar } from '@aftersales/rules';
 import { HttpError, toErrorResponse } from '../errors.js';
 import { isObject, parseJsonText } from '../json-text.js';
 import { screenBatch, type BatchScreen } from '../routes/batch-screen.js';
@@ -62,6 +63,23 @@ export interface ImpactResult {
 
 const documents = new Map<string, unknown>();
 const compiled = new Map<string, Pack>();
+let calendar: WorkingDayCalendar = chinaWorkingDayCalendar;
+
+/**
+ * Sets the working-day calendar this thread's packs count (the server's, from the thread's `workerData`): an
+ * upload's suite, an impact replay and a screened body count the same working days as the decision route.
+ *
+ * @param next - the server's calendar; `undefined` keeps China's
+ * @example
+ * ```ts
+ * useCalendar(mergeCalendars(chinaWorkingDayCalendar, nextYear));
+ * ```
+ */
+export function useCalendar(next: WorkingDayCalendar | undefined): void {
+  if (!next || (next.id === calendar.id && next.version === calendar.version)) return;
+  calendar = next;
+  compiled.clear();
+}
 
 const keyOf = (node: PackNode): string => `${node.packHash}(${node.deps.map(keyOf).join(',')})`;
 
@@ -96,7 +114,7 @@ export function loadNode(node: PackNode): Pack {
   if (document === undefined) throw new Error(`the admin thread has no document with hash ${node.packHash}`);
   const registry = new PackRegistry();
   for (const dep of node.deps) registry.add(loadNode(dep));
-  const pack = loadPack(document, { registry });
+  const pack = loadPack(document, { registry, calendar });
   compiled.set(key, pack);
   return pack;
 }
@@ -210,7 +228,7 @@ export async function checkUpload(input: UploadInput): Promise<UploadResult> {
   }
   let pack: Pack | undefined;
   try {
-    pack = loadPack(body.pack, { registry });
+    pack = loadPack(body.pack, { registry, calendar });
   } catch (error) {
     if (error instanceof PackValidationError) problems.push(...prefix('/pack', error.problems));
     else throw error;

@@ -5,9 +5,11 @@
  * code, bilingual message and problems of an {@link HttpError} (anything else becomes a `500`). The main thread
  * terminates it when a task overruns its time budget and starts a new one for the next task.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { HttpError, toErrorResponse } from '../errors.js';
-import { checkUpload, keepDocuments, replayImpact, screenBatchBody, screenDecision, type ImpactInput, type ScreenBatchInput, type ScreenInput, type UploadInput } from './tasks.js';
+import { checkUpload, keepDocuments, replayImpact, screenBatchBody, screenDecision, useCalendar, type ImpactInput, type ScreenBatchInput, type ScreenInput, type UploadInput } from './tasks.js';
+
+useCalendar((workerData as { calendar?: Parameters<typeof useCalendar>[0] } | null)?.calendar);
 
 /** A task sent to the admin thread. */
 export type AdminTask =
