@@ -22,6 +22,7 @@ import {
   type FactSchema,
 } from './pack-diff-points.js';
 import type { TestSuite } from './types.js';
+import { dateFormat, datePoints, dateSources, type DateSource } from './pack-diff-dates.js';
 
 /** A fact set the points of one fact are applied to. */
 export interface DiffBase {
@@ -130,6 +131,8 @@ interface Explored {
   leaves: Array<{ leaf: PlanLeaf; pack: Pack }>;
   /** Facts whose value in a base is a threshold of this one (`a greaterThan {fact: b}`). */
   against: string[];
+  /** A date fact read through derived facts compared with numbers: its edges are found per base. */
+  dates?: { format: 'date' | 'date-time'; sources: DateSource[] };
 }
 
 function explore(older: Pack, newer: Pack, changedRules: Set<string>, allRules: boolean, schemaChanged: string[]) {
@@ -159,6 +162,12 @@ function explore(older: Pack, newer: Pack, changedRules: Set<string>, allRules: 
       leaf.operand.kind !== 'fact' || leaf.operand.segments.length > 0 ? [] : leaf.fact === fact ? [leaf.operand.fact] : leaf.operand.fact === fact ? [leaf.fact] : [],
     );
     const schemas = packs.map((p) => factSchemas(p)[fact]).filter((s): s is FactSchema => s !== undefined);
+    const format = direct.length === 0 && against.length === 0 ? dateFormat(schemas) : undefined;
+    const sources = format ? dateSources(fact, packs) : [];
+    if (format && sources.length > 0) {
+      explored.push({ fact, schemas, leaves: [], against: [], dates: { format, sources } });
+      continue;
+    }
     if (direct.length === 0 && against.length === 0 && via !== '' && schemas.every((s) => s.type !== 'boolean' && !s.enum)) {
       skipped.push({ fact, reason: `read through ${via}: no condition compares the fact itself` });
       continue;
@@ -170,8 +179,9 @@ function explore(older: Pack, newer: Pack, changedRules: Set<string>, allRules: 
   return { explored, skipped };
 }
 
-/** The points of one explored fact in one base. */
-function pointsOf(target: Explored, base: Record<string, unknown>, step: number): BoundaryPoint[] {
+/** The points of one explored fact in one base (`asOf`: the base's instant, which moves a date fact's edges). */
+function pointsOf(target: Explored, base: Record<string, unknown>, step: number, asOf = ''): BoundaryPoint[] {
+  if (target.dates) return datePoints(target.fact, target.dates.format, target.dates.sources, base, asOf);
   const compared = target.leaves.flatMap(({ leaf, pack }) => comparedValues(leaf, pack.plan.parameters));
   const dynamic = target.against.map((f) => base[f]).filter((v) => typeof v === 'number');
   if (!isNumericSchema(target.schemas, compared)) return valuePoints(compared, target.schemas);
@@ -288,7 +298,7 @@ export function diffPacks(older: Pack, newer: Pack, options: PackDiffOptions = {
       // An invalid base still gives its raw facts as thresholds.
     }
     for (const target of explored) {
-      const points = pointsOf(target, filled, step);
+      const points = pointsOf(target, target.dates ? base.facts : filled, step, base.asOf);
       const results = points.map((p) => both({ ...base.facts, [target.fact]: p.value }, base.asOf));
       const numeric = points.some((p) => p.min !== undefined || p.max !== undefined);
       for (const region of regionsOf(target.fact, points, results, base, numeric)) {
