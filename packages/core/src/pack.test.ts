@@ -9,6 +9,7 @@ import {
   ParameterValidationError,
   RuleConflictError,
 } from './errors.js';
+import { hashPack } from './canonical.js';
 import { loadPack, validatePack } from './pack.js';
 import { testPackHeader, thrownBy } from './test-pack.fixture.js';
 import type { RulePackDocument } from './types.js';
@@ -309,3 +310,17 @@ describe('traceRules (the compiled rule stage with its condition record)', () =>
     );
   });
 });
+
+describe('knownHash', () => {
+  it('a load given the hash the caller computed carries that hash and decides as a load that hashes', async () => {
+    const hashed = loadPack(severityFixture);
+    expect(hashed.packHash).toBe(hashPack(severityFixture as never));
+    const given = loadPack(severityFixture, { knownHash: hashed.packHash });
+    expect(given.packHash).toBe(hashed.packHash);
+    // The hash given is what the pack names (the caller vouches for it): proof that it was not computed again.
+    expect(loadPack(severityFixture, { knownHash: 'sha256:given' }).packHash).toBe('sha256:given');
+    const options = { asOf: '2026-03-01T09:00:00+08:00' };
+    expect(await given.evaluate({ claimAmountYuan: 60000 }, options)).toEqual(await hashed.evaluate({ claimAmountYuan: 60000 }, options));
+  });
+});
+

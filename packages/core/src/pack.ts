@@ -29,6 +29,14 @@ export interface LoadPackOptions {
    * decision's options give another; without one they count Mon–Fri. See {@link WorkingDayCalendar}.
    */
   calendar?: WorkingDayCalendar;
+  /**
+   * The document's pack hash (`sha256:` + hex of its canonical JSON) when the caller has already computed it from
+   * this very document — a host that stored the canonical text and checked its SHA-256 on reading it back, or that
+   * compiled the same text in another thread. Hashing a document of 100,000 rules takes about a second; with this
+   * option the load skips it and the pack carries the hash given. Give only a hash computed from this document:
+   * a wrong one makes the pack, and every decision made with it, name the wrong version.
+   */
+  knownHash?: string;
 }
 
 type RuleNode = (facts: Scope, trace: LeafRecord[] | null) => boolean;
@@ -320,7 +328,7 @@ export function validatePack(document: unknown, options: LoadPackOptions = {}): 
  * ```
  */
 export function loadPack(document: unknown, options: LoadPackOptions = {}): Pack {
-  const plan = compile(document, options.registry);
+  const plan = compile(document, options.registry, options.knownHash);
   const generated = options.generated && Object.prototype.hasOwnProperty.call(options.generated, plan.packHash) ? options.generated[plan.packHash] : undefined;
   return new Pack(plan, generated, options.calendar);
 }

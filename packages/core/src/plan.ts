@@ -97,9 +97,11 @@ const NOT_JSON: Problem = { path: '', message: 'must be JSON data', code: 'schem
  *
  * @param document - the parsed pack JSON (copied with JSON semantics first)
  * @param lookup - where packs named in `requires` are found
+ * @param knownHash - the document's pack hash when the caller has already computed it from this document (see
+ *   `LoadPackOptions.knownHash`); it is then not computed again
  * @returns the problems (empty when valid) and the plan when valid
  */
-export function tryCompile(document: unknown, lookup?: PackLookup): { problems: Problem[]; plan?: PackPlan } {
+export function tryCompile(document: unknown, lookup?: PackLookup, knownHash?: string): { problems: Problem[]; plan?: PackPlan } {
   let doc: unknown;
   try {
     // JSON semantics: a function or a cycle is refused, a NaN is null; later changes to the caller's object
@@ -130,7 +132,7 @@ export function tryCompile(document: unknown, lookup?: PackLookup): { problems: 
     document: pack,
     id: pack.id,
     version: pack.version,
-    packHash: hashPack(pack),
+    packHash: knownHash ?? hashPack(pack),
     timeZone: pack.timeZone ?? DEFAULT_TIME_ZONE,
     hitPolicy: pack.hitPolicy,
     undefinedFacts: pack.undefinedFacts ?? 'allow',
@@ -156,6 +158,7 @@ export function tryCompile(document: unknown, lookup?: PackLookup): { problems: 
  *
  * @param document - the parsed pack JSON (it is copied)
  * @param lookup - where packs named in `requires` are found (a {@link PackRegistry})
+ * @param knownHash - the document's pack hash, when the caller already computed it (not computed again)
  * @returns the plan
  * @throws {@link PackValidationError} (`INVALID_PACK`) carrying every problem with its JSON pointer
  * @example
@@ -164,8 +167,8 @@ export function tryCompile(document: unknown, lookup?: PackLookup): { problems: 
  * plan.rules[0]!.conditions.leaves[0]!.pointer // '/rules/0/conditions/all/0'
  * ```
  */
-export function compile(document: unknown, lookup?: PackLookup): PackPlan {
-  const { problems, plan } = tryCompile(document, lookup);
+export function compile(document: unknown, lookup?: PackLookup, knownHash?: string): PackPlan {
+  const { problems, plan } = tryCompile(document, lookup, knownHash);
   if (!plan || problems.length > 0) throw new PackValidationError(problems);
   return plan;
 }

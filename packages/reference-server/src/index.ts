@@ -29,6 +29,8 @@ export type {
   DecisionRecord,
   NewDecisionRecord,
   StoredPackVersion,
+  PackVersionHead,
+  PackVersionText,
   Activation,
   DecisionQuery,
   PutVersionResult,

@@ -4,7 +4,8 @@
  * decision records the version it used and when it started: no decision that started before the activation was
  * stored uses the new version, and once one second has passed after the activation answered, no decision on either
  * replica uses the old one. The replicas' poll runs every 20 ms here (250 ms by default; PostgreSQL also hears
- * NOTIFY at once). The wait is a sleep between phases; the test's timeout is the hang guard.
+ * NOTIFY at once). The wait is a sleep between phases; the test's timeout is the hang guard. A replica that hears of a
+ * change reads the document of the changed version only, by (pack, version): its storage counts the documents read.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../src/index.js';
@@ -13,6 +14,33 @@ import { qualitySeverity, testApp, type Backend, type TestServer } from './helpe
 
 const ADMIN = { authorization: 'Bearer s3cret-token' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The storage, and the documents read through it so far (each version listed with its document, or read by id). */
+function counting(storage: Storage): { storage: Storage; read: string[] } {
+  const read: string[] = [];
+  const wrapped = new Proxy(storage, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (key === 'listPackVersions') return async () => {
+        const all = await target.listPackVersions();
+        read.push(...all.map((v) => `${v.pack}@${v.version}`));
+        return all;
+      };
+      if (key === 'getPackVersion') return async (pack: string, version: string) => {
+        const one = await target.getPackVersion(pack, version);
+        if (one) read.push(`${pack}@${version}`);
+        return one;
+      };
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { storage: wrapped, read };
+}
+
+/** Resolves once `check` holds, polling every 10 ms (the test's timeout is the hang guard). */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await sleep(10);
+}
 
 function raised(version: string) {
   const doc = structuredClone(qualitySeverity().doc);
@@ -93,6 +121,33 @@ for (const b of backends) {
       const replay = await two.call('POST', `/v1/decisions/${logged.json.decisionId}/replay`);
       expect(replay.status).toBe(200);
       expect(replay.json.identical).toBe(true);
+    });
+
+    it('a replica that hears of a change reads the changed version\'s document only, not every stored one', { timeout: 60_000 }, async () => {
+      backend = b.make();
+      const first = await backend.open();
+      const second = counting(await backend.reopen());
+      open.push(first, second.storage);
+      const config = { adminToken: 's3cret-token', syncIntervalMs: 20 };
+      const one = await testApp(first, { config });
+      const two = await testApp(second.storage, { config });
+      // One more version stored before the change counted below, so the store holds several documents.
+      expect((await one.call('PUT', '/v1/packs/quality-severity/versions/1.0.9', { pack: raised('1.0.9'), suite }, ADMIN)).status).toBe(201);
+      await until(async () => (await two.call('GET', '/v1/packs/quality-severity/versions')).json.versions.some((v: { version: string }) => v.version === '1.0.9'));
+      expect((await first.listPackVersions()).length).toBeGreaterThan(2);
+      second.read.length = 0;
+
+      // An upload on the first: the second takes in that version, reading its document once.
+      expect((await one.call('PUT', '/v1/packs/quality-severity/versions/1.1.0', { pack: raised('1.1.0'), suite }, ADMIN)).status).toBe(201);
+      await until(async () => (await two.call('GET', '/v1/packs/quality-severity/versions')).json.versions.some((v: { version: string }) => v.version === '1.1.0'));
+      expect(second.read).toEqual(['quality-severity@1.1.0']);
+
+      // An activation on the first: the second switches without reading any document again.
+      expect((await one.call('POST', '/v1/packs/quality-severity/versions/1.1.0/activate', { force: true, reason: 'replica read count' }, ADMIN)).status).toBe(200);
+      await until(async () => (await two.call('GET', '/v1/packs/quality-severity')).json.version === '1.1.0');
+      expect(second.read).toEqual(['quality-severity@1.1.0']);
+      const decided = await two.call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 }, asOf: '2026-01-15T10:00:00+08:00' });
+      expect(decided.json.version).toBe('1.1.0');
     });
   });
 }

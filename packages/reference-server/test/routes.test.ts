@@ -542,6 +542,8 @@ class FaultyStorage implements Storage {
   chainHead: Storage['chainHead'] = async () => (this.check(), this.inner.chainHead());
   putPackVersion: Storage['putPackVersion'] = async (v, e) => (this.check(), this.inner.putPackVersion(v, e));
   listPackVersions: Storage['listPackVersions'] = async () => (this.check(), this.inner.listPackVersions());
+  listPackVersionHeads: Storage['listPackVersionHeads'] = async () => (this.check(), this.inner.listPackVersionHeads());
+  getPackVersion: Storage['getPackVersion'] = async (p, v) => (this.check(), this.inner.getPackVersion(p, v));
   getActiveVersions: Storage['getActiveVersions'] = async () => (this.check(), this.inner.getActiveVersions());
   activateVersion: Storage['activateVersion'] = async (a, e) => (this.check(), this.inner.activateVersion(a, e));
   listActivations: Storage['listActivations'] = async (p) => (this.check(), this.inner.listActivations(p));

@@ -234,9 +234,10 @@ export function changeRoutes(ctx: ServerContext): Hono<AppEnv> {
     const id = c.req.param('id');
     const active = catalog.active(id);
     if (!active) throw notFound('PACK_NOT_FOUND', `没有规则包 ${id}`, `no pack ${id}`);
-    const stored = (await ctx.storage.listPackVersions()).find((v) => v.pack === id && v.version === active.version);
+    // The active version's stored suite: that one row, not every stored document.
+    const stored = await ctx.storage.getPackVersion(id, active.version);
     const suite = stored?.suite ?? getSuite(id) ?? { pack: id, cases: [] };
-    const draftVersion = nextVersion(active.version, (v) => catalog.get(id, v) !== undefined);
+    const draftVersion = nextVersion(active.version, (v) => catalog.has(id, v));
     return c.html(<ChangePage lang={langOf(c)} path={c.req.path} active={active} suite={suite} draftVersion={draftVersion} versions={catalog.listVersions(id)} />);
   });
   app.get(`${MOUNT}/packs/:id/diff`, (c) => {

@@ -10,11 +10,11 @@ import pg from 'pg';
 import { linkRecords } from '../chain.js';
 import type { ActivationEntry, PackVersionEntry } from '@aftersales/core';
 import { rowToEntry } from './entry-rows.js';
-import { decisionValues, parseColumn, rowText, rowToRecord, rowToSummary, rowToVersion, versionValues, type ChainLine, type DecisionRow, type VersionRow } from './rows.js';
+import { decisionValues, parseColumn, rowText, rowToRecord, rowToSummary, rowToVersion, rowToVersionHead, rowToVersionText, versionValues, type ChainLine, type DecisionRow, type VersionRow } from './rows.js';
 import { keyOf } from './sqlite-append.js';
 import { sqlFor, type StorageSql } from './schema.js';
 import { StorageUnavailableError } from './types.js';
-import type { Activation, ChainLink, LoggedActivation, DecisionQuery, DecisionRecord, DecisionSummary, KeyClaim, KeyClaimResult, LinkedLogRow, NewLogRow, PutVersionResult, ReaderSource, Storage, StoredPackVersion, StoredRow } from './types.js';
+import type { Activation, ChainLink, LoggedActivation, DecisionQuery, DecisionRecord, DecisionSummary, KeyClaim, KeyClaimResult, LinkedLogRow, NewLogRow, PackVersionHead, PackVersionText, PutVersionResult, ReaderSource, Storage, StoredPackVersion, StoredRow } from './types.js';
 
 /** Key of the advisory locks taken by migrations and appends ("aftersal" in ASCII, truncated to int4 pairs). */
 const LOCK_CLASS = 0x61667465;
@@ -202,6 +202,15 @@ export class PostgresStorage implements Storage {
 
   async listPackVersions(): Promise<StoredPackVersion[]> {
     return (await this.query<VersionRow>(this.sql.listVersions)).rows.map(rowToVersion);
+  }
+
+  async listPackVersionHeads(): Promise<PackVersionHead[]> {
+    return (await this.query<VersionRow>(this.sql.versionHeads)).rows.map(rowToVersionHead);
+  }
+
+  async getPackVersion(pack: string, version: string): Promise<PackVersionText | undefined> {
+    const row = (await this.query<VersionRow>(this.sql.getVersion, [pack, version])).rows[0];
+    return row ? rowToVersionText(row) : undefined;
   }
 
   async getActiveVersions(): Promise<Record<string, string>> {

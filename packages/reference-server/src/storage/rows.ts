@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Decision } from '@aftersales/core';
 import { canonicalJson } from '@aftersales/core/canonical';
 import { entryRecord, rowToEntry } from './entry-rows.js';
-import type { DecisionRecord, DecisionSummary, LinkedLogRow, NewDecisionRecord, StoredPackVersion, StoredRow, UsedPack } from './types.js';
+import type { DecisionRecord, DecisionSummary, LinkedLogRow, NewDecisionRecord, PackVersionHead, PackVersionText, StoredPackVersion, StoredRow, UsedPack } from './types.js';
 export type { ChainLine } from './types.js';
 
 /** A decision row as both databases return it. */
@@ -329,6 +329,38 @@ export function rowToRecord(row: DecisionRow): DecisionRecord {
   const stored: DecisionRecord = { ...record, seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash, format: 1, kind: 'decision' };
   storedTexts.set(stored, [row.parameters_json, row.facts_json, row.outcome_json, row.decision_json]);
   return stored;
+}
+
+/**
+ * Reads a pack-version row back without its document and suite (the columns of `versionHeads`).
+ *
+ * @example
+ * ```ts
+ * const head = rowToVersionHead(row);
+ * ```
+ */
+export function rowToVersionHead(row: Omit<VersionRow, 'document_json' | 'suite_json'>): PackVersionHead {
+  return {
+    pack: row.pack,
+    version: row.version,
+    packHash: row.pack_hash,
+    origin: row.origin === 'uploaded' ? 'uploaded' : 'bundled',
+    createdAt: row.created_at,
+    ...(typeof row.bindings_json === 'string' ? { bindings: parseColumn(row.bindings_json) as UsedPack[] } : {}),
+    ...(typeof row.bindings_hash === 'string' ? { bindingsHash: row.bindings_hash } : {}),
+  };
+}
+
+/**
+ * Reads a pack-version row back with its document as the stored text.
+ *
+ * @example
+ * ```ts
+ * const { documentJson } = rowToVersionText(row);
+ * ```
+ */
+export function rowToVersionText(row: VersionRow): PackVersionText {
+  return { ...rowToVersionHead(row), documentJson: row.document_json, ...(row.suite_json !== null ? { suite: parseColumn(row.suite_json) } : {}) };
 }
 
 /**

@@ -60,6 +60,8 @@ export interface StorageSql {
   insertVersion: string;
   versionHash: string;
   listVersions: string;
+  versionHeads: string;
+  getVersion: string;
   activeVersions: string;
   upsertActive: string;
   insertActivation: string;
@@ -242,6 +244,8 @@ export function sqlFor(dialect: Dialect, schema?: string): StorageSql {
       VALUES (${list(1, 9)}) ON CONFLICT (pack, version) DO NOTHING`,
     versionHash: `SELECT pack_hash FROM ${t('pack_versions')} WHERE pack = ${p(1)} AND version = ${p(2)}`,
     listVersions: `SELECT * FROM ${t('pack_versions')} ORDER BY pack, created_at`,
+    versionHeads: `SELECT pack, version, pack_hash, origin, created_at, bindings_json, bindings_hash FROM ${t('pack_versions')} ORDER BY pack, created_at`,
+    getVersion: `SELECT * FROM ${t('pack_versions')} WHERE pack = ${p(1)} AND version = ${p(2)}`,
     activeVersions: `SELECT pack, version FROM ${t('active_versions')}`,
     upsertActive: `INSERT INTO ${t('active_versions')} (pack, version, activated_at) VALUES (${list(1, 3)})
       ON CONFLICT (pack) DO UPDATE SET version = excluded.version, activated_at = excluded.activated_at`,

@@ -16,10 +16,10 @@ import type { ActivationEntry, PackVersionEntry } from '@aftersales/core';
 import { rowToEntry } from './entry-rows.js';
 import { sqliteAppender, sqliteLinker } from './sqlite-append.js';
 import { SqliteWriterClient, type WriterLink } from './sqlite-writer.js';
-import { parseColumn, rowText, rowToRecord, rowToSummary, rowToVersion, versionValues, type ChainLine, type DecisionRow, type VersionRow } from './rows.js';
+import { parseColumn, rowText, rowToRecord, rowToSummary, rowToVersion, rowToVersionHead, rowToVersionText, versionValues, type ChainLine, type DecisionRow, type VersionRow } from './rows.js';
 import { sqlFor } from './schema.js';
 import { StorageUnavailableError } from './types.js';
-import type { Activation, ChainLink, LoggedActivation, DecisionQuery, DecisionRecord, DecisionSummary, KeyClaim, KeyClaimResult, LinkedLogRow, NewLogRow, PutVersionResult, ReaderSource, Storage, StoredPackVersion, StoredRow } from './types.js';
+import type { Activation, ChainLink, LoggedActivation, DecisionQuery, DecisionRecord, DecisionSummary, KeyClaim, KeyClaimResult, LinkedLogRow, NewLogRow, PackVersionHead, PackVersionText, PutVersionResult, ReaderSource, Storage, StoredPackVersion, StoredRow } from './types.js';
 
 const SQL = sqlFor('sqlite');
 
@@ -246,6 +246,17 @@ export class SqliteStorage implements Storage {
     return this.run(() =>
       (this.db.prepare(SQL.listVersions).all() as VersionRow[]).map(rowToVersion),
     );
+  }
+
+  async listPackVersionHeads(): Promise<PackVersionHead[]> {
+    return this.run(() => (this.db.prepare(SQL.versionHeads).all() as VersionRow[]).map(rowToVersionHead));
+  }
+
+  async getPackVersion(pack: string, version: string): Promise<PackVersionText | undefined> {
+    return this.run(() => {
+      const row = this.db.prepare(SQL.getVersion).get(pack, version) as VersionRow | undefined;
+      return row ? rowToVersionText(row) : undefined;
+    });
   }
 
   async getActiveVersions(): Promise<Record<string, string>> {

@@ -158,6 +158,12 @@ export interface StoredPackVersion {
   bindingsHash?: string;
 }
 
+/** A stored pack version without its document and suite: what a replica reads to see what changed. */
+export type PackVersionHead = Omit<StoredPackVersion, 'document' | 'documentJson' | 'suite'>;
+
+/** A stored pack version with its document as the canonical JSON text stored (not parsed). */
+export type PackVersionText = Omit<StoredPackVersion, 'document' | 'documentJson'> & { documentJson: string };
+
 /** A pack version a decision used: the pack itself or one it requires (directly or not). */
 export interface UsedPack {
   pack: string;
@@ -285,7 +291,12 @@ export interface Storage {
    * transaction (when the append fails, the version is not stored).
    */
   putPackVersion(version: StoredPackVersion, entry?: PackVersionEntry): Promise<PutVersionResult>;
+  /** Every stored version with its document (parsed), by pack then time stored. */
   listPackVersions(): Promise<StoredPackVersion[]>;
+  /** Every stored version without its document: pack, version, hash, origin, time stored, bindings. */
+  listPackVersionHeads(): Promise<PackVersionHead[]>;
+  /** One stored version with its document as stored text, or undefined when (pack, version) is not stored. */
+  getPackVersion(pack: string, version: string): Promise<PackVersionText | undefined>;
   /** The active version of each pack that had one activated. */
   getActiveVersions(): Promise<Record<string, string>>;
   /**

@@ -24,7 +24,7 @@
  */
 import { PackRegistry, type Pack } from '@aftersales/core';
 import type { Logger } from '../logger.js';
-import type { Activation, StoredPackVersion, UsedPack } from '../storage/types.js';
+import type { Activation, PackVersionText, UsedPack } from '../storage/types.js';
 import { activationEntry, packVersionEntry } from './entries.js';
 import { integrityProblem, type IntegrityProblem } from './integrity.js';
 import { KnownVersions } from './known-versions.js';
@@ -41,7 +41,7 @@ import type { VersionStore } from './store.js';
  * ```
  */
 export class PackCatalog {
-  private readonly known = new KnownVersions();
+  private readonly known: KnownVersions;
   /** `pack@version#hash` of stored documents already hashed again (each is checked once per process). */
   private readonly verified = new Set<string>();
   private readonly activeById = new Map<string, Pack>();
@@ -58,7 +58,12 @@ export class PackCatalog {
   private constructor(
     private readonly storage: VersionStore,
     private readonly clock: () => Date,
-  ) {}
+    log: Logger,
+  ) {
+    this.known = new KnownVersions((record) => {
+      log({ level: 'warn', msg: `stored pack ${record.id}@${record.version} no longer loads; it is not available`, pack: record.id, version: record.version });
+    });
+  }
 
   /**
    * Records the bundled packs in storage (so their documents stay available for replay), loads every stored
@@ -71,7 +76,7 @@ export class PackCatalog {
    * @throws StorageUnavailableError when storage cannot be read
    */
   static async open(bundled: PackRegistry, storage: VersionStore, clock: () => Date, log: Logger = () => undefined): Promise<PackCatalog> {
-    const catalog = new PackCatalog(storage, clock);
+    const catalog = new PackCatalog(storage, clock, log);
     const now = clock().toISOString();
     for (const pack of bundled.list()) {
       const binding = bindingOf(pack, bundled);
@@ -119,13 +124,16 @@ export class PackCatalog {
   }
 
   private async absorb(log: Logger): Promise<string[]> {
-    const stored = await this.storage.listPackVersions();
+    // Heads first (no documents): only a version not taken in yet has its document read, by (pack, version).
+    const heads = await this.storage.listPackVersionHeads();
     const active = await this.storage.getActiveVersions();
-    let pending: StoredPackVersion[] = [];
-    for (const v of stored) {
-      if (this.integrityProblems.some((p) => p.pack === v.pack && p.version === v.version)) continue;
-      const stamp = `${v.pack}@${v.version}#${v.packHash}`;
-      if (this.verified.has(stamp) && this.known.record(v.pack, v.version)?.packHash === v.packHash) continue;
+    let pending: PackVersionText[] = [];
+    for (const head of heads) {
+      const stamp = `${head.pack}@${head.version}#${head.packHash}`;
+      if (this.integrityProblems.some((p) => p.pack === head.pack && p.version === head.version)) continue;
+      if (this.unloadable.has(stamp) || (this.verified.has(stamp) && this.known.hasHash(head.packHash))) continue;
+      const v = await this.storage.getPackVersion(head.pack, head.version);
+      if (!v) continue;
       const problem = integrityProblem(v);
       if (problem) {
         this.integrityProblems.push(problem);
@@ -140,32 +148,27 @@ export class PackCatalog {
         });
         continue;
       }
-      this.verified.add(stamp);
+      this.verified.add(`${v.pack}@${v.version}#${v.packHash}`);
       if (!this.known.hasHash(v.packHash)) pending.push(v);
     }
-    // Versions load after the versions they are bound to; a pass per level of `requires` settles any order.
+    // Versions are taken in after the versions they are bound to; a pass per level of `requires` settles any order.
+    // A version with stored bindings is kept as its text and compiled on first use (activated, decided, replayed):
+    // a restart or a refresh compiles only the active versions.
     for (let pass = 0; pass < 8 && pending.length > 0; pass++) {
-      const failed: StoredPackVersion[] = [];
+      const failed: PackVersionText[] = [];
       for (const v of pending) {
-        const registry = v.bindings ? this.known.registryOf(v.bindings) : this.legacyRegistry(active);
-        if (!registry) {
+        const record: VersionRecord = { id: v.pack, version: v.version, packHash: v.packHash, origin: v.origin, createdAt: v.createdAt, bindings: v.bindings ?? [], status: 'draft', documentJson: v.documentJson };
+        if (v.bindings ? !v.bindings.every((b) => this.known.hasHash(b.packHash)) : !this.loadsNow(record, active)) {
           failed.push(v);
           continue;
         }
-        try {
-          const record: VersionRecord = { id: v.pack, version: v.version, packHash: v.packHash, origin: v.origin, createdAt: v.createdAt, bindings: v.bindings ?? [], status: 'draft' };
-          this.known.compile(record, { document: v.document, registry });
-          this.known.add(record, this.known.record(v.pack, v.version) !== undefined);
-        } catch {
-          failed.push(v);
-        }
+        this.known.add(record, this.known.record(v.pack, v.version) !== undefined);
       }
       if (failed.length === pending.length) break;
       pending = failed;
     }
     for (const v of pending) {
-      if (this.unloadable.has(`${v.pack}@${v.version}`)) continue;
-      this.unloadable.add(`${v.pack}@${v.version}`);
+      this.unloadable.add(`${v.pack}@${v.version}#${v.packHash}`);
       log({ level: 'warn', msg: `stored pack ${v.pack}@${v.version} no longer loads; it is not available`, pack: v.pack, version: v.version });
     }
     const changed: string[] = [];
@@ -187,6 +190,16 @@ export class PackCatalog {
       }
     }
     return changed;
+  }
+
+  /** A row stored before bindings were kept is compiled at once, bound to the versions stored as active. */
+  private loadsNow(record: VersionRecord, active: Record<string, string>): boolean {
+    try {
+      this.known.compile(record, { registry: this.legacyRegistry(active) });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** The in-memory switch of the active version: the pointer and both records' status. */
@@ -365,3 +378,4 @@ export class PackCatalog {
     return run;
   }
 }
+

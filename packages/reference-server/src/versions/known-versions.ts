@@ -28,6 +28,11 @@ export class KnownVersions {
   private readonly bound = new WeakMap<Pack, { bindings: UsedPack[]; uses: UsedPack[] }>();
   /** Compositions rebuilt for replay, by the canonical list of packs a record used. */
   private readonly compositions = new Map<string, Pack>();
+  /** Records whose document no longer loads (found on first use). */
+  private readonly broken = new WeakSet<VersionRecord>();
+
+  /** @param onBroken - told once about each stored version that no longer loads when it is first used */
+  constructor(private readonly onBroken: (record: VersionRecord, error: unknown) => void = () => undefined) {}
 
   /** Whether any version of the pack is known. */
   knows(id: string): boolean {
@@ -75,7 +80,9 @@ export class KnownVersions {
     if (record.compiled) return record.compiled;
     const registry = from.registry ?? this.registryOf(record.bindings);
     if (!registry) throw new Error(`a version bound to ${record.packHash} is not available`);
-    const pack = loadPack(from.document ?? JSON.parse(record.documentJson as string), { registry });
+    // The record's hash was checked against this very document (the admin thread hashed the upload; a stored
+    // text was hashed on reading): the load does not hash it again.
+    const pack = loadPack(from.document ?? JSON.parse(record.documentJson as string), { registry, knownHash: record.packHash });
     record.compiled = pack;
     record.bindings = bindingOf(pack, registry);
     delete record.documentJson;
@@ -151,7 +158,7 @@ export class KnownVersions {
         const registry = new PackRegistry();
         for (const dep of deps) registry.add(dep as Pack);
         try {
-          const rebuilt = loadPack(known.document, { registry });
+          const rebuilt = loadPack(known.document, { registry, knownHash: known.packHash });
           this.bind(rebuilt, bindingOf(rebuilt, registry));
           byHash.set(u.packHash, rebuilt);
         } catch {
@@ -166,10 +173,25 @@ export class KnownVersions {
     return rebuilt;
   }
 
-  /** A known version of a pack (compiled here on first use when it was uploaded). */
+  /** A known version of a pack (compiled here on first use when it was uploaded or read from storage). */
   get(id: string, version: string): Pack | undefined {
     const record = this.record(id, version);
-    return record ? this.compile(record) : undefined;
+    return record ? this.compiled(record) : undefined;
+  }
+
+  /**
+   * The record compiled, or undefined when its document no longer loads (reported once through `onBroken`, then
+   * treated as unavailable).
+   */
+  private compiled(record: VersionRecord): Pack | undefined {
+    if (this.broken.has(record)) return undefined;
+    try {
+      return this.compile(record);
+    } catch (error) {
+      this.broken.add(record);
+      this.onBroken(record, error);
+      return undefined;
+    }
   }
 
   /** A known version's document (without compiling it). */
@@ -182,7 +204,7 @@ export class KnownVersions {
   /** A known pack by its hash (what a log record names), compiled on first use. */
   byHash(packHash: string): Pack | undefined {
     const record = this.byHashIndex.get(packHash);
-    return record ? this.compile(record) : undefined;
+    return record ? this.compiled(record) : undefined;
   }
 
   /**

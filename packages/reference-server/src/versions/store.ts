@@ -11,7 +11,7 @@ import type { Storage } from '../storage/types.js';
  * @example
  * ```ts
  * const store: VersionStore = new SqliteStorage({ file: ':memory:' });
- * await store.listPackVersions();
+ * await store.listPackVersionHeads();
  * ```
  */
-export type VersionStore = Pick<Storage, 'putPackVersion' | 'listPackVersions' | 'getActiveVersions' | 'activateVersion' | 'watchChanges'>;
+export type VersionStore = Pick<Storage, 'putPackVersion' | 'listPackVersionHeads' | 'getPackVersion' | 'getActiveVersions' | 'activateVersion' | 'watchChanges'>;
