@@ -5,7 +5,7 @@
  */
 
 /**
- * The facts of warranty-goods 2.1.0.
+ * The facts of warranty-goods 2.2.0.
  */
 export type WarrantyGoodsFacts = {
   [k: string]: unknown;
@@ -31,9 +31,29 @@ export type WarrantyGoodsFacts = {
    */
   performanceFault?: boolean;
   /**
+   * 机动车、计算机、电视机、电冰箱、空调器、洗衣机等耐用商品（消法第二十三条第三款；“等”由调用方认定）/ durable goods such as cars, computers, TVs, fridges, air conditioners, washing machines (CPL Art. 23 para. 3; the caller decides what the 'such as' covers)
+   */
+  durableGoods?: boolean;
+  /**
+   * 发现瑕疵的日期，缺省为主张日期 / the date the flaw was found, default the claim date
+   */
+  defectFoundDate?: string;
+  /**
    * 三包期内已修理次数（仍不能正常使用）/ repairs so far within the warranty (still failing)
    */
   sameFaultRepairs?: number;
+  /**
+   * 退货时销售者有同型号同规格产品可供调换（第十三条：没有的，退货不收折旧费）/ the seller has a product of the same model and specification to exchange (Art. 13: without one, a return bears no depreciation)
+   */
+  sameModelAvailable?: boolean;
+  /**
+   * 发票价格（元），计算折旧费用 / the invoice price in yuan, for the depreciation charge
+   */
+  priceYuan?: number;
+  /**
+   * 该商品在《实施三包的部分商品目录》中的折旧率（按日，小数，如 0.001 为 0.1%），由调用方按目录给出 / the product's depreciation rate in the regulation's catalogue (per day, a fraction: 0.001 is 0.1 %), as the caller reads it there
+   */
+  depreciationRatePerDay?: number;
   /**
    * 本次送修至今未修好的天数 / days since the product was brought in for the current repair, still unrepaired
    */
@@ -89,17 +109,27 @@ export type WarrantyGoodsFacts = {
 };
 
 /**
- * The outcome of warranty-goods 2.1.0.
+ * The outcome of warranty-goods 2.2.0.
  */
 export type WarrantyGoodsOutcome = {
   remedy: "return-exchange-or-repair" | "exchange-or-repair" | "exchange-or-return" | "exchange" | "repair" | "none";
   noReasonReturn: boolean;
   exchangePaidBy?: "repairer" | "seller";
   refundWithinDays?: number;
+  /**
+   * 修理两次后退货是否收取折旧费（第十三条）/ whether a return after two repairs bears depreciation (Art. 13)
+   */
+  returnDepreciation?: "charged" | "none";
+  depreciationDays?: number | null;
+  depreciationYuan?: number | null;
+  /**
+   * 经营者承担瑕疵的举证责任（消法第二十三条第三款）/ the business bears the burden of proof of the flaw (CPL Art. 23 para. 3)
+   */
+  burdenOfProofOnBusiness?: boolean;
 };
 
 /**
- * Parameter overrides of warranty-goods 2.1.0.
+ * Parameter overrides of warranty-goods 2.2.0.
  */
 export type WarrantyGoodsParameters = {
   /**
@@ -142,4 +172,8 @@ export type WarrantyGoodsParameters = {
    * Without a quality guarantee period, the longest time from receipt in which the buyer must notify the seller (years) (years). Default 2.
    */
   noticeLongStopYears?: number;
+  /**
+   * A flaw of durable goods found within this many months of receipt puts the burden of proof on the business (months). Default 6.
+   */
+  burdenOfProofMonths?: number;
 };
