@@ -1434,10 +1434,10 @@ export interface components {
              */
             network?: "hc" | "pv";
             /**
-             * @description 所处阶段（hc：application、site-visit、acceptance；pv：inspection、approval、agreement、dispatch）/ the stage reached (hc: application, site-visit, acceptance; pv: inspection, approval, agreement, dispatch)
+             * @description 所处阶段（hc：application、site-visit、acceptance；pv：submission、inspection、approval、agreement、dispatch）/ the stage reached (hc: application, site-visit, acceptance; pv: submission, inspection, approval, agreement, dispatch)
              * @enum {unknown}
              */
-            stage: "application" | "site-visit" | "acceptance" | "inspection" | "approval" | "agreement" | "dispatch";
+            stage: "application" | "site-visit" | "acceptance" | "submission" | "inspection" | "approval" | "agreement" | "dispatch";
             /** @description 《特约服务中心申请评分表》得分 / the application score */
             applicationScore?: number;
             /** @description 服务网络发展委员会批准 / approved by the network development committee */
@@ -1462,7 +1462,7 @@ export interface components {
              */
             acceptanceAttempt?: number;
             /**
-             * @description 《公司售后服务商考查表》记录了哪些内容（光伏）/ which items the solar inspection sheet records
+             * @description 《公司售后服务商考查表》记录了手册所列的哪些内容（光伏；所列为“等内容”，不是必备清单）/ which of the items the manual lists the solar inspection sheet records (the list ends in 等内容: illustrative, not required)
              * @default {}
              */
             inspectionSheet?: {
@@ -1503,10 +1503,49 @@ export interface components {
             agreementSigned?: boolean;
             /** @description 通过安装服务部的培训考核（光伏）/ passed the installation department's training assessment (pv) */
             assessmentPassed?: boolean;
+            /**
+             * @description 服务商提交安装服务部的资料（光伏，PV 二.2）/ what the provider has submitted to the installation department (pv, PV 二.2)
+             * @default {}
+             */
+            submittedDocuments?: {
+                /**
+                 * @description 《公司售后服务商合作审批表》/ the cooperation approval form
+                 * @default false
+                 */
+                approvalForm?: boolean;
+                /**
+                 * @description 营业执照 / the business licence
+                 * @default false
+                 */
+                businessLicence?: boolean;
+                /**
+                 * @description 工商税务注册登记资料 / the business and tax registration papers
+                 * @default false
+                 */
+                taxRegistration?: boolean;
+            };
+            /** @description 已根据实地考查填写《公司售后服务商考查表》（光伏）；缺省时，考查表记录了手册所列任一项即视为已填写 / the inspection sheet has been filled in after the site inspection (pv); when absent, a sheet recording any of the items the manual lists counts as filled */
+            inspectionSheetFilled?: boolean;
+            /**
+             * @description 安装服务部已给的培训（光伏，PV 三.1）/ the training the installation department has given (pv, PV 三.1)
+             * @default {}
+             */
+            trainingCompleted?: {
+                /**
+                 * @description 管理培训 / management training
+                 * @default false
+                 */
+                management?: boolean;
+                /**
+                 * @description 技术培训 / technical training
+                 * @default false
+                 */
+                technical?: boolean;
+            };
         } & (unknown & unknown & unknown & unknown & unknown & unknown & unknown);
         "network-application.Outcome": {
             /** @enum {unknown} */
-            decision: "schedule-site-visit" | "archive-reserve" | "issue-letter-of-intent" | "await-startup-orders" | "sign-contract" | "rectify-and-reinspect" | "cancel-cooperation" | "complete-inspection-sheet" | "submit-for-approval" | "sign-cooperation-agreement" | "not-approved" | "enter-provider-archive" | "await-agreement" | "may-take-dispatches" | "no-dispatch";
+            decision: "schedule-site-visit" | "archive-reserve" | "issue-letter-of-intent" | "await-startup-orders" | "sign-contract" | "rectify-and-reinspect" | "cancel-cooperation" | "complete-inspection-sheet" | "submit-for-approval" | "sign-cooperation-agreement" | "not-approved" | "enter-provider-archive" | "await-agreement" | "may-take-dispatches" | "no-dispatch" | "complete-submission" | "schedule-site-inspection" | "train-before-assessment";
             score?: number;
             orderOwners?: {
                 /** @enum {unknown} */
@@ -1516,6 +1555,8 @@ export interface components {
                 /** @enum {unknown} */
                 vi: "after-sales" | "parts-supply" | "marketing";
             };
+            inspectionItemsRecorded?: ("businessCondition" | "technicalStrength" | "instruments" | "equipment" | "repairSite" | "strengths")[];
+            trainingGiven?: ("management" | "technical")[];
         };
         "parts-stock.Facts": {
             /** @description 日均需求 d̄ / mean daily demand */
@@ -3429,7 +3470,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
+            /** @description body over the limit */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3644,7 +3685,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
+            /** @description body over the limit */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3859,7 +3900,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
+            /** @description body over the limit */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4074,7 +4115,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
+            /** @description body over the limit */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4289,7 +4330,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
+            /** @description body over the limit */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4504,7 +4545,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
+            /** @description body over the limit */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4719,7 +4760,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
+            /** @description body over the limit */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4934,7 +4975,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
+            /** @description body over the limit */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5149,7 +5190,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
+            /** @description body over the limit */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5364,7 +5405,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
+            /** @description body over the limit */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5579,7 +5620,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
+            /** @description body over the limit */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5794,7 +5835,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
+            /** @description body over the limit */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6009,7 +6050,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
+            /** @description body over the limit */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6224,7 +6265,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
+            /** @description body over the limit */
             413: {
                 headers: {
                     [name: string]: unknown;

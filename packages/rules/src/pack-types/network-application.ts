@@ -5,7 +5,7 @@
  */
 
 /**
- * The facts of network-application 1.0.0.
+ * The facts of network-application 1.1.0.
  */
 export type NetworkApplicationFacts = {
   [k: string]: unknown;
@@ -15,9 +15,10 @@ export type NetworkApplicationFacts = {
    */
   network?: "hc" | "pv";
   /**
-   * 所处阶段（hc：application、site-visit、acceptance；pv：inspection、approval、agreement、dispatch）/ the stage reached (hc: application, site-visit, acceptance; pv: inspection, approval, agreement, dispatch)
+   * 所处阶段（hc：application、site-visit、acceptance；pv：submission、inspection、approval、agreement、dispatch）/ the stage reached (hc: application, site-visit, acceptance; pv: submission, inspection, approval, agreement, dispatch)
    */
-  stage: "application" | "site-visit" | "acceptance" | "inspection" | "approval" | "agreement" | "dispatch";
+  stage:
+    "application" | "site-visit" | "acceptance" | "submission" | "inspection" | "approval" | "agreement" | "dispatch";
   /**
    * 《特约服务中心申请评分表》得分 / the application score
    */
@@ -43,7 +44,7 @@ export type NetworkApplicationFacts = {
    */
   acceptanceAttempt?: number;
   /**
-   * 《公司售后服务商考查表》记录了哪些内容（光伏）/ which items the solar inspection sheet records
+   * 《公司售后服务商考查表》记录了手册所列的哪些内容（光伏；所列为“等内容”，不是必备清单）/ which of the items the manual lists the solar inspection sheet records (the list ends in 等内容: illustrative, not required)
    */
   inspectionSheet?: {
     /**
@@ -83,10 +84,44 @@ export type NetworkApplicationFacts = {
    * 通过安装服务部的培训考核（光伏）/ passed the installation department's training assessment (pv)
    */
   assessmentPassed?: boolean;
+  /**
+   * 服务商提交安装服务部的资料（光伏，PV 二.2）/ what the provider has submitted to the installation department (pv, PV 二.2)
+   */
+  submittedDocuments?: {
+    /**
+     * 《公司售后服务商合作审批表》/ the cooperation approval form
+     */
+    approvalForm?: boolean;
+    /**
+     * 营业执照 / the business licence
+     */
+    businessLicence?: boolean;
+    /**
+     * 工商税务注册登记资料 / the business and tax registration papers
+     */
+    taxRegistration?: boolean;
+  };
+  /**
+   * 已根据实地考查填写《公司售后服务商考查表》（光伏）；缺省时，考查表记录了手册所列任一项即视为已填写 / the inspection sheet has been filled in after the site inspection (pv); when absent, a sheet recording any of the items the manual lists counts as filled
+   */
+  inspectionSheetFilled?: boolean;
+  /**
+   * 安装服务部已给的培训（光伏，PV 三.1）/ the training the installation department has given (pv, PV 三.1)
+   */
+  trainingCompleted?: {
+    /**
+     * 管理培训 / management training
+     */
+    management?: boolean;
+    /**
+     * 技术培训 / technical training
+     */
+    technical?: boolean;
+  };
 };
 
 /**
- * The outcome of network-application 1.0.0.
+ * The outcome of network-application 1.1.0.
  */
 export type NetworkApplicationOutcome = {
   decision:
@@ -104,17 +139,24 @@ export type NetworkApplicationOutcome = {
     | "enter-provider-archive"
     | "await-agreement"
     | "may-take-dispatches"
-    | "no-dispatch";
+    | "no-dispatch"
+    | "complete-submission"
+    | "schedule-site-inspection"
+    | "train-before-assessment";
   score?: number;
   orderOwners?: {
     tools: "after-sales" | "parts-supply" | "marketing";
     parts: "after-sales" | "parts-supply" | "marketing";
     vi: "after-sales" | "parts-supply" | "marketing";
   };
+  inspectionItemsRecorded?: (
+    "businessCondition" | "technicalStrength" | "instruments" | "equipment" | "repairSite" | "strengths"
+  )[];
+  trainingGiven?: ("management" | "technical")[];
 };
 
 /**
- * Parameter overrides of network-application 1.0.0.
+ * Parameter overrides of network-application 1.1.0.
  */
 export type NetworkApplicationParameters = {
   /**
