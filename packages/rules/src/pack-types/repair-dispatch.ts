@@ -5,7 +5,7 @@
  */
 
 /**
- * The facts of repair-dispatch 1.0.0.
+ * The facts of repair-dispatch 1.1.0.
  */
 export type RepairDispatchFacts = {
   /**
@@ -52,10 +52,51 @@ export type RepairDispatchFacts = {
    * 事项范围：具体实施 / 所辖区域内的工作 / 统筹规划 / the matter's scope
    */
   matterScope?: "on-site-implementation" | "regional-work" | "company-planning";
+  /**
+   * 维修方案（故障诊断后制定；未制定时缺省）包含哪些内容 / what the repair plan (drawn up after the diagnosis; absent until then) states
+   */
+  repairPlan?: {
+    /**
+     * 维修方法 / the repair method
+     */
+    method?: boolean;
+    /**
+     * 所需配件 / the parts needed
+     */
+    parts?: boolean;
+    /**
+     * 预计维修时间 / the expected repair time
+     */
+    expectedTime?: boolean;
+  };
+  /**
+   * 维修工程师详细记录了维修过程（维修后填写）/ the engineer recorded the repair in detail (once repaired)
+   */
+  repairProcessRecorded?: boolean;
+  /**
+   * 遵守客户现场规定、注意安全防护（到达后填写）/ the customer's site rules and safety precautions were observed (once on site)
+   */
+  siteRulesAndSafetyObserved?: boolean;
+  /**
+   * 维修已完成 / the repair is done
+   */
+  repairCompleted?: boolean;
+  /**
+   * 已对客户进行维修回访 / the customer has had the follow-up visit
+   */
+  followUpVisitDone?: boolean;
+  /**
+   * 已对维修过程进行总结 / the repair has been summarised
+   */
+  repairSummaryDone?: boolean;
+  /**
+   * 总结中分析了故障原因 / the summary analyses the fault's cause
+   */
+  faultCauseAnalysed?: boolean;
 };
 
 /**
- * The outcome of repair-dispatch 1.0.0.
+ * The outcome of repair-dispatch 1.1.0.
  */
 export type RepairDispatchOutcome = {
   status: "ready" | "complete-report" | "book-appointment" | "send-confirmation" | "assign-certified-engineer";
@@ -64,12 +105,14 @@ export type RepairDispatchOutcome = {
   engineerMayGo: boolean;
   arrivedLate: boolean;
   minutesLate?: number;
-  conductIssues: ("uniform-or-badge" | "tools-or-parts")[];
+  conductIssues: ("uniform-or-badge" | "tools-or-parts" | "repair-record" | "site-rules-or-safety")[];
   owner: "engineer" | "regional-manager" | "director" | null;
+  missingRepairPlan: ("method" | "parts" | "expected-time")[];
+  pendingAfterRepair: ("follow-up-visit" | "repair-summary" | "fault-cause-analysis")[];
 };
 
 /**
- * Parameter overrides of repair-dispatch 1.0.0.
+ * Parameter overrides of repair-dispatch 1.1.0.
  */
 export type RepairDispatchParameters = {
   /**
