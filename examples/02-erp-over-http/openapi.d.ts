@@ -1190,15 +1190,49 @@ export interface components {
              * @default false
              */
             productCodeVerified?: boolean;
+            /** @description 服装的耐久性标签（洗水唛）标注了哪些内容；未检查标签时缺省 / what the garment's durable label (the care label) states; absent when the label was not checked */
+            durableLabel?: {
+                /**
+                 * @description 号型或规格 / size or specification
+                 * @default false
+                 */
+                sizeOrSpecification?: boolean;
+                /**
+                 * @description 采用原料的成分和含量 / fibre composition and content
+                 * @default false
+                 */
+                fibreComposition?: boolean;
+                /**
+                 * @description 洗涤方法 / the washing (care) method
+                 * @default false
+                 */
+                careMethod?: boolean;
+            };
+            /**
+             * @description 织物面鞋 / a shoe with a fabric upper
+             * @default false
+             */
+            fabricUpperShoe?: boolean;
+            /**
+             * @description 投诉污染（污渍）/ the complaint is staining
+             * @default false
+             */
+            stainingComplaint?: boolean;
+            /**
+             * @description 洗涤后漂洗不净（检验所见残留）/ not rinsed clean after washing (residue found on inspection)
+             * @default false
+             */
+            rinsedIncompletely?: boolean;
         };
         "care-label.Outcome": {
             careFollowed: boolean;
             careMisuse: boolean;
-            deviations: ("wash-temperature" | "chlorine-bleach" | "iron-temperature" | "washed-together" | "long-soak" | "water-wash")[];
+            deviations: ("wash-temperature" | "chlorine-bleach" | "iron-temperature" | "washed-together" | "long-soak" | "water-wash" | "incomplete-rinse")[];
             /** @enum {unknown} */
             colourLoss: "disclosed-at-sale" | "disclosed-mandatory-standard-not-met" | "not-disclosed" | null;
             /** @enum {unknown} */
             productCodeCheck: "verify" | "verified";
+            labelDefects: ("size-or-specification" | "fibre-composition" | "care-method")[];
         };
         "complaint-handling.Facts": {
             /**
@@ -1821,6 +1855,48 @@ export interface components {
              * @enum {unknown}
              */
             matterScope?: "on-site-implementation" | "regional-work" | "company-planning";
+            /** @description 维修方案（故障诊断后制定；未制定时缺省）包含哪些内容 / what the repair plan (drawn up after the diagnosis; absent until then) states */
+            repairPlan?: {
+                /**
+                 * @description 维修方法 / the repair method
+                 * @default false
+                 */
+                method?: boolean;
+                /**
+                 * @description 所需配件 / the parts needed
+                 * @default false
+                 */
+                parts?: boolean;
+                /**
+                 * @description 预计维修时间 / the expected repair time
+                 * @default false
+                 */
+                expectedTime?: boolean;
+            };
+            /** @description 维修工程师详细记录了维修过程（维修后填写）/ the engineer recorded the repair in detail (once repaired) */
+            repairProcessRecorded?: boolean;
+            /** @description 遵守客户现场规定、注意安全防护（到达后填写）/ the customer's site rules and safety precautions were observed (once on site) */
+            siteRulesAndSafetyObserved?: boolean;
+            /**
+             * @description 维修已完成 / the repair is done
+             * @default false
+             */
+            repairCompleted?: boolean;
+            /**
+             * @description 已对客户进行维修回访 / the customer has had the follow-up visit
+             * @default false
+             */
+            followUpVisitDone?: boolean;
+            /**
+             * @description 已对维修过程进行总结 / the repair has been summarised
+             * @default false
+             */
+            repairSummaryDone?: boolean;
+            /**
+             * @description 总结中分析了故障原因 / the summary analyses the fault's cause
+             * @default false
+             */
+            faultCauseAnalysed?: boolean;
         };
         "repair-dispatch.Outcome": {
             /** @enum {unknown} */
@@ -1830,9 +1906,11 @@ export interface components {
             engineerMayGo: boolean;
             arrivedLate: boolean;
             minutesLate?: number;
-            conductIssues: ("uniform-or-badge" | "tools-or-parts")[];
+            conductIssues: ("uniform-or-badge" | "tools-or-parts" | "repair-record" | "site-rules-or-safety")[];
             /** @enum {unknown} */
             owner: "engineer" | "regional-manager" | "director" | null;
+            missingRepairPlan: ("method" | "parts" | "expected-time")[];
+            pendingAfterRepair: ("follow-up-visit" | "repair-summary" | "fault-cause-analysis")[];
         };
         "repair-settlement.Facts": {
             /**

@@ -5,7 +5,7 @@
  */
 
 /**
- * The facts of care-label 1.1.1.
+ * The facts of care-label 1.2.0.
  */
 export type CareLabelFacts = {
   /**
@@ -76,22 +76,58 @@ export type CareLabelFacts = {
    * 已通过电话或网站查询产品编码 / the product code was checked by phone or on the website
    */
   productCodeVerified?: boolean;
+  /**
+   * 服装的耐久性标签（洗水唛）标注了哪些内容；未检查标签时缺省 / what the garment's durable label (the care label) states; absent when the label was not checked
+   */
+  durableLabel?: {
+    /**
+     * 号型或规格 / size or specification
+     */
+    sizeOrSpecification?: boolean;
+    /**
+     * 采用原料的成分和含量 / fibre composition and content
+     */
+    fibreComposition?: boolean;
+    /**
+     * 洗涤方法 / the washing (care) method
+     */
+    careMethod?: boolean;
+  };
+  /**
+   * 织物面鞋 / a shoe with a fabric upper
+   */
+  fabricUpperShoe?: boolean;
+  /**
+   * 投诉污染（污渍）/ the complaint is staining
+   */
+  stainingComplaint?: boolean;
+  /**
+   * 洗涤后漂洗不净（检验所见残留）/ not rinsed clean after washing (residue found on inspection)
+   */
+  rinsedIncompletely?: boolean;
 };
 
 /**
- * The outcome of care-label 1.1.1.
+ * The outcome of care-label 1.2.0.
  */
 export type CareLabelOutcome = {
   careFollowed: boolean;
   careMisuse: boolean;
   deviations: (
-    "wash-temperature" | "chlorine-bleach" | "iron-temperature" | "washed-together" | "long-soak" | "water-wash"
+    | "wash-temperature"
+    | "chlorine-bleach"
+    | "iron-temperature"
+    | "washed-together"
+    | "long-soak"
+    | "water-wash"
+    | "incomplete-rinse"
   )[];
   colourLoss: "disclosed-at-sale" | "disclosed-mandatory-standard-not-met" | "not-disclosed" | null;
   productCodeCheck: "verify" | "verified";
+  labelDefects: ("size-or-specification" | "fibre-composition" | "care-method")[];
 };
 
 /**
- * Parameter overrides of care-label 1.1.1.
+ * Parameter overrides of care-label 1.2.0.
  */
 export type CareLabelParameters = Record<string, never>;
