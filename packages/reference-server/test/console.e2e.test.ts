@@ -277,6 +277,8 @@ describe.skipIf(!HAS_CHROMIUM)('policy console in Chromium', () => {
     await expect(page.locator('#confirm-sentence').textContent()).resolves.toBe('3 of 6 recent decisions change: level 2 → 3');
     await page.waitForSelector('#confirm-diff table.diff-rules');
     await expect(page.locator('#confirm-diff tr[data-rule="level-2-claim-amount"]').getAttribute('data-status')).resolves.toBe('changed');
+    // One copy of the diff on the page: the confirmation's replaced the one shown after the draft was stored.
+    await expect(page.locator('table.diff-rules').count()).resolves.toBe(1);
     await accessible(page);
     await screenshot(page, 'activation-confirm', true);
     await page.click('#confirm-go');

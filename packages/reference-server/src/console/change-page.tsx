@@ -9,13 +9,14 @@
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { raw } from 'hono/html';
-import { canonicalJson, formatConditionTree, type Pack } from '@aftersales/core';
+import { canonicalJson, formatConditionTree, type Pack, type PlanRule } from '@aftersales/core';
 import { getSuite } from '@aftersales/rules/suites';
 import type { AppEnv, ServerContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { WORDS, langOf, type Lang } from './i18n.js';
 import { BASE, DataTable, Layout, MOUNT, outcomeWords, show } from './layout.js';
 import { VersionsTable } from './pack-pages.js';
+import { rulePage, RulePager } from './rule-pages.js';
 
 /** JSON for a `<script type="application/json">` block: `<` escaped so no text can close the element. */
 const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
@@ -40,15 +41,21 @@ function nextVersion(current: string, taken: (v: string) => boolean): string {
  * <RuleDiff lang="en" before={active} after={draft} />
  * ```
  */
-export const RuleDiff: FC<{ lang: Lang; before: Pack; after: Pack }> = ({ lang, before, after }) => {
+export const RuleDiff: FC<{ lang: Lang; before: Pack; after: Pack; page?: string | undefined }> = ({ lang, before, after, page }) => {
   const w = WORDS[lang];
   const a = before.document;
   const b = after.document;
   const paramNames = [...new Set([...Object.keys(a.parameters ?? {}), ...Object.keys(b.parameters ?? {})])];
   const changedParams = new Set(paramNames.filter((n) => canonicalJson(a.parameters?.[n] ?? null) !== canonicalJson(b.parameters?.[n] ?? null)));
-  const ruleNames = [...new Set([...before.plan.rules.map((r) => r.name), ...after.plan.rules.map((r) => r.name)])];
-  const side = (pack: Pack, name: string): string => {
-    const rule = pack.plan.rules.find((r) => r.name === name);
+  // Rules by name once (not a search per rule), and only the page shown is put into words and compared.
+  const rulesA = new Map(before.plan.rules.map((r) => [r.name, r]));
+  const rulesB = new Map(after.plan.rules.map((r) => [r.name, r]));
+  const ruleNames = [...new Set([...rulesA.keys(), ...rulesB.keys()])];
+  const shown = rulePage(page, ruleNames.length);
+  const pageHref = (n: number): string =>
+    `${BASE}/packs/${encodeURIComponent(before.id)}/diff?from=${encodeURIComponent(before.version)}&to=${encodeURIComponent(after.version)}&page=${n}`;
+  const side = (pack: Pack, rules: Map<string, PlanRule>, name: string): string => {
+    const rule = rules.get(name);
     if (!rule) return '—';
     return `${formatConditionTree(rule.conditions, pack.document, lang)} ⇒ ${outcomeWords({ ...pack.document.default, ...rule.event.params })}`;
   };
@@ -68,15 +75,18 @@ export const RuleDiff: FC<{ lang: Lang; before: Pack; after: Pack }> = ({ lang, 
           </tr>
         ))}
       </DataTable>
+      <RulePager lang={lang} at={shown} href={pageHref} />
       <DataTable class="diff-rules" caption={w.decisionTable} head={[w.rule, before.version, after.version, w.status]}>
-        {ruleNames.map((n) => {
-          const ra = before.plan.rules.find((r) => r.name === n)?.definition;
-          const planB = after.plan.rules.find((r) => r.name === n);
+        {ruleNames.slice(shown.start, shown.end).map((n) => {
+          const ra = rulesA.get(n)?.definition;
+          const planB = rulesB.get(n);
           const rb = planB?.definition;
+          const sideA = side(before, rulesA, n);
+          const sideB = side(after, rulesB, n);
           // Leaves reached through shared conditions count: the plan resolved them.
           const readsChanged = planB ? planB.conditions.leaves.some((l) => l.param !== undefined && changedParams.has(l.param)) : false;
           // A rule changes with its own text or with a shared condition it uses (its words differ).
-          const edited = !!ra && !!rb && (canonicalJson(ra) !== canonicalJson(rb) || side(before, n) !== side(after, n));
+          const edited = !!ra && !!rb && (canonicalJson(ra) !== canonicalJson(rb) || sideA !== sideB);
           const status = !ra ? 'added' : !rb ? 'removed' : edited || readsChanged ? 'changed' : 'same';
           const label = !ra ? w.added : !rb ? w.removed : edited ? w.changedRule : readsChanged ? w.usesChanged : w.sameRule;
           return (
@@ -84,13 +94,14 @@ export const RuleDiff: FC<{ lang: Lang; before: Pack; after: Pack }> = ({ lang, 
               <td>
                 <code>{n}</code>
               </td>
-              <td>{side(before, n)}</td>
-              <td>{side(after, n)}</td>
+              <td>{sideA}</td>
+              <td>{sideB}</td>
               <td>{label}</td>
             </tr>
           );
         })}
       </DataTable>
+      <RulePager lang={lang} at={shown} href={pageHref} />
     </section>
   );
 };
@@ -115,9 +126,6 @@ const ChangePage: FC<ChangeProps> = ({ lang, path, active, suite, draftVersion, 
       <noscript>
         <p class="panel bad">{w.noScript}</p>
       </noscript>
-      <script type="application/json" id="active-doc">
-        {raw(scriptJson(d))}
-      </script>
       <script type="application/json" id="words">
         {raw(scriptJson(words))}
       </script>
@@ -248,13 +256,14 @@ export function changeRoutes(ctx: ServerContext): Hono<AppEnv> {
     const to = catalog.get(id, c.req.query('to') ?? active.version);
     if (!from || !to) throw notFound('VERSION_NOT_FOUND', `没有此版本`, `no such version`);
     const lang = langOf(c);
-    if (c.req.query('fragment') === '1') return c.html(<RuleDiff lang={lang} before={from} after={to} />);
+    const page = c.req.query('page');
+    if (c.req.query('fragment') === '1') return c.html(<RuleDiff lang={lang} before={from} after={to} page={page} />);
     return c.html(
       <Layout lang={lang} title={WORDS[lang].diff} path={c.req.path + new URL(c.req.url).search}>
         <h1>
           {WORDS[lang].diff} · {id}
         </h1>
-        <RuleDiff lang={lang} before={from} after={to} />
+        <RuleDiff lang={lang} before={from} after={to} page={page} />
       </Layout>,
     );
   });

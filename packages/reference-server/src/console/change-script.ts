@@ -5,7 +5,8 @@
  * prefix), builds the draft from the active document with the edited parameters (or an uploaded pack file), `PUT`s it with
  * the suite, lists every failing case with a button to accept its new outcome, then shows the impact on recent
  * logged decisions, the rule-level diff, and activates after a confirmation step that shows the impact's summary
- * and the diff; each version row's button goes through the same step (roll back). Accepting a failing case's new
+ * and the diff (in its place: the page holds one copy of the diff at a time; the active document is fetched from
+ * `GET /v1/packs/{id}/versions/{version}` when a draft is built, not embedded in the page); each version row's button goes through the same step (roll back). Accepting a failing case's new
  * outcome keeps its other assertions and sends the draft again; an empty number field is an error, never 0.
  */
 export const CHANGE_JS = String.raw`(function () {
@@ -15,7 +16,16 @@ export const CHANGE_JS = String.raw`(function () {
   root.hidden = false;
   var KEY = 'aftersales-admin-token';
   var pack = root.getAttribute('data-pack');
-  var doc = JSON.parse(document.getElementById('active-doc').textContent);
+  // The active document is fetched when a draft is built from it, not embedded in the page (a pack of 100,000
+  // rules is 16 MB of JSON).
+  var doc = null;
+  function activeDoc() {
+    if (doc) return Promise.resolve(doc);
+    return fetch('v1/packs/' + encodeURIComponent(pack) + '/versions/' + encodeURIComponent(root.getAttribute('data-active'))).then(function (res) {
+      if (!res.ok) throw new Error('HTTP ' + res.status);
+      return res.json();
+    }).then(function (body) { doc = body.document; return doc; });
+  }
   var w = JSON.parse(document.getElementById('words').textContent);
   var $ = function (id) { return document.getElementById(id); };
   var draft = null;
@@ -55,7 +65,9 @@ export const CHANGE_JS = String.raw`(function () {
     var version = $('draft-version').value.trim();
     var file = $('pack-file').files && $('pack-file').files[0];
     if (file) return file.text().then(function (t) { return JSON.parse(t); });
-    var next = JSON.parse(JSON.stringify(doc));
+    return activeDoc().then(function (active) { return withParameters(JSON.parse(JSON.stringify(active)), version); });
+  }
+  function withParameters(next, version) {
     next.version = version;
     var inputs = document.querySelectorAll('#draft-form [data-param]');
     var bad = null;
@@ -71,8 +83,8 @@ export const CHANGE_JS = String.raw`(function () {
       if (wrong) { bad = bad || el; continue; }
       next.parameters[el.getAttribute('data-param')].value = numeric ? Number(v) : type === 'boolean' ? v === 'true' : v;
     }
-    if (bad) { bad.focus(); return Promise.reject(new Error(w.emptyNumber)); }
-    return Promise.resolve(next);
+    if (bad) { bad.focus(); throw new Error(w.emptyNumber); }
+    return next;
   }
   function fieldError(el, text) {
     var id = el.id + '-error';
@@ -178,6 +190,8 @@ export const CHANGE_JS = String.raw`(function () {
     $('confirm-version').textContent = version;
     $('confirm-summary').innerHTML = '<p>…</p>';
     $('confirm-diff').innerHTML = '';
+    // The diff is shown once: the confirmation's copy replaces the one shown after the draft was stored.
+    $('diff-result').innerHTML = '';
     $('confirm-go').disabled = true;
     $('confirm-go').setAttribute('data-version', version);
     panel.focus();

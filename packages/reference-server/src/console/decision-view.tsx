@@ -11,6 +11,14 @@ import { WORDS, type Lang } from './i18n.js';
 import { BASE, DataTable, Json, outcomeWords, show } from './layout.js';
 import { ruleSource } from './pack-pages.js';
 import { sourceKindLabel } from './labels.js';
+import { rulePageOf } from './rule-pages.js';
+
+/** The `&page=` of the pack page's decision table a rule is on (nothing for the first page). */
+function rulePageLink(pack: Pack, rule: string): string {
+  const index = pack.plan.ruleIndex.get(rule);
+  const page = index === undefined ? 1 : rulePageOf(index);
+  return page > 1 ? `&page=${page}` : '';
+}
 
 /** The "what would change the outcome" lines of core's description of a decision. */
 export function whatWouldChange(pack: Pack, decision: Decision, lang: Lang): string[] {
@@ -65,7 +73,7 @@ export const DecisionView: FC<{ lang: Lang; pack: Pack; decision: Decision }> = 
             const s = ruleSource(d, f.source);
             return (
               <li data-rule={f.rule}>
-                <a href={`${BASE}/packs/${encodeURIComponent(pack.id)}?version=${encodeURIComponent(decision.version)}#rule-${f.rule}`}>
+                <a href={`${BASE}/packs/${encodeURIComponent(pack.id)}?version=${encodeURIComponent(decision.version)}${rulePageLink(pack, f.rule)}#rule-${f.rule}`}>
                   <code>{f.rule}</code>
                 </a>{' '}
                 — {f.source}

@@ -10,6 +10,7 @@ import { formatConditionTree, type Pack, type RulePackDocument } from '@aftersal
 import type { VersionInfo } from '../versions/record.js';
 import { WORDS, type Lang } from './i18n.js';
 import { BASE, CodeTerm, DataTable, Layout, outcomeWords, ShortHash, show } from './layout.js';
+import { rulePage, RulePager } from './rule-pages.js';
 import { factFields, flatten } from './schema-fields.js';
 import { hitPolicyLabel, sourceKindLabel } from './labels.js';
 
@@ -135,9 +136,12 @@ export function ruleSource(doc: RulePackDocument, source: string): { ref: string
  * c.html(<PackPage lang="zh" path="/console/packs/quality-severity" pack={pack} active={active} versions={list} />)
  * ```
  */
-export const PackPage: FC<{ lang: Lang; path: string; pack: Pack; active: Pack; versions: VersionInfo[] }> = ({ lang, path, pack, active, versions }) => {
+export const PackPage: FC<{ lang: Lang; path: string; pack: Pack; active: Pack; versions: VersionInfo[]; page?: string | undefined }> = ({ lang, path, pack, active, versions, page }) => {
   const w = WORDS[lang];
   const d = pack.document;
+  // The decision table in pages of RULES_PAGE_SIZE rules (a viewed version's pages keep `version`).
+  const rules = rulePage(page, pack.plan.rules.length);
+  const pageHref = (n: number): string => `${at(pack.id)}?${pack !== active ? `version=${encodeURIComponent(pack.version)}&` : ''}page=${n}#rules`;
   const fields = flatten(factFields(d.facts));
   return (
     <Layout lang={lang} title={d.title[lang]} path={path}>
@@ -167,8 +171,9 @@ export const PackPage: FC<{ lang: Lang; path: string; pack: Pack; active: Pack; 
       </dl>
 
       <h2 id="rules">{w.decisionTable}</h2>
+      <RulePager lang={lang} at={rules} href={pageHref} />
       <DataTable head={[w.priority, w.rule, w.conditions, w.outcome, w.source]}>
-        {pack.plan.rules.map((rule) => {
+        {pack.plan.rules.slice(rules.start, rules.end).map((rule) => {
           const s = ruleSource(d, rule.source);
           return (
             <tr id={`rule-${rule.name}`}>
@@ -199,6 +204,7 @@ export const PackPage: FC<{ lang: Lang; path: string; pack: Pack; active: Pack; 
           <td>—</td>
         </tr>
       </DataTable>
+      <RulePager lang={lang} at={rules} href={pageHref} />
 
       <h2 id="parameters">{w.parameters}</h2>
       <DataTable head={[w.parameter, w.value, w.unit, w.description, w.source]}>

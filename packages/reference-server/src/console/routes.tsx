@@ -60,7 +60,7 @@ export function consoleRoutes(ctx: ServerContext, api: ApiFetch): Hono<AppEnv> {
     const pack = wanted ? catalog.get(id, wanted) : active;
     if (!pack) throw notFound('VERSION_NOT_FOUND', `没有版本 ${id}@${wanted}`, `no version ${id}@${wanted}`);
     const url = new URL(c.req.url);
-    return c.html(<PackPage lang={langOf(c)} path={url.pathname + url.search} pack={pack} active={active} versions={catalog.listVersions(id)} />);
+    return c.html(<PackPage lang={langOf(c)} path={url.pathname + url.search} pack={pack} active={active} versions={catalog.listVersions(id)} page={c.req.query('page')} />);
   });
 
   app.route('/', tryRoutes(ctx, api));
