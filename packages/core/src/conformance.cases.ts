@@ -154,5 +154,12 @@ const messageCases: ConformanceCase[] = [
   },
 ];
 
+// A host's keys under meta (on a leaf, a group, a nested group) are kept and decide nothing, on either engine.
+const metaCases: ConformanceCase[] = [
+  { name: 'meta on a leaf decides nothing, holding', conditions: { all: [{ ...T, meta: { id: 'c1', fact: 'x' } }] }, facts: { t: true }, fires: true },
+  { name: 'meta on a leaf decides nothing, failing', conditions: { all: [{ ...T, meta: { id: 'c1' } }] }, facts: { t: false }, fires: false },
+  { name: 'meta on groups decides nothing', conditions: { any: [{ all: [F], meta: { any: [T] } }, { not: F, meta: {} }], meta: { owner: 'ops' } }, facts: { t: true }, fires: true },
+];
+
 /** Every case of the corpus. */
-export const CONFORMANCE_CASES: ConformanceCase[] = [...operatorCases, ...groupCases, ...referenceCases, ...pathCases, ...messageCases];
+export const CONFORMANCE_CASES: ConformanceCase[] = [...operatorCases, ...groupCases, ...referenceCases, ...pathCases, ...messageCases, ...metaCases];
