@@ -7,7 +7,7 @@
  */
 import { AftersalesError, toErrorBody, type Problem } from '@aftersales/core';
 import type { Localized } from '@aftersales/core';
-import { StorageUnavailableError } from './storage/types.js';
+import { StorageUnavailableError, type ReadinessProblem } from './storage/types.js';
 
 /** An error that becomes an HTTP response with this status, code and bilingual message. */
 export class HttpError extends Error {
@@ -198,6 +198,35 @@ export function packIntegrity(problems: Array<{ pack: string; version: string; p
       en: `stored pack versions do not match their hashes (${namesEn}): refused, and no other version decides in their place`,
     },
     problems.map((p) => ({ path: `/packs/${p.pack}/versions/${p.version}/${p.part}`, message: `the stored ${p.part} does not match its stored hash`, code: 'PACK_INTEGRITY' })),
+  );
+}
+
+/** What each reason `/readyz` gives for storage means, zh + en. */
+const NOT_READY: Record<ReadinessProblem['code'], Localized> = {
+  STORAGE_UNAVAILABLE: { zh: '存储不可用', en: 'storage is unavailable' },
+  STORAGE_SCHEMA_DAMAGED: { zh: '存储的表结构不完整（缺少表或列）', en: 'the storage schema is incomplete (a table or column is missing)' },
+  STORAGE_NOT_WRITABLE: { zh: '存储无法写入', en: 'storage cannot be written' },
+};
+
+/**
+ * The `503` of `/readyz` when storage is not ready: the first problem's code, a message naming every reason (each
+ * the database's own text), one problem a reason.
+ *
+ * @param problems - from the storage's readiness check, at least one
+ * @example
+ * ```ts
+ * throw storageNotReady([{ code: 'STORAGE_SCHEMA_DAMAGED', reason: 'table decisions: no such table: decisions' }]);
+ * ```
+ */
+export function storageNotReady(problems: ReadinessProblem[]): HttpError {
+  const first = problems[0] ?? { code: 'STORAGE_UNAVAILABLE', reason: 'unknown' };
+  const reasons = problems.map((p) => p.reason).join('; ');
+  return new HttpError(
+    503,
+    first.code,
+    { zh: `${NOT_READY[first.code].zh}：${cut(reasons, 4 * MAX_FOUND_CHARS)}`, en: `${NOT_READY[first.code].en}: ${cut(reasons, 4 * MAX_FOUND_CHARS)}` },
+    problems.map((p) => ({ path: '/storage', message: p.reason, code: p.code })),
+    { 'Retry-After': '1' },
   );
 }
 

@@ -6,7 +6,7 @@
  * (`groupsAppends`, the SQLite writer thread), each turn's group is sent at once, without waiting for the
  * previous commit: the storage folds the groups that wait into its next transaction.
  */
-import type { ChainLink, LinkedLogRow, NewLogRow, Storage } from './storage/types.js';
+import { StorageUnavailableError, type ChainLink, type LinkedLogRow, type NewLogRow, type Storage } from './storage/types.js';
 
 interface Waiting {
   records: NewLogRow[];
@@ -29,6 +29,16 @@ export class LogWriter {
   private flushing: Promise<void> = Promise.resolve();
   /** The highest record this writer saw committed: the log may not end below it while the process lives. */
   acknowledged: { seq: number; hash: string } | undefined;
+  /**
+   * The storage error of the last append, until an append succeeds or `/readyz` finds storage writable again
+   * ({@link LogWriter.clearFailure}): while it is set, readiness checks with a write where the storage can.
+   */
+  lastFailure: { reason: string; at: string } | undefined;
+
+  /** Forgets `failure` (storage was found writable), unless a newer append failed since. */
+  clearFailure(failure: { reason: string; at: string }): void {
+    if (this.lastFailure === failure) this.lastFailure = undefined;
+  }
 
   /**
    * @param storage - where records go
@@ -83,6 +93,7 @@ export class LogWriter {
       }
       const send = this.storage.appendDecisions(group.flatMap((w) => w.records)).then(
         (stored) => {
+          this.lastFailure = undefined;
           const last = stored[stored.length - 1];
           if (last && (!this.acknowledged || last.seq > this.acknowledged.seq)) this.acknowledged = { seq: last.seq, hash: last.hash };
           let offset = 0;
@@ -92,6 +103,7 @@ export class LogWriter {
           }
         },
         (error: unknown) => {
+          if (error instanceof StorageUnavailableError) this.lastFailure = { reason: error.message, at: new Date().toISOString() };
           for (const w of group) w.reject(error);
         },
       );

@@ -12,7 +12,8 @@
  * `AFTERSALES_ADMIN_BUDGET_MS` (time budget of one upload check or impact replay in the admin thread, default 60,000),
  * `AFTERSALES_VERIFY_INTERVAL_MS` (period of the full re-verification of the log, default 86,400,000: daily; 0 off),
  * `AFTERSALES_VERIFY_TAIL_MS` (period of the check of newly appended records, default 5,000; 0 off),
- * `AFTERSALES_IDEMPOTENCY_TTL_HOURS` (how long an idempotency key is kept, default 24).
+ * `AFTERSALES_IDEMPOTENCY_TTL_HOURS` (how long an idempotency key is kept, default 24),
+ * `AFTERSALES_READY_MIN_FREE_BYTES` (SQLite: `/readyz` is `503` with less free space where the file lives, default 65,536).
  */
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -43,7 +44,10 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   const storage: Storage = databaseUrl
     ? new PostgresStorage({ connectionString: databaseUrl })
-    : new SqliteStorage({ file: resolve(process.cwd(), process.env.AFTERSALES_DB_FILE || './data/aftersales.db') });
+    : new SqliteStorage({
+        file: resolve(process.cwd(), process.env.AFTERSALES_DB_FILE || './data/aftersales.db'),
+        readyMinFreeBytes: intFromEnv('AFTERSALES_READY_MIN_FREE_BYTES', 64 * 1024),
+      });
   await storage.migrate();
 
   const app = await createApp({

@@ -2,7 +2,8 @@
  * A disk that is really full (issue 8): the built server (`dist/main.js`) runs in a private mount namespace
  * (`unshare -rm`, no privileges needed where user namespaces are allowed) with its SQLite file on an 8 MiB tmpfs.
  * While 20 clients keep sending decisions, the rest of the tmpfs is filled with a file, so SQLite's writes get
- * ENOSPC from the kernel; then the file is removed. Checked: refused requests are `503 STORAGE_UNAVAILABLE`;
+ * ENOSPC from the kernel; then the file is removed. Checked: refused requests are `503 STORAGE_UNAVAILABLE`, and
+ * `/readyz` is `503 STORAGE_NOT_WRITABLE` while the disk is full and `200` once space is back;
  * decisions are acknowledged again once space is back, in the same process (no restart); the log holds exactly
  * the acknowledged decisions and the chain verifies; SIGTERM then drains and exits 0. Skipped, with a message,
  * where `unshare` or tmpfs mounts are not available.
@@ -122,9 +123,17 @@ describe.skipIf(!canMount)('a really full disk (ENOSPC on tmpfs)', () => {
       await waitFor(() => acknowledged.length >= 50, 'decisions acknowledged before the fault');
       await ns.control('fill');
       await waitFor(() => refused >= 20, 'requests refused while the disk is full');
+      const full = await fetch(`${ns.base}/readyz`);
+      const fullBody = (await full.json()) as { error?: { code: string; message: { en: string } } };
+      expect(full.status).toBe(503);
+      expect(fullBody.error?.code).toBe('STORAGE_NOT_WRITABLE');
+      expect(fullBody.error?.message.en).toMatch(/ENOSPC|SQLITE_FULL|disk I\/O/);
       const beforeFree = acknowledged.length;
       await ns.control('free');
       await waitFor(() => acknowledged.length >= beforeFree + 50, 'decisions acknowledged again after space is back');
+      const ready = await fetch(`${ns.base}/readyz`);
+      await ready.arrayBuffer();
+      expect(ready.status).toBe(200);
     } finally {
       running = false;
       await Promise.all(clients);

@@ -12,9 +12,16 @@
  * open for writing (`mount -o remount,ro` fails with EBUSY; a read-only bind mount over the directory does not
  * affect descriptors already open). `query_only` gives the same error SQLite returns for a read-only database.
  * A disk that is really full (ENOSPC on a small tmpfs) is tested with the built server in `enospc.test.ts`.
+ *
+ * Readiness follows each fault: `/readyz` is `503 STORAGE_NOT_WRITABLE` with SQLite's reason while it lasts and
+ * `200` once it is lifted; a table or a column taken away under the running server (renamed, as a botched
+ * restore or a manual edit would) makes `/readyz` `503 STORAGE_SCHEMA_DAMAGED` naming it and the log routes `503`
+ * instead of `500`, and both recover when it is back, without a restart.
  */
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SqliteStorage } from '../src/index.js';
+import { SCHEMA_COLUMNS } from '../src/storage/schema.js';
 import { sqliteBackend, testApp, type Backend, type TestServer } from './helpers.js';
 
 interface Tally {
@@ -94,17 +101,24 @@ describe('SQLite faults under load', () => {
    * Sends decisions continuously; once 50 are acknowledged, injects the fault, waits for 50 refusals, runs
    * `during`, clears the fault and waits for 50 more acknowledgements; then checks the log holds exactly them.
    */
-  async function underLoad(fault: { inject: () => Promise<unknown>; clear: () => Promise<unknown>; during?: (server: TestServer) => Promise<void> }): Promise<void> {
+  async function underLoad(fault: { inject: () => Promise<unknown>; clear: () => Promise<unknown>; notReady: RegExp; during?: (server: TestServer) => Promise<void> }): Promise<void> {
     const server = await testApp(storage);
+    expect((await server.call('GET', '/readyz')).status).toBe(200);
     const load = sendContinuously(server, 20);
     await until(() => load.tally.acknowledged.length >= 50);
     await fault.inject();
     await until(() => load.tally.refused >= 50);
     await fault.during?.(server);
+    const ready = await server.call('GET', '/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.json.error.code).toBe('STORAGE_NOT_WRITABLE');
+    expect(ready.json.error.message.zh).toMatch(/存储无法写入/);
+    expect(ready.json.error.message.en).toMatch(fault.notReady);
     const duringFault = load.tally.acknowledged.length;
     await fault.clear();
     await until(() => load.tally.acknowledged.length >= duringFault + 50);
     await load.stop();
+    expect((await server.call('GET', '/readyz')).status).toBe(200);
     expect(load.tally.other).toEqual([]);
     await checkLog(server, load.tally.acknowledged);
   }
@@ -116,6 +130,7 @@ describe('SQLite faults under load', () => {
         await storage.pragma(`max_page_count = ${pages}`);
       },
       clear: () => storage.pragma('max_page_count = 1073741823'),
+      notReady: /full \(SQLITE_FULL\)/,
     });
   });
 
@@ -125,7 +140,59 @@ describe('SQLite faults under load', () => {
       // the read side keeps serving while writes are refused
       during: async (server) => expect((await server.call('GET', '/v1/decisions?limit=1')).status).toBe(200),
       clear: () => storage.pragma('query_only = OFF'),
+      notReady: /read-only \(SQLITE_READONLY\)/,
     });
+  });
+
+  it('holds exactly the tables and columns readiness checks after a fresh migration', async () => {
+    const db = new Database((storage.readerSource as { file: string }).file, { readonly: true });
+    try {
+      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
+      expect(tables).toEqual(Object.keys(SCHEMA_COLUMNS).sort());
+      for (const table of tables) {
+        const columns = (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name);
+        expect(columns.sort(), table).toEqual([...(SCHEMA_COLUMNS[table] ?? [])].sort());
+      }
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a table or a column taken away: /readyz 503 STORAGE_SCHEMA_DAMAGED naming it, log routes 503 not 500, both recover when it is back', async () => {
+    const server = await testApp(storage);
+    const first = await server.call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 1 } });
+    expect(first.status).toBe(201);
+    const routes: Array<[string, string, unknown?]> = [
+      ['GET', '/v1/decisions'],
+      ['GET', '/v1/decisions?reference=claim-1'],
+      ['POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 2 } }],
+      ['GET', `/v1/decisions/${first.json.decisionId}`],
+      ['POST', `/v1/decisions/${first.json.decisionId}/replay`],
+    ];
+    const faults = [
+      { away: 'ALTER TABLE decisions RENAME TO decisions_aside', back: 'ALTER TABLE decisions_aside RENAME TO decisions', named: /table decisions: no such table: decisions/, routes },
+      // A read of the whole row (`SELECT *`) still answers without the column; the routes that name it answer 503.
+      { away: 'ALTER TABLE decisions RENAME COLUMN reference TO reference_aside', back: 'ALTER TABLE decisions RENAME COLUMN reference_aside TO reference', named: /no such column: reference/, routes: routes.slice(0, 3) },
+    ];
+    for (const fault of faults) {
+      await backend.sql(fault.away);
+      const ready = await server.call('GET', '/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.json.error.code).toBe('STORAGE_SCHEMA_DAMAGED');
+      expect(ready.json.error.message.zh).toMatch(/表结构不完整/);
+      expect(ready.json.error.message.en).toMatch(fault.named);
+      for (const [method, path, body] of fault.routes) {
+        const res = await server.call(method, path, body);
+        expect(res.status, `${method} ${path}: ${res.text.slice(0, 200)}`).toBe(503);
+        expect(res.json.error.code).toBe('STORAGE_UNAVAILABLE');
+      }
+      await backend.sql(fault.back);
+      expect((await server.call('GET', '/readyz')).status).toBe(200);
+      expect((await server.call('GET', '/v1/decisions')).status).toBe(200);
+    }
+    const after = await server.call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 3 } });
+    expect(after.status).toBe(201);
+    expect((await server.call('GET', '/v1/audit/verify')).json).toMatchObject({ ok: true, records: 2 });
   });
 
   it('the writer thread’s errors carry SQLite’s own codes', async () => {

@@ -13,7 +13,8 @@ import { rowToEntry } from './entry-rows.js';
 import { decisionValues, parseColumn, rowText, rowToRecord, rowToSummary, rowToVersion, rowToVersionHead, rowToVersionText, versionValues, type ChainLine, type DecisionRow, type VersionRow } from './rows.js';
 import { keyOf } from './sqlite-append.js';
 import { sqlFor, type StorageSql } from './schema.js';
-import { StorageUnavailableError } from './types.js';
+import { schemaProblems, schemaProbes } from './readiness.js';
+import { StorageUnavailableError, type ReadinessProblem } from './types.js';
 import type { Activation, ChainLink, LoggedActivation, DecisionQuery, DecisionRecord, DecisionSummary, KeyClaim, KeyClaimResult, LinkedLogRow, NewLogRow, PackVersionHead, PackVersionText, PutVersionResult, ReaderSource, Storage, StoredPackVersion, StoredRow } from './types.js';
 
 /** Key of the advisory locks taken by migrations and appends ("aftersal" in ASCII, truncated to int4 pairs). */
@@ -24,9 +25,11 @@ const LOCK_APPEND = 2;
 /**
  * SQLSTATEs meaning "cannot serve now": connection (08), resources (53), operator intervention (57), system (58),
  * read-only (25006), authorisation (28), a missing database (3D000) or one being dropped (55000), and a missing
- * schema or table (3F000, 42P01: the database was dropped and recreated under the server).
+ * schema, table or column (3F000, 42P01, 42703: dropped or renamed under the server).
  */
-const UNAVAILABLE_SQLSTATE = /^(08|53|57|58|28)|^(25006|3D000|55000|3F000|42P01)$/;
+const UNAVAILABLE_SQLSTATE = /^(08|53|57|58|28)|^(25006|3D000|55000|3F000|42P01|42703)$/;
+/** Thrown inside the readiness probe's transaction to roll it back. */
+const ROLLBACK = new Error('readiness probe: rolled back');
 const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
 
 /** Options of {@link PostgresStorage}. */
@@ -102,6 +105,16 @@ export class PostgresStorage implements Storage {
     const { rows } = await this.query<{ v: number | null }>(this.sql.schemaVersion);
     const latest = this.sql.migrations.length;
     if ((rows[0]?.v ?? 0) < latest) throw new StorageUnavailableError(`PostgreSQL: the schema is not migrated (found ${String(rows[0]?.v ?? 0)}, need ${latest})`);
+  }
+
+  /** Tables and columns present; the session not read-only; after a failed append, an insert (rolled back) succeeds. */
+  async readiness(options: { probeWrite: boolean }): Promise<ReadinessProblem[]> {
+    const problems = await schemaProblems((sql) => this.query(sql), schemaProbes((table) => `${this.s}.${table}`));
+    const readOnly = await this.query<{ transaction_read_only: string }>('SHOW transaction_read_only');
+    if (readOnly.rows[0]?.transaction_read_only === 'on') return [...problems, { code: 'STORAGE_NOT_WRITABLE', reason: 'the session is read-only (transaction_read_only)' }];
+    // The probe takes an id of the activations sequence (a gap in ids, which nothing reads as a count).
+    const probe = options.probeWrite ? await this.tx(async (c) => c.query(`INSERT INTO ${this.s}.activations (pack, version, activated_at) VALUES ('', '', '')`).then(() => Promise.reject(ROLLBACK))).catch((e: unknown) => e) : ROLLBACK;
+    return probe === ROLLBACK ? problems : [...problems, { code: 'STORAGE_NOT_WRITABLE', reason: probe instanceof Error ? probe.message : String(probe) }];
   }
 
   appendDecisions<T extends NewLogRow>(records: T[]): Promise<Array<T & ChainLink>> {

@@ -7,6 +7,23 @@
 import { bindingsHash, DECISION_COLUMNS, parseColumn, SUMMARY_COLUMNS } from './rows.js';
 import type { DecisionQuery } from './types.js';
 
+/**
+ * Every table the server uses and the columns it reads or writes, at the latest migration: what readiness checks is
+ * present (readiness.ts). A test compares it with the tables a fresh migration creates, so the two cannot drift.
+ */
+export const SCHEMA_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  schema_migrations: ['version', 'applied_at'],
+  decisions: [
+    ...['seq', 'decision_id', 'recorded_at', 'pack', 'version', 'pack_hash', 'as_of', 'parameters_json', 'facts_json'],
+    ...['outcome_json', 'decision_json', 'prev_hash', 'hash', 'format', 'kind', 'reference', 'idempotency_key', 'entry_json'],
+  ],
+  pack_versions: ['pack', 'version', 'pack_hash', 'document_json', 'origin', 'created_at', 'suite_json', 'bindings_json', 'bindings_hash'],
+  active_versions: ['pack', 'version', 'activated_at'],
+  activations: ['id', 'pack', 'version', 'activated_at'],
+  idempotency_keys: ['pack', 'key', 'request_hash', 'state', 'seq', 'expires_at'],
+  audit_state: ['id', 'state_json', 'updated_at'],
+};
+
 /** The SQL dialect of a storage. */
 export type Dialect = 'sqlite' | 'postgres';
 

@@ -17,11 +17,13 @@ import { rowToEntry } from './entry-rows.js';
 import { sqliteAppender, sqliteLinker } from './sqlite-append.js';
 import { SqliteWriterClient, type WriterLink } from './sqlite-writer.js';
 import { parseColumn, rowText, rowToRecord, rowToSummary, rowToVersion, rowToVersionHead, rowToVersionText, versionValues, type ChainLine, type DecisionRow, type VersionRow } from './rows.js';
+import { DEFAULT_READY_MIN_FREE_BYTES, isMissingSchemaObject, schemaProblems, schemaProbes, sqliteWriteProblem } from './readiness.js';
 import { sqlFor } from './schema.js';
-import { StorageUnavailableError } from './types.js';
+import { StorageUnavailableError, type ReadinessProblem } from './types.js';
 import type { Activation, ChainLink, LoggedActivation, DecisionQuery, DecisionRecord, DecisionSummary, KeyClaim, KeyClaimResult, LinkedLogRow, NewLogRow, PackVersionHead, PackVersionText, PutVersionResult, ReaderSource, Storage, StoredPackVersion, StoredRow } from './types.js';
 
 const SQL = sqlFor('sqlite');
+const PROBES = schemaProbes((table) => table);
 
 /** SQLite error codes that mean "cannot serve now", answered with 503. */
 const UNAVAILABLE = /^SQLITE_(READONLY|FULL|IOERR|BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|PROTOCOL|PERM)/;
@@ -32,6 +34,11 @@ export interface SqliteStorageOptions {
   file: string;
   /** Milliseconds to wait for another process's lock (default 5000). */
   busyTimeoutMs?: number;
+  /**
+   * `/readyz` answers `503 STORAGE_NOT_WRITABLE` when the file system holding the file has less free space than
+   * this (bytes, default 64 KiB: `DEFAULT_READY_MIN_FREE_BYTES`, `AFTERSALES_READY_MIN_FREE_BYTES`).
+   */
+  readyMinFreeBytes?: number;
 }
 
 /**
@@ -74,6 +81,18 @@ export class SqliteStorage implements Storage {
     this.groupsAppends = !this.memory;
     this.writer = this.memory ? undefined : new SqliteWriterClient({ file: options.file, busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
     if (!this.memory) this.readerSource = { kind: 'sqlite', file: options.file, busyTimeoutMs: options.busyTimeoutMs ?? 5000 };
+    this.file = this.memory ? undefined : options.file;
+    this.readyMinFreeBytes = options.readyMinFreeBytes ?? DEFAULT_READY_MIN_FREE_BYTES;
+  }
+
+  private readonly file: string | undefined;
+  private readonly readyMinFreeBytes: number;
+
+  /** Tables and columns present (one `SELECT … WHERE 1 = 0` a table); the connection, page limit and disk writable. */
+  async readiness(): Promise<ReadinessProblem[]> {
+    const problems = await schemaProblems((sql) => this.db.prepare(sql).all(), PROBES);
+    const write = this.run(() => sqliteWriteProblem(this.db, this.file, this.readyMinFreeBytes));
+    return write ? [...problems, { code: 'STORAGE_NOT_WRITABLE', reason: write }] : problems;
   }
 
   /** The file, for the verification thread's own read connection (none for an in-memory database). */
@@ -176,6 +195,7 @@ export class SqliteStorage implements Storage {
     if (typeof code === 'string' && (UNAVAILABLE.test(code) || code.startsWith('SQLITE_MISUSE_CLOSED'))) {
       return new StorageUnavailableError(`SQLite: ${(error as Error).message}`, error);
     }
+    if (isMissingSchemaObject(error)) return new StorageUnavailableError(`SQLite: the schema is damaged: ${(error as Error).message}`, error);
     return error;
   }
 
@@ -347,6 +367,8 @@ export class SqliteStorage implements Storage {
       if (typeof code === 'string' && UNAVAILABLE.test(code)) {
         throw new StorageUnavailableError(`SQLite: ${(error as Error).message}`, error);
       }
+      // A table or column gone under the running server (dropped, renamed): 503 until it is back, not 500.
+      if (isMissingSchemaObject(error)) throw new StorageUnavailableError(`SQLite: the schema is damaged: ${(error as Error).message}`, error);
       if (!this.db.open) throw new StorageUnavailableError('SQLite: the database is closed', error);
       throw error;
     }

@@ -164,6 +164,12 @@ export type PackVersionHead = Omit<StoredPackVersion, 'document' | 'documentJson
 /** A stored pack version with its document as the canonical JSON text stored (not parsed). */
 export type PackVersionText = Omit<StoredPackVersion, 'document' | 'documentJson'> & { documentJson: string };
 
+/** Why storage is not ready, for `/readyz`: the code and the database's own reason. */
+export interface ReadinessProblem {
+  code: 'STORAGE_UNAVAILABLE' | 'STORAGE_SCHEMA_DAMAGED' | 'STORAGE_NOT_WRITABLE';
+  reason: string;
+}
+
 /** A pack version a decision used: the pack itself or one it requires (directly or not). */
 export interface UsedPack {
   pack: string;
@@ -244,6 +250,15 @@ export interface Storage {
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /**
+   * What keeps storage from serving beyond {@link Storage.ping}: a table or column missing, a write that would fail
+   * (readiness.ts). `probeWrite`: the last append failed, so check with a write where the storage can (PostgreSQL:
+   * an insert rolled back).
+   *
+   * @returns the problems found, empty when ready
+   * @throws StorageUnavailableError when the database does not answer
+   */
+  readiness?(options: { probeWrite: boolean }): Promise<ReadinessProblem[]>;
   /**
    * Appends records to the chain in one transaction, in order; resolves only after the commit is durable.
    * @returns the stored records with their sequence numbers and hashes
