@@ -19,7 +19,8 @@ import { initCommand } from './commands/init.js';
 import { lintCommand } from './commands/lint.js';
 import { publishCommand } from './commands/publish.js';
 import { schemaCommand } from './commands/schema.js';
-import { InputError, parse, type CliIo, type Command } from './commands/shared.js';
+import { localizeBody } from './commands/problems.js';
+import { envLang, InputError, parse, type CliIo, type Command } from './commands/shared.js';
 import { testCommand } from './commands/test.js';
 import { typesCommandSpec } from './commands/types.js';
 import { validateCommand } from './commands/validate.js';
@@ -83,6 +84,21 @@ function withoutNoColor(argv: string[]): { args: string[]; noColor: boolean } {
 }
 
 /**
+ * The language of problems and results: `--lang zh|en` (before a `--`; a value that is neither is left to the
+ * command, which refuses it), else the environment's ({@link envLang}).
+ */
+function langWanted(args: string[]): 'zh' | 'en' {
+  const end = args.indexOf('--');
+  const head = end === -1 ? args : args.slice(0, end);
+  for (let i = head.length - 1; i >= 0; i--) {
+    const arg = head[i]!;
+    const value = arg === '--lang' ? head[i + 1] : arg.startsWith('--lang=') ? arg.slice('--lang='.length) : undefined;
+    if (value === 'zh' || value === 'en') return value;
+  }
+  return envLang(process.env);
+}
+
+/**
  * Runs the `aftersales` command line.
  *
  * @param argv - the arguments after the program name, e.g. `['test', '--coverage']`
@@ -100,7 +116,7 @@ export async function runCli(
 ): Promise<number> {
   const { args, noColor } = withoutNoColor(argv);
   const colour: Palette = io.colour ?? palette(colourWanted(io.stdout as { isTTY?: boolean }, process.env, noColor));
-  io = { ...io, colour };
+  io = { ...io, colour, lang: io.lang ?? langWanted(args) };
   const [name, ...rest] = args;
   if (!name) {
     io.stderr.write(renderUsage(COMMANDS));
@@ -127,7 +143,7 @@ export async function runCli(
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof InputError) {
-      io.stderr.write(`${JSON.stringify(toErrorBody(error.body), null, 2)}\n`);
+      io.stderr.write(`${JSON.stringify(localizeBody(toErrorBody(error.body), io.lang), null, 2)}\n`);
       return 2;
     }
     const e = error as { code?: unknown; message?: string; problems?: unknown; toJSON?: () => unknown };
@@ -137,7 +153,7 @@ export async function runCli(
     }
     if (e && typeof e.code === 'string' && Array.isArray(e.problems)) {
       // A typed aftersales error (INVALID_FACTS, INVALID_PARAMETERS, NOT_EFFECTIVE, …): core's one body, exit 2.
-      io.stderr.write(`${JSON.stringify(toErrorBody(error), null, 2)}\n`);
+      io.stderr.write(`${JSON.stringify(localizeBody(toErrorBody(error), io.lang), null, 2)}\n`);
       return 2;
     }
     if (e && (e.code === 'ENOENT' || e.code === 'EISDIR' || e.code === 'EACCES')) {

@@ -31,7 +31,7 @@ export interface TestRun {
 export const NO_SUITE = 'NO_SUITE';
 
 /** A pack file that did not load, as a report entry. */
-export function packFailureEntry(failure: PackFileFailure): UnloadableEntry {
+export function packFailureEntry(failure: PackFileFailure, lang: 'zh' | 'en' = 'en'): UnloadableEntry {
   const file = displayPath(failure.file);
   const syntax = failure.problems.some((p) => p.code === 'INVALID_JSON');
   return {
@@ -39,12 +39,12 @@ export function packFailureEntry(failure: PackFileFailure): UnloadableEntry {
     file,
     code: syntax ? 'INVALID_JSON' : 'INVALID_PACK',
     message: `${file}: ${syntax ? 'not JSON' : 'invalid pack'}: ${failure.problems.length} problem(s) / 规则包无法加载`,
-    details: failure.problems.map(formatProblem),
+    details: failure.problems.map((p) => formatProblem(p, lang)),
   };
 }
 
 /** A suite file that did not parse or is not a valid suite of its pack, as a report entry. */
-export function suiteFailureEntry(target: PackTarget, failure: PackFileFailure): UnloadableEntry {
+export function suiteFailureEntry(target: PackTarget, failure: PackFileFailure, lang: 'zh' | 'en' = 'en'): UnloadableEntry {
   const file = displayPath(failure.file);
   const syntax = failure.problems.some((p) => p.code === 'INVALID_JSON');
   return {
@@ -52,7 +52,7 @@ export function suiteFailureEntry(target: PackTarget, failure: PackFileFailure):
     file,
     code: syntax ? 'INVALID_JSON' : 'INVALID_SUITE',
     message: `${file}: ${syntax ? 'not JSON' : 'invalid test suite'}: ${failure.problems.length} problem(s) / 测试用例集无法加载`,
-    details: failure.problems.map(formatProblem),
+    details: failure.problems.map((p) => formatProblem(p, lang)),
   };
 }
 

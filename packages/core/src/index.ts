@@ -41,6 +41,8 @@ export {
   OutcomeValidationError,
 } from './errors.js';
 export type { ErrorCode, ErrorBody } from './errors.js';
+// A problem in the reader's language (ajv-i18n for ajv's keywords, the catalogue for our codes)
+export { problemText, problemDetailsText, PROBLEM_MESSAGES } from './problem-text.js';
 
 // Calculators for derived facts
 export { listCalculators, getCalculator } from './calculators.js';

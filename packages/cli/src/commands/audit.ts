@@ -13,12 +13,13 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { verifyExport, type ChainPoint } from '@aftersales/core';
 import { UsageError } from '../packs.js';
-import { parse, type CliIo, type Command, type OptionSpec } from './shared.js';
+import { lang, LANG_OPTION, parse, type CliIo, type Command, type OptionSpec } from './shared.js';
 
 const options = {
   head: { type: 'string', multiple: true, value: '<seq:hash>', description: 'a head recorded earlier (GET /v1/audit/head); repeatable / 已记录的链头，可重复' },
   key: { type: 'string', value: '<file|pem>', description: "the server's Ed25519 public key (GET /v1/audit/key): the head's signature must hold / 服务器公钥" },
   json: { type: 'boolean', description: 'print the result as JSON / 以 JSON 输出' },
+  lang: LANG_OPTION,
 } satisfies Record<string, OptionSpec>;
 
 function parseHead(text: string): ChainPoint {
@@ -67,6 +68,13 @@ async function runVerify(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const b = result.firstBroken;
+  if (lang(values.lang, io) === 'zh') {
+    io.stdout.write(`链在序号 ${b.seq} 处断开：${b.reason}${b.decisionId ? `（${b.decisionId}）` : ''}\n  ${b.message.zh}\n`);
+    if (b.expected !== undefined) io.stdout.write(`  应为：${b.expected}\n`);
+    if (b.found !== undefined) io.stdout.write(`  发现：${b.found}\n`);
+    io.stdout.write(`之前的 ${result.records} 条记录完好\n`);
+    return 1;
+  }
   io.stdout.write(`broken at seq ${b.seq}: ${b.reason}${b.decisionId ? ` (${b.decisionId})` : ''}\n  ${b.message.en}\n  ${b.message.zh}\n`);
   if (b.expected !== undefined) io.stdout.write(`  expected: ${b.expected}\n`);
   if (b.found !== undefined) io.stdout.write(`  found:    ${b.found}\n`);

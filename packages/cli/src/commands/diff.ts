@@ -9,12 +9,13 @@ import { diffPacks, jsonTextNestsDeeperThan, outcomeChanges, type DiffChange, ty
 import { MAX_INPUT_DEPTH } from '../batch.js';
 import { displayPath, resolveOnePack, UsageError } from '../packs.js';
 import { reportPackFailures } from './problems.js';
-import { InputError, parse, type CliIo, type Command, type OptionSpec } from './shared.js';
+import { LANG_OPTION, InputError, parse, type CliIo, type Command, type OptionSpec } from './shared.js';
 
 const options = {
   json: { type: 'boolean', description: 'the difference as JSON / 以 JSON 输出' },
   'facts-file': { type: 'string', value: '<claims.jsonl>', description: 'replay past facts, one JSON object a line / 重放历史事实（JSONL）' },
   'as-of': { type: 'string', value: '<ISO>', description: 'decide replayed facts as of this date-time (default: now) / 重放的判定时间（默认：现在）' },
+  lang: LANG_OPTION,
 } satisfies Record<string, OptionSpec>;
 
 /** The facts of a JSONL file with their line numbers (blank lines skipped); a line that is not JSON is exit 2. */

@@ -8,7 +8,7 @@ import { reportPackFailures } from './problems.js';
 import { lang, parse, writeOutputFile, type CliIo, type Command, type OptionSpec } from './shared.js';
 
 const options = {
-  lang: { type: 'string', value: '<zh|en|both>', choices: ['zh', 'en', 'both'], description: 'language (default en; both: English then Chinese) / 语言' },
+  lang: { type: 'string', value: '<zh|en|both>', choices: ['zh', 'en', 'both'], description: 'language (default: zh when LC_ALL or LANG starts with zh, else en; both: English then Chinese) / 语言' },
   output: { type: 'string', short: 'o', value: '<file>', description: 'write the Markdown to a file instead of stdout / 写入文件' },
 } satisfies Record<string, OptionSpec>;
 
@@ -16,7 +16,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, options);
   // `both` is the README of a bundled pack: English, a rule, then Chinese.
   const both = values.lang === 'both';
-  const language = both ? 'en' : lang(values.lang);
+  const language = both ? 'en' : lang(values.lang, io);
   const { target, failures } = await resolveOnePack(positionals[0]);
   if (!target) return reportPackFailures(failures, io);
   const markdown = both

@@ -12,7 +12,7 @@ import { DECISION_FIELDS, type DecisionField } from '../batch-types.js';
 import { bundledPacks, resolveOnePack, UsageError } from '../packs.js';
 import { CALENDAR_OPTION, readCalendarOption } from './calendar-option.js';
 import { reportPackFailures } from './problems.js';
-import { DECISION_OPTIONS, InputError, parse, parseParams, readJsonInput, type CliIo, type Command, type OptionSpec } from './shared.js';
+import { LANG_OPTION, DECISION_OPTIONS, InputError, parse, parseParams, readJsonInput, type CliIo, type Command, type OptionSpec } from './shared.js';
 
 const options = {
   ...DECISION_OPTIONS,
@@ -23,6 +23,7 @@ const options = {
   fields: { type: 'string', value: '<a,b,...>', description: 'decision fields each batch record keeps, e.g. outcome,fired,messages (default all) / 每条结果保留的字段' },
   'max-line-bytes': { type: 'string', value: '<n>', description: 'refuse batch lines longer than this / 单行字节上限' },
   workers: { type: 'string', value: '<auto|n>', description: 'worker threads for the batch (default auto) / 工作线程数' },
+  lang: LANG_OPTION,
 } satisfies Record<string, OptionSpec>;
 
 /** Inputs from this size on are decided by worker threads unless `--workers` says otherwise (start-up costs ~0.3 s). */

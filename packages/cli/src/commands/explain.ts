@@ -5,16 +5,16 @@
 import { describeDecision } from '@aftersales/core';
 import { resolveOnePack, UsageError } from '../packs.js';
 import { reportPackFailures } from './problems.js';
-import { DECISION_OPTIONS, lang, parse, parseParams, readJsonInput, type CliIo, type Command, type OptionSpec } from './shared.js';
+import { DECISION_OPTIONS, lang, LANG_OPTION, parse, parseParams, readJsonInput, type CliIo, type Command, type OptionSpec } from './shared.js';
 
 const options = {
   ...DECISION_OPTIONS,
-  lang: { type: 'string', value: '<zh|en>', choices: ['zh', 'en'], description: 'language of the explanation (default en) / 解释语言' },
+  lang: LANG_OPTION,
 } satisfies Record<string, OptionSpec>;
 
 async function run(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, options);
-  const language = lang(values.lang);
+  const language = lang(values.lang, io);
   const { target, failures } = await resolveOnePack(positionals[0]);
   if (!target) return reportPackFailures(failures, io);
   if (values.facts === undefined) throw new UsageError('explain needs --facts <file|json|-> / 需要 --facts');

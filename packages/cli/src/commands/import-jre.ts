@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { importJsonRulesEngine, renderImportReport, type ImportInput } from '../jre-import.js';
 import { UsageError } from '../packs.js';
 import { schemaPath } from './init.js';
-import { refuseInput, type Command } from './shared.js';
+import { LANG_OPTION, refuseInput, type Command } from './shared.js';
 
 /** The streams the command writes. */
 interface Io {
@@ -79,10 +79,13 @@ export async function importCommand(args: string[], io: Io, today: string): Prom
       'replace-facts-in-event-params': { type: 'boolean' },
       conditions: { type: 'string' },
       force: { type: 'boolean' },
+      // The language of problems: read by the dispatcher, which words the error bodies.
+      lang: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
   });
+  if (values.lang !== undefined && values.lang !== 'zh' && values.lang !== 'en') throw new UsageError(`--lang ${values.lang}: expected zh or en / 应为 zh 或 en`);
   const [format, target, ...extra] = positionals;
   if (format !== 'json-rules-engine') throw new UsageError(`import: unknown format ${format ?? '(none)'}; expected json-rules-engine / 未知格式`);
   if (!target || extra.length > 0) throw new UsageError('import json-rules-engine: give one file or directory / 请给出一个文件或目录');
@@ -136,6 +139,7 @@ export const importCommandSpec: Command = {
     'replace-facts-in-event-params': { type: 'boolean', description: 'the engine ran with replaceFactsInEventParams / 事件参数中的事实引用按值替换' },
     conditions: { type: 'string', value: '<file.json>', description: 'shared conditions the host registers with engine.setCondition, { name: condition } / 共享条件文件' },
     force: { type: 'boolean', description: 'overwrite an existing pack.json / 覆盖已有文件' },
+    lang: LANG_OPTION,
   },
   examples: [
     'aftersales import json-rules-engine rules.json --id returns --out packs/returns',

@@ -6,16 +6,16 @@ import { lintPack, type TestSuite } from '@aftersales/core';
 import { PLAIN } from '../colour.js';
 import { resolvePacks } from '../packs.js';
 import { failuresJson, printFailures } from './problems.js';
-import { lang, parse, type CliIo, type Command, type OptionSpec } from './shared.js';
+import { lang, LANG_OPTION, parse, type CliIo, type Command, type OptionSpec } from './shared.js';
 
 const options = {
-  lang: { type: 'string', value: '<zh|en>', choices: ['zh', 'en'], description: 'language of the messages (default en) / 消息语言' },
+  lang: LANG_OPTION,
   json: { type: 'boolean', description: 'the lint reports, and the packs that did not load, as JSON / 以 JSON 输出' },
 } satisfies Record<string, OptionSpec>;
 
 async function run(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, options);
-  const language = lang(values.lang);
+  const language = lang(values.lang, io);
   const { targets, failures } = await resolvePacks(positionals);
   let gaps = 0;
   const reports = [];
@@ -38,7 +38,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   // The JSON report always has both lists: a pack that does not load is in `invalid`, never silently absent.
   if (values.json) io.stdout.write(`${JSON.stringify({ packs: reports, invalid: failuresJson(failures) }, null, 2)}\n`);
-  printFailures(failures, io.stderr);
+  printFailures(failures, io.stderr, undefined, language);
   if (failures.length > 0) return 2;
   return gaps > 0 ? 1 : 0;
 }

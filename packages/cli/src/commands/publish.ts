@@ -10,7 +10,7 @@
  */
 import { resolveOnePack, UsageError } from '../packs.js';
 import { reportPackFailures } from './problems.js';
-import { parse, type CliIo, type Command, type OptionSpec } from './shared.js';
+import { LANG_OPTION, parse, type CliIo, type Command, type OptionSpec } from './shared.js';
 
 const options = {
   server: { type: 'string', value: '<url>', description: 'the reference server, e.g. http://127.0.0.1:8787 (required) / 服务器地址' },
@@ -18,6 +18,7 @@ const options = {
   'allow-changes': { type: 'boolean', description: 'with --activate: activate even when outcomes change (never when one fails) / 允许结果变化' },
   limit: { type: 'string', value: '<n>', description: 'how many logged decisions the impact replays (server default 100) / 重放的决策数' },
   json: { type: 'boolean', description: 'print the server’s answers as one JSON object / 以 JSON 输出' },
+  lang: LANG_OPTION,
 } satisfies Record<string, OptionSpec>;
 
 /** A server answer that is not 2xx, or no answer: the exit code and what to print. */

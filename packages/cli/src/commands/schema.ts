@@ -8,10 +8,11 @@
 import { editorSchema } from '@aftersales/core';
 import { resolveOnePack } from '../packs.js';
 import { reportPackFailures } from './problems.js';
-import { parse, writeOutputFile, type CliIo, type Command, type OptionSpec } from './shared.js';
+import { LANG_OPTION, parse, writeOutputFile, type CliIo, type Command, type OptionSpec } from './shared.js';
 
 const options = {
   output: { type: 'string', short: 'o', value: '<file>', description: 'write the schema to a file (default stdout) / 写入文件' },
+  lang: LANG_OPTION,
 } satisfies Record<string, OptionSpec>;
 
 async function run(args: string[], io: CliIo): Promise<number> {

@@ -20,6 +20,11 @@ export interface CliIo {
   stdin: Readable;
   /** Colours for stdout; the dispatcher sets it (a TTY without NO_COLOR or --no-color), plain when absent. */
   colour?: Palette;
+  /**
+   * The language of problems and results: the dispatcher sets it from `--lang`, else from the environment
+   * ({@link envLang}); English when absent.
+   */
+  lang?: 'zh' | 'en';
 }
 
 /** One option of a command: its `parseArgs` type and what `--help` and completion say of it. */
@@ -62,6 +67,11 @@ export function parse(args: string[], options: Record<string, OptionSpec>): { va
     } as NonNullable<ParseArgsConfig['options']>[string];
   }
   const parsed = parseArgs({ args, options: config, allowPositionals: true, strict: true });
+  const language = (parsed.values as Record<string, unknown>).lang;
+  const choices = options.lang?.choices;
+  if (language !== undefined && choices && !choices.includes(String(language))) {
+    throw new UsageError(`--lang ${String(language)}: expected ${choices.join(' or ')} / 应为 ${choices.join(' 或 ')}`);
+  }
   return { values: parsed.values as Record<string, unknown>, positionals: parsed.positionals };
 }
 
@@ -130,9 +140,31 @@ export function parseParams(values: string[] | undefined): Record<string, unknow
   return out;
 }
 
-/** `--lang`: `zh` or `en` (the default). */
-export function lang(value: unknown): 'zh' | 'en' {
-  if (value === undefined || value === 'en') return 'en';
+/** The `--lang` option of every command that prints problems or results. */
+export const LANG_OPTION = {
+  type: 'string',
+  value: '<zh|en>',
+  choices: ['zh', 'en'],
+  description: 'language of problems and results (default: LC_ALL/LANG, zh if it starts with zh) / 语言（默认随 LC_ALL/LANG）',
+} as const satisfies OptionSpec;
+
+/**
+ * The language the environment asks for: `zh` when `LC_ALL` (or, unset, `LANG`) starts with `zh`, else `en`.
+ *
+ * @example
+ * ```ts
+ * envLang({ LANG: 'zh_CN.UTF-8' }) // 'zh'
+ * ```
+ */
+export function envLang(env: NodeJS.ProcessEnv): 'zh' | 'en' {
+  const locale = env.LC_ALL || env.LANG || '';
+  return /^zh/i.test(locale) ? 'zh' : 'en';
+}
+
+/** `--lang`: `zh` or `en`; absent, the dispatcher's choice (`io.lang`, from the environment), else `en`. */
+export function lang(value: unknown, io?: Pick<CliIo, 'lang'>): 'zh' | 'en' {
+  if (value === undefined) return io?.lang ?? 'en';
+  if (value === 'en') return 'en';
   if (value === 'zh') return 'zh';
   throw new UsageError(`--lang ${String(value)}: expected zh or en / 应为 zh 或 en`);
 }

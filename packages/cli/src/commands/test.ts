@@ -26,7 +26,7 @@ import {
   type TestRun,
 } from '../test-report.js';
 import { CALENDAR_OPTION, readCalendarOption } from './calendar-option.js';
-import { parse, writeOutputFile, type CliIo, type Command, type OptionSpec } from './shared.js';
+import { lang, LANG_OPTION, parse, writeOutputFile, type CliIo, type Command, type OptionSpec } from './shared.js';
 
 const options = {
   lint: { type: 'boolean', description: 'also lint each pack against its suite; a finding fails the run / 同时检查阈值用例，有发现则失败' },
@@ -42,6 +42,7 @@ const options = {
   output: { type: 'string', short: 'o', value: '<file>', description: 'write the report to a file instead of stdout / 报告写入文件' },
   run: { type: 'string', value: '<regex>', description: 'run only the cases whose name matches / 只运行名称匹配的用例' },
   quiet: { type: 'boolean', short: 'q', description: 'print failures and the summary only / 只打印失败和汇总' },
+  lang: LANG_OPTION,
   watch: { type: 'boolean', short: 'w', description: 're-run when a pack or suite file under the arguments changes / 文件更改时重新运行' },
   ...CALENDAR_OPTION,
 } satisfies Record<string, OptionSpec>;
@@ -60,11 +61,12 @@ async function collect(
   pattern?: RegExp,
   lint = false,
   calendar?: WorkingDayCalendar,
+  language: 'zh' | 'en' = 'en',
 ): Promise<TestRun> {
   const { targets, failures } = await resolvePacks(positionals, calendar ? { calendar } : {});
-  const run: TestRun = { runs: [], notRun: failures.map(packFailureEntry), ...(threshold !== undefined ? { threshold } : {}) };
+  const run: TestRun = { runs: [], notRun: failures.map((f) => packFailureEntry(f, language)), ...(threshold !== undefined ? { threshold } : {}) };
   const runOne = async (target: PackTarget): Promise<void> => {
-    if (target.suiteFailure) return void run.notRun.push(suiteFailureEntry(target, target.suiteFailure));
+    if (target.suiteFailure) return void run.notRun.push(suiteFailureEntry(target, target.suiteFailure, language));
     if (!target.suite) return void run.notRun.push(noSuiteEntry(target));
     const suite = selectCases(target.suite, pattern);
     if (!suite) return;
@@ -73,14 +75,14 @@ async function collect(
       const gates = threshold === undefined ? [] : [coverageGate(report, threshold)];
       if (lint) {
         const found = await lintPack(target.pack, suite);
-        const details = found.messages.map((m) => m.en);
+        const details = found.messages.map((m) => m[language]);
         gates.push({ gate: 'lint', ok: found.ok, message: found.ok ? 'lint: no finding / 无发现' : `lint: ${details.length} finding(s) / 项发现`, details });
       }
       run.runs.push({ target, report, ...(gates.length > 0 ? { gates } : {}) });
     } catch (error) {
       if (!(error instanceof AftersalesError)) throw error;
       const file = target.suiteFile ?? target.file ?? target.id;
-      run.notRun.push(suiteFailureEntry(target, { file, problems: error.problems.length > 0 ? error.problems : [{ path: '', message: error.message, code: error.code }] }));
+      run.notRun.push(suiteFailureEntry(target, { file, problems: error.problems.length > 0 ? error.problems : [{ path: '', message: error.message, code: error.code }] }, language));
     }
   };
   for (const target of targets) await runOne(target);
@@ -151,7 +153,7 @@ async function runOnce(values: Record<string, unknown>, positionals: string[], p
   }
   const startedAt = new Date().toISOString().slice(0, 19);
   const calendar = await readCalendarOption(values.calendar as string | undefined, io);
-  const result = await collect(positionals, threshold, pattern, values.lint === true, calendar);
+  const result = await collect(positionals, threshold, pattern, values.lint === true, calendar, lang(values.lang, io));
   let text: string;
   if (reporter === 'junit') {
     const reports = result.runs.map(({ target, report, ...r }) => ({

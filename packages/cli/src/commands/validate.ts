@@ -7,10 +7,11 @@ import { validatePack } from '@aftersales/core';
 import { PLAIN } from '../colour.js';
 import { bundledPacks, displayPath, resolvePacks } from '../packs.js';
 import { failuresJson, printFailures } from './problems.js';
-import { parse, type CliIo, type Command, type OptionSpec } from './shared.js';
+import { lang, LANG_OPTION, parse, type CliIo, type Command, type OptionSpec } from './shared.js';
 
 const options = {
   json: { type: 'boolean', description: 'print {valid, packs, invalid} as JSON / 以 JSON 输出' },
+  lang: LANG_OPTION,
 } satisfies Record<string, OptionSpec>;
 
 async function run(args: string[], io: CliIo): Promise<number> {
@@ -29,7 +30,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     if (!values.json) io.stdout.write(`${(io.colour ?? PLAIN).green('OK')} ${file ?? target.id} (${target.id} ${target.pack.version})\n`);
   }
   if (values.json) io.stdout.write(`${JSON.stringify({ valid: failures.length === 0, packs: valid, invalid: failuresJson(failures) }, null, 2)}\n`);
-  else printFailures(failures, io.stdout, io.colour);
+  else printFailures(failures, io.stdout, io.colour, lang(values.lang, io));
   return failures.length > 0 ? 2 : 0;
 }
 
