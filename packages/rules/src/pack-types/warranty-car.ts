@@ -5,7 +5,7 @@
  */
 
 /**
- * The facts of warranty-car 1.2.0.
+ * The facts of warranty-car 1.2.1.
  */
 export type WarrantyCarFacts = {
   /**
@@ -135,7 +135,7 @@ export type WarrantyCarFacts = {
 };
 
 /**
- * The outcome of warranty-car 1.2.0.
+ * The outcome of warranty-car 1.2.1.
  */
 export type WarrantyCarOutcome = {
   remedy: "none" | "repair" | "assembly-replacement" | "replacement-or-refund";
@@ -159,7 +159,7 @@ export type WarrantyCarOutcome = {
 };
 
 /**
- * Parameter overrides of warranty-car 1.2.0.
+ * Parameter overrides of warranty-car 1.2.1.
  */
 export type WarrantyCarParameters = {
   /**
