@@ -254,16 +254,5 @@ function broken(
   expected?: string,
   found?: string,
 ): VerifyResult {
-  return {
-    ok: false,
-    records,
-    firstBroken: {
-      seq: record.seq,
-      decisionId: record.decisionId,
-      reason,
-      message,
-      ...(expected !== undefined ? { expected } : {}),
-      ...(found !== undefined ? { found } : {}),
-    },
-  };
+  return { ok: false, records, firstBroken: problem(record, reason, message, expected, found) };
 }

@@ -6,9 +6,8 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv, ServerContext } from '../context.js';
-import { HttpError, notFound } from '../errors.js';
-import { plainInteger } from '../strict.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { notFound } from '../errors.js';
+import { decodeCursor, encodeCursor, parseLimit } from './cursor.js';
 
 /**
  * The activation history route.
@@ -24,15 +23,7 @@ export function activationRoutes(ctx: ServerContext): Hono<AppEnv> {
     const id = c.req.param('id');
     if (!ctx.catalog.knows(id)) throw notFound('PACK_NOT_FOUND', `没有规则包 ${id}`, `no pack ${id}`);
     const q = c.req.query();
-    let limit = 50;
-    if (q.limit !== undefined) {
-      limit = plainInteger(q.limit) ?? 0;
-      if (limit < 1 || limit > 1000) {
-        throw new HttpError(400, 'INVALID_QUERY', { zh: 'limit 须为 1 到 1000 的整数', en: 'limit must be an integer from 1 to 1000' }, [
-          { path: '/limit', message: 'must be an integer from 1 to 1000', code: 'schema.range', found: q.limit },
-        ]);
-      }
-    }
+    const limit = parseLimit(q.limit);
     const before = q.cursor ? decodeCursor(q.cursor) : undefined;
     const rows = await ctx.storage.listActivationEntries(id, before, limit + 1);
     const page = rows.slice(0, limit);

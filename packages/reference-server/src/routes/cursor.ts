@@ -1,8 +1,9 @@
 /**
- * The opaque cursor of keyset-paged lists (`GET /v1/decisions`, `GET /v1/packs/{id}/activations`): the seq of the
+ * The opaque cursor and the page size of keyset-paged lists (`GET /v1/decisions`, `GET /v1/packs/{id}/activations`): the seq of the
  * last item of a page, base64url-encoded.
  */
 import { HttpError } from '../errors.js';
+import { plainInteger } from '../strict.js';
 
 /**
  * The cursor after (or before, in a newest-first list) the item at `seq`.
@@ -33,4 +34,27 @@ export function decodeCursor(cursor: string): number {
     ]);
   }
   return Number(m[1]);
+}
+
+/**
+ * The `limit` query parameter of a keyset-paged list: an integer from 1 to 1000, 50 when absent.
+ *
+ * @param value - the query parameter as given
+ * @returns the page size
+ * @throws HttpError 400 `INVALID_QUERY` (pointer `/limit`) for anything else
+ * @example
+ * ```ts
+ * parseLimit(undefined); // 50
+ * parseLimit('200'); // 200
+ * ```
+ */
+export function parseLimit(value: string | undefined): number {
+  if (value === undefined) return 50;
+  const limit = plainInteger(value) ?? 0;
+  if (limit < 1 || limit > 1000) {
+    throw new HttpError(400, 'INVALID_QUERY', { zh: 'limit 须为 1 到 1000 的整数', en: 'limit must be an integer from 1 to 1000' }, [
+      { path: '/limit', message: 'must be an integer from 1 to 1000', code: 'schema.range', found: value },
+    ]);
+  }
+  return limit;
 }

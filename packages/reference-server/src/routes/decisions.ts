@@ -13,8 +13,8 @@ import { jsonDiff } from '../diff.js';
 import { HttpError, notFound, packIntegrity, toErrorResponse } from '../errors.js';
 import { maskContext, maskDecision, maskFacts } from '../masking.js';
 import type { DecisionQuery, DecisionRecord, DecisionSummary, NewEntry, UsedPack } from '../storage/types.js';
-import { isRfc3339Date, isRfc3339DateTime, plainInteger } from '../strict.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { isRfc3339Date, isRfc3339DateTime } from '../strict.js';
+import { decodeCursor, encodeCursor, parseLimit } from './cursor.js';
 import { invalidRequest, parseDecisionRequest, type DecisionRequest } from './decision-request.js';
 import { claimKey, headerKey, releaseKey, replayBody, requestHash, type Keyed } from './idempotency.js';
 
@@ -223,15 +223,7 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
 
   app.get('/v1/decisions', async (c) => {
     const q = c.req.query();
-    let limit = 50;
-    if (q.limit !== undefined) {
-      limit = plainInteger(q.limit) ?? 0;
-      if (limit < 1 || limit > 1000) {
-        throw new HttpError(400, 'INVALID_QUERY', { zh: 'limit 须为 1 到 1000 的整数', en: 'limit must be an integer from 1 to 1000' }, [
-          { path: '/limit', message: 'must be an integer from 1 to 1000', code: 'schema.range', found: q.limit },
-        ]);
-      }
-    }
+    const limit = parseLimit(q.limit);
     const from = parseInstant('from', q.from);
     const to = parseInstant('to', q.to);
     const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
