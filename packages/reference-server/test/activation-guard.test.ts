@@ -7,24 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { impactSummary } from '../src/activation-guard.js';
 import type { Activation } from '../src/storage/types.js';
 import { freshStorage } from './backends.js';
-import { qualitySeverity, sqliteBackend, testApp } from './helpers.js';
+import { qualitySeverityDraft as draft, sqliteBackend, testApp } from './helpers.js';
 
 const ADMIN = { authorization: 'Bearer s3cret-token' };
 const BASE = '/v1/packs/quality-severity/versions';
 
-/** quality-severity with its level-2 threshold at `yuan`, and a suite that passes on it. */
-function draft(yuan: number, version: string) {
-  const { doc } = qualitySeverity();
-  const pack = structuredClone(doc);
-  pack.version = version;
-  pack.parameters!.level2ClaimYuan!.value = yuan;
-  const suite = {
-    pack: 'quality-severity',
-    asOf: '2026-01-15T10:00:00+08:00',
-    cases: [{ name: 'at the line', facts: { claimAmountYuan: yuan }, expect: { outcome: { class: 'major', level: 2 } } }],
-  };
-  return { pack, suite };
-}
 
 describe('guarded activation', () => {
   const { storage } = freshStorage(sqliteBackend);

@@ -5,28 +5,19 @@
  * (a post from the console's own page still decides and logs), and an admin impact request whose `limit` is huge
  * or nested 500,000 deep is a 4xx, not a 500.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sameOriginPath } from '../src/console/request-guard.js';
-import type { Storage } from '../src/storage/types.js';
-import { sqliteBackend, testApp, type Backend } from './helpers.js';
+import { freshStorage } from './backends.js';
+import { sqliteBackend, testApp } from './helpers.js';
 
 const TRY = '/console/packs/quality-severity/try';
 const FORM = { 'f/claimAmountYuan': '50000', asOf: '2026-01-15T10:00', log: '1' };
 
 describe('console request guard', () => {
-  let backend: Backend;
-  let storage: Storage;
-  beforeEach(async () => {
-    backend = sqliteBackend();
-    storage = await backend.open();
-  });
-  afterEach(async () => {
-    await storage.close();
-    await backend.cleanup();
-  });
+  const fresh = freshStorage(sqliteBackend);
 
   it('redirects only to a same-origin path, after decoding, and never answers 500 for a malformed back', async () => {
-    const { app } = await testApp(storage);
+    const { app } = await testApp(fresh.storage());
     const refused = ['/%09/evil.example/x', '/%0a/x', '/%0d%0aSet-Cookie:x=1', '/\t/evil.example', '//evil.example', '/\\evil.example', '/%5cevil.example', '/%2fevil.example', 'evil.example', '', '/%', '/console\u2028x'];
     for (const back of refused) {
       const res = await app.request(`/console/lang/en?back=${encodeURIComponent(back)}`);
@@ -51,7 +42,7 @@ describe('console request guard', () => {
   });
 
   it('answers a malformed multipart try-it form with 400 and the problem', async () => {
-    const { app } = await testApp(storage);
+    const { app } = await testApp(fresh.storage());
     const bodies = [
       { type: 'multipart/form-data; boundary=xyz', body: '--xyz\r\nContent-Disposition: form-data; name="log"\r\n\r\n1' },
       { type: 'multipart/form-data', body: 'not multipart at all' },
@@ -66,7 +57,7 @@ describe('console request guard', () => {
   });
 
   it('refuses a cross-site try-it post with 403 and logs nothing; a same-origin post decides and logs', async () => {
-    const { app, call } = await testApp(storage);
+    const { app, call } = await testApp(fresh.storage());
     const crossSite: Array<Record<string, string>> = [
       { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
       { 'sec-fetch-site': 'same-site', origin: 'https://sub.localhost' },
@@ -92,7 +83,7 @@ describe('console request guard', () => {
 
   it('answers an impact request with a huge or 500,000-deep limit with a 4xx, not a 500', async () => {
     const ADMIN = { authorization: 'Bearer s3cret-token' };
-    const { call } = await testApp(storage, { config: { adminToken: 's3cret-token' } });
+    const { call } = await testApp(fresh.storage(), { config: { adminToken: 's3cret-token' } });
     const deep = `{"limit":${'['.repeat(500_000)}${']'.repeat(500_000)}}`;
     const bodies = [deep, '{"limit":1e400}', `{"limit":${'9'.repeat(5000)}}`, `{"limit":"${'x'.repeat(100_000)}"}`, '{"limit":[1,2,3]}'];
     for (const body of bodies) {

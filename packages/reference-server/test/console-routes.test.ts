@@ -5,24 +5,15 @@
  * asked, and a record replays as identical.
  */
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Storage } from '../src/storage/types.js';
-import { sqliteBackend, testApp, type Backend } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { freshStorage } from './backends.js';
+import { sqliteBackend, testApp } from './helpers.js';
 
 describe('console routes', () => {
-  let backend: Backend;
-  let storage: Storage;
-  beforeEach(async () => {
-    backend = sqliteBackend();
-    storage = await backend.open();
-  });
-  afterEach(async () => {
-    await storage.close();
-    await backend.cleanup();
-  });
+  const fresh = freshStorage(sqliteBackend);
 
   it('redirects / to /console and serves every read page in the chosen language', async () => {
-    const { app } = await testApp(storage);
+    const { app } = await testApp(fresh.storage());
     const root = await app.request('/');
     expect([root.status, root.headers.get('location')]).toEqual([302, '/console']);
     for (const path of ['/console', '/console/packs/quality-severity', '/console/packs/quality-severity/try', '/console/log', '/console/audit', '/docs']) {
@@ -35,7 +26,7 @@ describe('console routes', () => {
   });
 
   it('remembers the language in a cookie and only ever redirects to a path of this server', async () => {
-    const { app } = await testApp(storage);
+    const { app } = await testApp(fresh.storage());
     const ok = await app.request('/console/lang/en?back=%2Fconsole%2Flog');
     expect([ok.status, ok.headers.get('location')]).toEqual([303, '/console/log']);
     expect(ok.headers.get('set-cookie')).toMatch(/^aftersales_lang=en;.*Path=\//);
@@ -46,7 +37,7 @@ describe('console routes', () => {
   });
 
   it('decides in try-it as the API does, records nothing on a dry run, and records through the API when asked', async () => {
-    const { app, call } = await testApp(storage);
+    const { app, call } = await testApp(fresh.storage());
     const form = { 'f/claimAmountYuan': '50000', asOf: '2026-01-15T10:00' };
     const dry = await app.request('/console/packs/quality-severity/try', { method: 'POST', body: new URLSearchParams(form) });
     const html = await dry.text();
@@ -65,7 +56,7 @@ describe('console routes', () => {
   });
 
   it('shows a refused try-it request with each problem at its JSON pointer', async () => {
-    const { app } = await testApp(storage);
+    const { app } = await testApp(fresh.storage());
     const res = await app.request('/console/packs/quality-severity/try', {
       method: 'POST',
       headers: { 'accept-language': 'en' },
@@ -77,7 +68,7 @@ describe('console routes', () => {
   });
 
   it('answers an unknown console address and a failing console page with HTML pages that carry the navigation, never the API JSON', async () => {
-    const { app } = await testApp(storage);
+    const { app } = await testApp(fresh.storage());
     for (const path of ['/console/no-such-page', '/console/packs/no-such-pack', '/console/log/no-such-decision']) {
       const res = await app.request(path, { headers: { 'accept-language': 'en' } });
       const html = await res.text();
@@ -88,7 +79,7 @@ describe('console routes', () => {
     }
     const api = await app.request('/v1/packs/no-such-pack');
     expect(api.headers.get('content-type')).toMatch(/^application\/json/);
-    storage.getDecision = () => Promise.reject(new Error('boom'));
+    fresh.storage().getDecision = () => Promise.reject(new Error('boom'));
     const failed = await app.request('/console/log/d-1', { headers: { cookie: 'aftersales_lang=zh' } });
     const html = await failed.text();
     expect(failed.status).toBe(500);
@@ -98,11 +89,11 @@ describe('console routes', () => {
   });
 
   it("warns on a record's own page when the record fails verification, and not before", async () => {
-    const { app, call } = await testApp(storage);
+    const { app, call } = await testApp(fresh.storage());
     const made = await call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 }, asOf: '2026-01-15T10:00:00+08:00' });
     const page = async (): Promise<string> => (await app.request(`/console/log/${made.json.decisionId}`, { headers: { 'accept-language': 'en' } })).text();
     expect(await page()).not.toContain('id="record-broken"');
-    await backend.tamper(1, JSON.stringify({ class: 'general', level: null }));
+    await fresh.backend().tamper(1, JSON.stringify({ class: 'general', level: null }));
     const html = await page();
     expect(html).toContain('id="record-broken"');
     expect(html).toContain('This record fails verification');
@@ -110,7 +101,7 @@ describe('console routes', () => {
   });
 
   it('gives the replay answer a <base> that reaches the stylesheet and the record from its own address', async () => {
-    const { app, call } = await testApp(storage);
+    const { app, call } = await testApp(fresh.storage());
     const made = await call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 }, asOf: '2026-01-15T10:00:00+08:00' });
     const at = `http://localhost/console/log/${made.json.decisionId}/replay`;
     const html = await (await app.request(at, { method: 'POST' })).text();
@@ -122,7 +113,7 @@ describe('console routes', () => {
   });
 
   it('names the hit policy and the sources\' kinds in the reader\'s language, and keeps CJK table headers whole', async () => {
-    const { app } = await testApp(storage);
+    const { app } = await testApp(fresh.storage());
     const zh = await (await app.request('/console/packs/quality-severity', { headers: { cookie: 'aftersales_lang=zh' } })).text();
     expect(zh).toContain('<span data-code="first">首条命中（按优先级）</span>');
     expect(zh).toMatch(/<span class="badge kind" data-code="manual">企业手册<\/span>/);
@@ -133,7 +124,7 @@ describe('console routes', () => {
   });
 
   it('serves an API reference with no jsonSchemaDialect for Swagger UI to flag, from a repository that turns Scarf\'s telemetry off', async () => {
-    const { call } = await testApp(storage);
+    const { call } = await testApp(fresh.storage());
     expect((await call('GET', '/openapi.json')).json.jsonSchemaDialect).toBeUndefined();
     const root = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
     expect(root.scarfSettings).toEqual({ enabled: false });

@@ -28,6 +28,22 @@ export function qualitySeverity(): { doc: RulePackDocument; suite: TestSuite } {
 }
 
 /** Any bundled pack's document, read from the rules package's data. */
+/**
+ * A draft of quality-severity at `version` with its level-2 threshold at `yuan`, and a suite that passes on it: a
+ * version to upload, impact and activate.
+ */
+export function qualitySeverityDraft(yuan: number, version: string): { pack: RulePackDocument; suite: TestSuite } {
+  const pack = structuredClone(qualitySeverity().doc);
+  pack.version = version;
+  pack.parameters!.level2ClaimYuan!.value = yuan;
+  const suite = {
+    pack: 'quality-severity',
+    asOf: '2026-01-15T10:00:00+08:00',
+    cases: [{ name: 'at the line', facts: { claimAmountYuan: yuan }, expect: { outcome: { class: 'major', level: 2 } } }],
+  } as TestSuite;
+  return { pack, suite };
+}
+
 export function bundledDoc(id: string): RulePackDocument {
   return JSON.parse(readFileSync(join(packsDir, id, 'pack.json'), 'utf8')) as RulePackDocument;
 }

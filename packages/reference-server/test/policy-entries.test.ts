@@ -11,23 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../src/chain.js';
 import { rowToEntry } from '../src/storage/entry-rows.js';
 import { backends, dropLogGuards, freshStorage } from './backends.js';
-import { qualitySeverity, testApp } from './helpers.js';
+import { qualitySeverityDraft as draft, testApp } from './helpers.js';
 
 const ADMIN = { authorization: 'Bearer s3cret-token' };
 const BASE = '/v1/packs/quality-severity/versions';
 
-function draft(yuan: number, version: string) {
-  const { doc } = qualitySeverity();
-  const pack = structuredClone(doc);
-  pack.version = version;
-  pack.parameters!.level2ClaimYuan!.value = yuan;
-  const suite = {
-    pack: 'quality-severity',
-    asOf: '2026-01-15T10:00:00+08:00',
-    cases: [{ name: 'at the line', facts: { claimAmountYuan: yuan }, expect: { outcome: { class: 'major', level: 2 } } }],
-  };
-  return { pack, suite };
-}
 
 for (const b of backends) {
   describe.skipIf(!b.enabled)(`policy changes in the chain on ${b.name}`, () => {
