@@ -177,8 +177,9 @@ for (const b of backends) {
       const first = await one.call('POST', '/v1/packs/dep/decisions', { facts: { amount: 50 }, asOf });
       // As older code left it: no bindings hash, the schema at migration 4.
       await backend.sql('UPDATE pack_versions SET bindings_hash = NULL');
-      await backend.sql('DELETE FROM schema_migrations WHERE version = 5');
+      await backend.sql('DELETE FROM schema_migrations WHERE version >= 5');
       await backend.sql('ALTER TABLE pack_versions DROP COLUMN bindings_hash');
+      await backend.sql('DROP INDEX decisions_pack_recorded_at_seq');
       const two = await start();
       expect((await two.call('GET', '/readyz')).status).toBe(200);
       const again = await two.call('POST', '/v1/packs/dep/decisions', { facts: { amount: 50 }, asOf });

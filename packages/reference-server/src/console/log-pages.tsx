@@ -45,25 +45,35 @@ const utc = (local: string): string | undefined => {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 };
 
+/** Where the next page starts: after the record at `seq` (recorded at `at`, in a list in time order). */
+interface Position {
+  seq: number;
+  at?: string;
+}
+
 /**
  * One page of the log matching the filters: one indexed SQL query (the API's own filters, `logFilters`), keyset
- * paged on seq and reading only the columns the table shows; nothing is scanned here.
+ * paged on seq (on recordedAt and seq within a time window) and reading only the columns the table shows; nothing
+ * is scanned here.
  */
-async function filtered(ctx: ServerContext, f: Filters, afterSeq: number): Promise<{ rows: DecisionSummary[]; next: number | null }> {
+async function filtered(ctx: ServerContext, f: Filters, after: Position): Promise<{ rows: DecisionSummary[]; next: Position | null }> {
   const from = utc(f.from);
   const to = utc(f.to);
+  const timed = from !== undefined || to !== undefined;
   const rows = await ctx.storage.listDecisions({
     ...logFilters({ pack: f.pack, version: f.version, outcome: f.outcome, reference: f.reference }),
     ...(from ? { from } : {}),
     ...(to ? { to } : {}),
-    afterSeq,
+    afterSeq: after.seq,
+    ...(timed ? { afterAt: after.at ?? '' } : {}),
     limit: PAGE + 1,
   });
   const page = rows.slice(0, PAGE);
-  return { rows: page, next: rows.length > PAGE ? (page[page.length - 1]?.seq ?? null) : null };
+  const last = page[page.length - 1];
+  return { rows: page, next: rows.length > PAGE && last ? { seq: last.seq, ...(timed ? { at: last.recordedAt } : {}) } : null };
 }
 
-const LogPage: FC<{ lang: Lang; path: string; packs: string[]; f: Filters; rows: DecisionSummary[]; next: number | null }> = ({ lang, path, packs, f, rows, next }) => {
+const LogPage: FC<{ lang: Lang; path: string; packs: string[]; f: Filters; rows: DecisionSummary[]; next: Position | null }> = ({ lang, path, packs, f, rows, next }) => {
   const w = WORDS[lang];
   const query = (extra: Record<string, string>): string => new URLSearchParams({ ...(f as unknown as Record<string, string>), ...extra }).toString();
   return (
@@ -127,7 +137,7 @@ const LogPage: FC<{ lang: Lang; path: string; packs: string[]; f: Filters; rows:
       )}
       {next !== null ? (
         <p>
-          <a href={`${BASE}/log?${query({ after: String(next) })}`}>{w.next}</a>
+          <a href={`${BASE}/log?${query({ after: String(next.seq), ...(next.at ? { at: next.at } : {}) })}`}>{w.next}</a>
         </p>
       ) : null}
     </Layout>
@@ -244,7 +254,7 @@ export function logRoutes(ctx: ServerContext, api: ApiFetch): Hono<AppEnv> {
     const f: Filters = { pack: q.pack ?? '', version: q.version ?? '', outcome: q.outcome ?? '', reference: q.reference ?? '', from: q.from ?? '', to: q.to ?? '' };
     const after = Number(q.after ?? 0);
     await ctx.writer.drain();
-    const { rows, next } = await filtered(ctx, f, Number.isInteger(after) && after > 0 ? after : 0);
+    const { rows, next } = await filtered(ctx, f, { seq: Number.isInteger(after) && after > 0 ? after : 0, ...(q.at ? { at: q.at } : {}) });
     const packs = ctx.catalog.listActive().map((p) => p.id);
     const url = new URL(c.req.url);
     return c.html(<LogPage lang={langOf(c)} path={url.pathname + url.search} packs={packs} f={f} rows={rows} next={next} />);

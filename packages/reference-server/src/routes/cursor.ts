@@ -1,6 +1,6 @@
 /**
- * The opaque cursor and the page size of keyset-paged lists (`GET /v1/decisions`, `GET /v1/packs/{id}/activations`): the seq of the
- * last item of a page, base64url-encoded.
+ * The opaque cursor of keyset-paged lists (`GET /v1/decisions`, `GET /v1/packs/{id}/activations`): the seq of the
+ * last item of a page, base64url-encoded; in a list in time order (`from`/`to`), its `recordedAt` too.
  */
 import { HttpError } from '../errors.js';
 import { plainInteger } from '../strict.js';
@@ -57,4 +57,35 @@ export function parseLimit(value: string | undefined): number {
     ]);
   }
   return limit;
+}
+
+/**
+ * The cursor after (or before) the item at `seq` recorded at `at`, in a list in time order (`from`/`to`).
+ *
+ * @example
+ * ```ts
+ * encodeTimeCursor(42, '2026-01-01T00:00:00.000Z'); // base64url of 'seq:42@2026-01-01T00:00:00.000Z'
+ * ```
+ */
+export const encodeTimeCursor = (seq: number, at: string): string => Buffer.from(`seq:${seq}@${at}`, 'utf8').toString('base64url');
+
+/**
+ * Reads a cursor of a list in time order.
+ *
+ * @returns the seq and the `recordedAt` it names
+ * @throws HttpError 400 `INVALID_CURSOR` for anything else (a cursor of a list in log order included)
+ * @example
+ * ```ts
+ * decodeTimeCursor(encodeTimeCursor(42, '2026-01-01T00:00:00.000Z')); // { seq: 42, at: '2026-01-01T00:00:00.000Z' }
+ * ```
+ */
+export function decodeTimeCursor(cursor: string): { seq: number; at: string } {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const m = /^seq:(\d{1,15})@(\d{4}-\d{2}-\d{2}T[0-9:.]{8,12}Z)$/.exec(text);
+  if (!m?.[1] || !m[2]) {
+    throw new HttpError(400, 'INVALID_CURSOR', { zh: '分页游标无效（时间范围查询须使用其返回的游标）', en: 'invalid pagination cursor (a time-range query takes the cursors it returned)' }, [
+      { path: '/cursor', message: 'is not a cursor this server returned for a time-range query', code: 'INVALID_CURSOR', found: cursor },
+    ]);
+  }
+  return { seq: Number(m[1]), at: m[2] };
 }

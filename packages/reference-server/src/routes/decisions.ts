@@ -14,7 +14,7 @@ import { HttpError, notFound, packIntegrity, toErrorResponse } from '../errors.j
 import { maskContext, maskDecision, maskFacts } from '../masking.js';
 import type { DecisionQuery, DecisionRecord, DecisionSummary, NewEntry, UsedPack } from '../storage/types.js';
 import { isRfc3339Date, isRfc3339DateTime } from '../strict.js';
-import { decodeCursor, encodeCursor, parseLimit } from './cursor.js';
+import { decodeCursor, decodeTimeCursor, encodeCursor, encodeTimeCursor, parseLimit } from './cursor.js';
 import { invalidRequest, parseDecisionRequest, type DecisionRequest } from './decision-request.js';
 import { claimKey, headerKey, releaseKey, replayBody, requestHash, type Keyed } from './idempotency.js';
 
@@ -226,7 +226,9 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
     const limit = parseLimit(q.limit);
     const from = parseInstant('from', q.from);
     const to = parseInstant('to', q.to);
-    const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+    // A time window is listed in time order, its cursor a (recordedAt, seq) position; the rest in log order.
+    const timed = from !== undefined || to !== undefined;
+    const cursor: { seq: number; at?: string } | undefined = q.cursor ? (timed ? decodeTimeCursor(q.cursor) : { seq: decodeCursor(q.cursor) }) : undefined;
     // A host's own decisions come newest first (the last decision on a claim is the one that counts); the rest of
     // the log in log order.
     const newestFirst = q.reference !== undefined && q.reference !== '';
@@ -234,13 +236,15 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
       ...logFilters(q),
       ...(from ? { from } : {}),
       ...(to ? { to } : {}),
-      ...(cursor !== undefined ? (newestFirst ? { beforeSeq: cursor } : { afterSeq: cursor }) : {}),
+      ...(cursor !== undefined ? (newestFirst ? { beforeSeq: cursor.seq } : { afterSeq: cursor.seq }) : {}),
+      ...(cursor?.at !== undefined ? { afterAt: cursor.at } : {}),
       ...(newestFirst ? { newestFirst } : {}),
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return c.json({ items: page.map(summary), nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null });
+    const next = rows.length > limit && last ? (timed ? encodeTimeCursor(last.seq, last.recordedAt) : encodeCursor(last.seq)) : null;
+    return c.json({ items: page.map(summary), nextCursor: next });
   });
 
   app.post('/v1/decisions/:decisionId/replay', async (c) => {

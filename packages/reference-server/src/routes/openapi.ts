@@ -196,7 +196,7 @@ export function buildOpenApi(packs: Pack[], options: OpenApiOptions = {}): Recor
           { name: 'version', in: 'query', schema: { type: 'string' }, description: 'only this version (needs pack)' },
           { name: 'outcome', in: 'query', schema: { type: 'string' }, description: 'only this outcome, as JSON compared exactly (needs pack)', example: '{"class":"major","level":2}' },
           { name: 'reference', in: 'query', schema: { type: 'string', minLength: 1, maxLength: 200 }, description: "only the decisions with this host reference, newest first" },
-          { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'recordedAt >= from', example: '2026-01-01T00:00:00Z' },
+          { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'recordedAt >= from; a time window is listed in time order (recordedAt, then seq)', example: '2026-01-01T00:00:00Z' },
           { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'recordedAt < to', example: '2027-01-01T00:00:00Z' },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 }, example: 50 },
           { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },

@@ -209,6 +209,12 @@ export function sqlFor(dialect: Dialect, schema?: string): StorageSql {
         values: (row) => [bindingsHash(parseColumn(String(row.bindings_json))), row.pack, row.version],
       },
     },
+    {
+      // A pack's decisions in a time window, in time order (listDecisions with pack and from/to): without it a
+      // window is read either through the whole pack or through every pack's window.
+      version: 6,
+      sql: `CREATE INDEX decisions_pack_recorded_at_seq ON ${t('decisions')} (pack, recorded_at, seq)`,
+    },
   ];
   const width = DECISION_COLUMNS.length;
   return {
@@ -241,12 +247,22 @@ export function sqlFor(dialect: Dialect, schema?: string): StorageSql {
       if (query.reference !== undefined) add('reference = ?', query.reference);
       if (query.from !== undefined) add('recorded_at >= ?', query.from);
       if (query.to !== undefined) add('recorded_at < ?', query.to);
-      if (query.afterSeq !== undefined) add('seq > ?', query.afterSeq);
-      if (query.beforeSeq !== undefined) add('seq < ?', query.beforeSeq);
+      const order = query.newestFirst ? ' DESC' : '';
+      // A time window is listed in time order and keyset-paged on (recorded_at, seq), so a page reads its rows from
+      // the time index in order (recordedAt need not grow with seq: replicas' clocks differ); other lists by seq.
+      const timed = query.from !== undefined || query.to !== undefined;
+      const cursor = query.afterSeq ?? query.beforeSeq;
+      if (timed && cursor !== undefined) {
+        args.push(query.afterAt ?? '');
+        where.push(`(recorded_at, seq) ${query.afterSeq !== undefined ? '>' : '<'} (${p(args.length)}, ${p(args.length + 1)})`);
+        args.push(cursor);
+      } else {
+        if (query.afterSeq !== undefined) add('seq > ?', query.afterSeq);
+        if (query.beforeSeq !== undefined) add('seq < ?', query.beforeSeq);
+      }
       args.push(query.limit);
-      const order = query.newestFirst ? 'DESC' : '';
       return {
-        sql: `SELECT ${SUMMARY_COLUMNS} FROM ${t('decisions')} WHERE ${where.join(' AND ')} ORDER BY seq ${order} LIMIT ${p(args.length)}`.replace(/ +LIMIT/, ' LIMIT'),
+        sql: `SELECT ${SUMMARY_COLUMNS} FROM ${t('decisions')} WHERE ${where.join(' AND ')} ORDER BY ${timed ? `recorded_at${order}, ` : ''}seq${order} LIMIT ${p(args.length)}`,
         args,
       };
     },

@@ -214,6 +214,12 @@ export interface DecisionQuery {
   to?: string;
   /** Only records after this sequence number (the cursor). */
   afterSeq?: number;
+  /**
+   * With `from` or `to`, the list is in time order, `(recordedAt, seq)`, read from the `(recorded_at, seq)` index
+   * (or `(pack, recorded_at, seq)` with `pack`), and its cursor is a position in that order: this is the
+   * `recordedAt` of the record at `afterSeq` (or `beforeSeq`, newest first).
+   */
+  afterAt?: string;
   limit: number;
 }
 
