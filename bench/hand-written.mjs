@@ -26,7 +26,7 @@ export function qualitySeverity(facts, params = { level2ClaimYuan: 50000, level3
   const sales = facts.salesImpact ?? 'none';
   const claim = facts.claimAmountYuan ?? 0;
   if (
-    casualties >= 1 ||
+    (facts.majorAccident === true && casualties >= 1) ||
     ((media === 'imminent' || media === 'published') && facts.majorReputationDamage === true) ||
     (facts.manufacturingFault === true && facts.customerLoss === true && facts.customerComplaint === true) ||
     (vehicleValue !== undefined && companyLoss > vehicleValue)

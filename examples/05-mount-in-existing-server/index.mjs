@@ -9,7 +9,7 @@
  *   admin requests with the aftersales admin token, which no browser ever sees;
  * - rewrites the `Location` header so that links stay under the prefix.
  *
- * Then a policy owner publishes quality-severity 1.1.0 (level-2 claim line lowered to 40,000 yuan, suite
+ * Then a policy owner publishes quality-severity 2.1.0 (level-2 claim line lowered to 40,000 yuan, suite
  * updated), previews its impact on the logged decisions, activates it, and an old decision still replays under
  * the version that took it. The clock and the decision ids are injected, so the output is stable.
  *
@@ -120,7 +120,7 @@ try {
 
   // The policy owner's new version: level 2 from 40,000 yuan; the suite's boundary cases move with it.
   const document = structuredClone(getPackDocument('quality-severity'));
-  document.version = '1.1.0';
+  document.version = '2.1.0';
   document.parameters.level2ClaimYuan.value = 40000;
   const suite = structuredClone(getSuite('quality-severity'));
   for (const c of suite.cases) {
@@ -129,21 +129,21 @@ try {
       c.name = c.name.replaceAll('49,999', '39,999').replaceAll('50,00', '40,00');
     }
   }
-  const versionPath = `${PREFIX}/v1/packs/quality-severity/versions/1.1.0`;
+  const versionPath = `${PREFIX}/v1/packs/quality-severity/versions/2.1.0`;
 
   r = await call(advisor, 'PUT', versionPath, { pack: document, suite });
-  console.log(`advisor PUT …/versions/1.1.0 -> ${r.status} ${r.body.error.code} (the portal refuses; nothing forwarded)`);
+  console.log(`advisor PUT …/versions/2.1.0 -> ${r.status} ${r.body.error.code} (the portal refuses; nothing forwarded)`);
 
   r = await call(owner, 'PUT', versionPath, { pack: document, suite });
   const allPassed = r.body.suite.failed === 0 && r.body.suite.passed === suite.cases.length;
-  console.log(`owner PUT …/versions/1.1.0 -> ${r.status}: stored as draft; suite ${allPassed ? 'all cases pass' : 'FAILED'}, coverage ${r.body.suite.coverage.percent}%`);
+  console.log(`owner PUT …/versions/2.1.0 -> ${r.status}: stored as draft; suite ${allPassed ? 'all cases pass' : 'FAILED'}, coverage ${r.body.suite.coverage.percent}%`);
 
   r = await call(owner, 'POST', `${versionPath}/impact`, { limit: 100 });
-  console.log(`owner POST …/versions/1.1.0/impact -> ${r.status}: ${r.body.evaluated} logged, ${r.body.changed} would change (active ${r.body.active})`);
+  console.log(`owner POST …/versions/2.1.0/impact -> ${r.status}: ${r.body.evaluated} logged, ${r.body.changed} would change (active ${r.body.active})`);
   for (const change of r.body.changes) console.log(`  ${change.decisionId}: ${JSON.stringify(change.before)} -> ${JSON.stringify(change.after)}`);
 
   r = await call(owner, 'POST', `${versionPath}/activate`);
-  console.log(`owner POST …/versions/1.1.0/activate -> ${r.status}: active ${r.body.version}, previous ${r.body.previous}`);
+  console.log(`owner POST …/versions/2.1.0/activate -> ${r.status}: active ${r.body.version}, previous ${r.body.previous}`);
 
   r = await call(advisor, 'POST', `${PREFIX}/v1/packs/quality-severity/decisions`, report);
   console.log(`advisor POST the same report again -> ${r.status} ${JSON.stringify(r.body.outcome)} by ${r.body.pack}@${r.body.version}`);

@@ -23,7 +23,7 @@ function copy(name: string, change: (doc: Record<string, any>) => void): string 
 }
 const same = copy('same', () => {});
 const moved = copy('moved', (doc) => {
-  doc.version = '1.1.0';
+  doc.version = '2.1.0';
   doc.parameters.level2ClaimYuan.value = 30000;
 });
 const claims = join(tmp, 'claims.jsonl');
@@ -44,7 +44,7 @@ describe('aftersales diff', () => {
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')).toEqual(
       expect.arrayContaining([
-        '# quality-severity: 1.0.0 → 1.1.0',
+        '# quality-severity: 2.0.0 → 2.1.0',
         '- Parameters / 参数: `level2ClaimYuan` 50000 → 30000',
         expect.stringMatching(/^\| claimAmountYuan in \[30000, 50000\) \| level: 3 → 2 \| `\{"claimAmountYuan":30000\}` \| no facts: general information/),
         '| claim 49,999 (below 50,000): level 3 | level: 3 → 2 |',
@@ -67,8 +67,8 @@ describe('aftersales diff', () => {
     expect(Object.keys(diff)).toEqual(['pack', 'old', 'new', 'differs', 'rules', 'parameters', 'settings', 'facts', 'skipped', 'bases', 'evaluations', 'regions', 'cases', 'replay']);
     expect(diff).toMatchObject({
       pack: 'quality-severity',
-      old: { version: '1.0.0', packHash: expect.stringMatching(/^sha256:/) },
-      new: { version: '1.1.0' },
+      old: { version: '2.0.0', packHash: expect.stringMatching(/^sha256:/) },
+      new: { version: '2.1.0' },
       differs: true,
       rules: [{ rule: 'level-2-claim-amount', change: 'changed' }],
       parameters: [{ name: 'level2ClaimYuan', old: 50000, new: 30000 }],

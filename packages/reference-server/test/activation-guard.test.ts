@@ -27,29 +27,29 @@ describe('guarded activation', () => {
     expect(refused.json.error.message.en).toContain('no impact was computed');
     expect(refused.json.error.message.zh).toContain('尚未计算影响');
     expect(refused.json.error.problems[0]).toMatchObject({ code: 'activation.impact-required', suggestion: expect.stringContaining('/impact') });
-    expect((await call('GET', '/v1/packs/quality-severity')).json.version).toBe('1.0.0');
+    expect((await call('GET', '/v1/packs/quality-severity')).json.version).toBe('2.0.0');
 
     const impact = await call('POST', `${BASE}/1.0.1/impact`, {}, ADMIN);
     expect(impact.json.summary.en).toBe('3 of 6 recent decisions change: level 2 → 3');
     expect(impact.json.summary.zh).toBe('最近 6 条决定中有 3 条将改变：level 2 → 3');
     const activated = await call('POST', `${BASE}/1.0.1/activate`, undefined, ADMIN);
     expect(activated.status).toBe(200);
-    expect(activated.json).toMatchObject({ version: '1.0.1', previous: '1.0.0', impact: { checked: 6, changed: 3, failed: 0 } });
+    expect(activated.json).toMatchObject({ version: '1.0.1', previous: '2.0.0', impact: { checked: 6, changed: 3, failed: 0 } });
     expect(activated.json.forced).toBeUndefined();
   });
 
   it('takes an impact as stale once another version was activated since, and refuses the rollback until it is run again', async () => {
     const { call } = await testApp(storage(), { config: { adminToken: 's3cret-token' } });
     await call('PUT', `${BASE}/1.0.1`, draft(60000, '1.0.1'), ADMIN);
-    await call('POST', `${BASE}/1.0.0/impact`, {}, ADMIN);
+    await call('POST', `${BASE}/2.0.0/impact`, {}, ADMIN);
     await call('POST', `${BASE}/1.0.1/impact`, {}, ADMIN);
     expect((await call('POST', `${BASE}/1.0.1/activate`, undefined, ADMIN)).status).toBe(200);
-    // 1.0.0's impact was computed while 1.0.0 itself was active: it says nothing about leaving 1.0.1.
-    const stale = await call('POST', `${BASE}/1.0.0/activate`, undefined, ADMIN);
+    // 2.0.0's impact was computed while 2.0.0 itself was active: it says nothing about leaving 1.0.1.
+    const stale = await call('POST', `${BASE}/2.0.0/activate`, undefined, ADMIN);
     expect([stale.status, stale.json.error.code]).toEqual([409, 'IMPACT_REQUIRED']);
-    expect(stale.json.error.message.en).toContain('the impact was computed while 1.0.0 was active; 1.0.1 is active now');
-    await call('POST', `${BASE}/1.0.0/impact`, {}, ADMIN);
-    expect((await call('POST', `${BASE}/1.0.0/activate`, undefined, ADMIN)).json).toMatchObject({ version: '1.0.0', previous: '1.0.1' });
+    expect(stale.json.error.message.en).toContain('the impact was computed while 2.0.0 was active; 1.0.1 is active now');
+    await call('POST', `${BASE}/2.0.0/impact`, {}, ADMIN);
+    expect((await call('POST', `${BASE}/2.0.0/activate`, undefined, ADMIN)).json).toMatchObject({ version: '2.0.0', previous: '1.0.1' });
   });
 
   it('activates without an impact only when forced with a reason, and hands the reason to storage with the activation', async () => {

@@ -87,7 +87,7 @@ describe('console request guard', () => {
     const deep = `{"limit":${'['.repeat(500_000)}${']'.repeat(500_000)}}`;
     const bodies = [deep, '{"limit":1e400}', `{"limit":${'9'.repeat(5000)}}`, `{"limit":"${'x'.repeat(100_000)}"}`, '{"limit":[1,2,3]}'];
     for (const body of bodies) {
-      const res = await call('POST', '/v1/packs/quality-severity/versions/1.0.0/impact', body, ADMIN);
+      const res = await call('POST', '/v1/packs/quality-severity/versions/2.0.0/impact', body, ADMIN);
       expect(res.status, body.slice(0, 40)).toBeGreaterThanOrEqual(400);
       expect(res.status, body.slice(0, 40)).toBeLessThan(500);
       expect(res.json.error.code).toMatch(/INVALID_REQUEST|MALFORMED_JSON/);

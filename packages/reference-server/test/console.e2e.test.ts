@@ -38,7 +38,7 @@ describe.skipIf(!HAS_CHROMIUM)('policy console in Chromium', () => {
     await page.goto(`${fx.base}/`);
     expect(new URL(page.url()).pathname).toBe('/console');
     const row = page.locator('tbody tr', { has: page.locator(`code:text-is("${QS}")`) });
-    await expect(row.locator('td').nth(1).textContent()).resolves.toBe('1.0.0');
+    await expect(row.locator('td').nth(1).textContent()).resolves.toBe('2.0.0');
     await expect(page.locator('figure svg title').textContent()).resolves.toMatch(/requires/i);
     await expect(page.locator('figcaption').textContent()).resolves.toContain('repair-settlement → warranty-car');
     await accessible(page);
@@ -250,7 +250,7 @@ describe.skipIf(!HAS_CHROMIUM)('policy console in Chromium', () => {
     expect([refused.status, refused.body.error.code]).toEqual([409, 'IMPACT_REQUIRED']);
     expect(refused.body.error.message.zh).toContain('尚未计算影响');
     expect(refused.body.error.message.en).toContain('no impact was computed');
-    expect((await api('GET', `/v1/packs/${QS}`)).json.version).toBe('1.0.0');
+    expect((await api('GET', `/v1/packs/${QS}`)).json.version).toBe('2.0.0');
     await page.waitForSelector('table.diff-rules');
     await expect(page.locator('table.diff-params tr[data-param="level2ClaimYuan"]').getAttribute('class')).resolves.toBe('changed');
     await expect(page.locator('table.diff-rules tr[data-rule="level-2-claim-amount"]').getAttribute('data-status')).resolves.toBe('changed');
@@ -266,7 +266,7 @@ describe.skipIf(!HAS_CHROMIUM)('policy console in Chromium', () => {
     expect(page.url()).not.toContain(ADMIN_TOKEN);
 
     const diff = await fx.page();
-    await diff.goto(`${fx.base}/console/packs/${QS}/diff?from=1.0.0&to=1.0.1`);
+    await diff.goto(`${fx.base}/console/packs/${QS}/diff?from=2.0.0&to=1.0.1`);
     await expect(diff.locator('tr[data-rule="level-2-claim-amount"] td').nth(2).textContent()).resolves.toContain('60,000');
     await accessible(diff);
     await diff.close();
@@ -287,19 +287,19 @@ describe.skipIf(!HAS_CHROMIUM)('policy console in Chromium', () => {
     const next = (await api('POST', `/v1/packs/${QS}/decisions`, { facts: { claimAmountYuan: 55000 }, asOf: AS_OF })).json;
     expect([next.version, next.outcome]).toEqual(['1.0.1', { class: 'major', level: 3 }]);
 
-    // Roll back: activate 1.0.0 again (the token is still in the tab, not asked again).
+    // Roll back: activate 2.0.0 again (the token is still in the tab, not asked again).
     await expect(page.locator('#token-kept').isVisible()).resolves.toBe(true);
-    await page.click('[data-activate="1.0.0"]');
+    await page.click('[data-activate="2.0.0"]');
     await page.waitForSelector('#confirm-sentence');
     await expect(page.locator('#confirm-sentence').textContent()).resolves.toContain('level 3 → 2');
     await page.click('#confirm-go');
-    await page.waitForSelector('tr[data-version="1.0.0"] td.ok');
+    await page.waitForSelector('tr[data-version="2.0.0"] td.ok');
     const after = (await api('POST', `/v1/packs/${QS}/decisions`, { facts: { claimAmountYuan: 55000 }, asOf: AS_OF })).json;
-    expect([after.version, after.outcome]).toEqual(['1.0.0', { class: 'major', level: 2 }]);
+    expect([after.version, after.outcome]).toEqual(['2.0.0', { class: 'major', level: 2 }]);
 
     // A draft from an uploaded pack file: the active document with a new version and description.
     await page.reload();
-    const doc = (await api('GET', `/v1/packs/${QS}/versions/1.0.0`)).json.document;
+    const doc = (await api('GET', `/v1/packs/${QS}/versions/2.0.0`)).json.document;
     const upload = { ...doc, version: '1.0.2', description: { ...doc.description, en: `${doc.description.en} (uploaded)` } };
     await page.setInputFiles('#pack-file', { name: 'pack.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(upload)) });
     await page.click('#draft-form button[type="submit"]');
@@ -309,7 +309,7 @@ describe.skipIf(!HAS_CHROMIUM)('policy console in Chromium', () => {
     const statuses = await page.locator('table.diff-rules tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
     expect(new Set(statuses)).toEqual(new Set(['same']));
     expect((await api('GET', `/v1/packs/${QS}/versions`)).json.versions.map((v: { version: string; status: string }) => `${v.version}:${v.status}`)).toEqual([
-      '1.0.0:active',
+      '2.0.0:active',
       '1.0.1:draft',
       '1.0.2:draft',
     ]);

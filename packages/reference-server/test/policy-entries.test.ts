@@ -21,7 +21,7 @@ for (const b of backends) {
   describe.skipIf(!b.enabled)(`policy changes in the chain on ${b.name}`, () => {
     const { storage, backend } = freshStorage(b.make);
 
-    /** Two decisions, an upload of 1.0.1, its impact and activation, then a forced rollback to 1.0.0. */
+    /** Two decisions, an upload of 1.0.1, its impact and activation, then a forced rollback to 2.0.0. */
     async function history() {
       const server = await testApp(storage(), { config: { adminToken: 's3cret-token' } });
       const { call } = server;
@@ -30,7 +30,7 @@ for (const b of backends) {
       expect((await call('POST', `${BASE}/1.0.1/impact`, {}, ADMIN)).status).toBe(200);
       const activated = await call('POST', `${BASE}/1.0.1/activate`, { actor: 'zhang.min' }, ADMIN);
       expect(activated.status).toBe(200);
-      const rolledBack = await call('POST', `${BASE}/1.0.0/activate`, { force: true, reason: 'level 2 line wrong' }, { ...ADMIN, 'Aftersales-Actor': 'wang.fang' });
+      const rolledBack = await call('POST', `${BASE}/2.0.0/activate`, { force: true, reason: 'level 2 line wrong' }, { ...ADMIN, 'Aftersales-Actor': 'wang.fang' });
       expect(rolledBack.status).toBe(200);
       return { server, activated, rolledBack };
     }
@@ -43,7 +43,7 @@ for (const b of backends) {
 
     it('records an upload, an activation and a rollback as entries of the chain, with their fields and actor', async () => {
       const { activated, rolledBack } = await history();
-      expect(activated.json).toMatchObject({ action: 'activate', actor: 'zhang.min', previous: '1.0.0' });
+      expect(activated.json).toMatchObject({ action: 'activate', actor: 'zhang.min', previous: '2.0.0' });
       expect(rolledBack.json).toMatchObject({ action: 'rollback', actor: 'wang.fang', previous: '1.0.1', forced: { reason: 'level 2 line wrong' } });
       const rows = await entries();
       expect(rows.map((r) => r.entry?.kind)).toEqual(['decision', 'decision', 'pack-version', 'activation', 'activation']);
@@ -54,9 +54,9 @@ for (const b of backends) {
       expect(upload?.entry).toHaveProperty('packHash', uploadedHash);
       expect(activation?.entry).toEqual({
         format: 2, kind: 'activation', id: expect.any(String), recordedAt: activated.json.activatedAt, pack: 'quality-severity', version: '1.0.1',
-        packHash: uploadedHash, previousVersion: '1.0.0', action: 'activate', impact: { checked: 2, changed: 1, failed: 0 }, actor: 'zhang.min',
+        packHash: uploadedHash, previousVersion: '2.0.0', action: 'activate', impact: { checked: 2, changed: 1, failed: 0 }, actor: 'zhang.min',
       });
-      expect(rollback?.entry).toMatchObject({ kind: 'activation', version: '1.0.0', previousVersion: '1.0.1', action: 'rollback', forced: { reason: 'level 2 line wrong' }, actor: 'wang.fang' });
+      expect(rollback?.entry).toMatchObject({ kind: 'activation', version: '2.0.0', previousVersion: '1.0.1', action: 'rollback', forced: { reason: 'level 2 line wrong' }, actor: 'wang.fang' });
       expect(rollback?.entry).not.toHaveProperty('impact');
       // Each is linked into the one chain and hashed with core's hashEntry.
       for (const [i, r] of rows.entries()) {
@@ -70,9 +70,9 @@ for (const b of backends) {
       const { server } = await history();
       const first = await server.call('GET', '/v1/packs/quality-severity/activations?limit=1');
       expect(first.status).toBe(200);
-      expect(first.json.items).toEqual([expect.objectContaining({ seq: 5, version: '1.0.0', action: 'rollback', actor: 'wang.fang' })]);
+      expect(first.json.items).toEqual([expect.objectContaining({ seq: 5, version: '2.0.0', action: 'rollback', actor: 'wang.fang' })]);
       const second = await server.call('GET', `/v1/packs/quality-severity/activations?limit=1&cursor=${first.json.nextCursor as string}`);
-      expect(second.json.items).toEqual([expect.objectContaining({ seq: 4, version: '1.0.1', action: 'activate', previousVersion: '1.0.0' })]);
+      expect(second.json.items).toEqual([expect.objectContaining({ seq: 4, version: '1.0.1', action: 'activate', previousVersion: '2.0.0' })]);
       expect(second.json.nextCursor).toBeNull();
       expect((await server.call('GET', '/v1/packs/no-such-pack/activations')).status).toBe(404);
       expect((await server.call('GET', '/v1/packs/quality-severity/activations?cursor=nope')).status).toBe(400);
@@ -102,7 +102,7 @@ for (const b of backends) {
       expect(refused.status).toBeGreaterThanOrEqual(500);
       expect(await storage().listActivations('quality-severity')).toEqual([]);
       expect(await storage().getActiveVersions()).not.toHaveProperty('quality-severity', '1.0.1');
-      expect((await call('GET', '/v1/packs/quality-severity')).json.version).toBe('1.0.0');
+      expect((await call('GET', '/v1/packs/quality-severity')).json.version).toBe('2.0.0');
       expect((await entries()).map((r) => r.entry?.kind)).toEqual(['pack-version']);
     });
 

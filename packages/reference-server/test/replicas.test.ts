@@ -107,7 +107,7 @@ for (const b of backends) {
       const before = seen.filter((s) => s.started < activating);
       const settled = seen.filter((s) => s.started > answered + 1000);
       expect(before.length).toBeGreaterThan(0);
-      expect(before.every((s) => s.version === '1.0.0')).toBe(true);
+      expect(before.every((s) => s.version === '2.0.0')).toBe(true);
       // Each decision's version was active when it started: the new one only after the activation was asked for.
       expect(seen.filter((s) => s.version === '1.1.0').every((s) => s.started >= activating)).toBe(true);
       for (const replica of [0, 1]) {

@@ -58,11 +58,11 @@ for (const b of backends) {
       expect(list.json.packs.map((p: { id: string }) => p.id)).toEqual(['mini-warranty', 'quality-severity']);
       const detail = await call('GET', '/v1/packs/quality-severity');
       expect(detail.status).toBe(200);
-      expect(detail.json.version).toBe('1.0.0');
+      expect(detail.json.version).toBe('2.0.0');
       expect(detail.json.parameters.level2ClaimYuan.value).toBe(50000);
       expect(detail.json.facts.properties.claimAmountYuan).toBeDefined();
       expect(detail.json.outcome.required).toEqual(['class', 'level']);
-      expect(detail.json.versions).toEqual([expect.objectContaining({ version: '1.0.0', origin: 'bundled', status: 'active' })]);
+      expect(detail.json.versions).toEqual([expect.objectContaining({ version: '2.0.0', origin: 'bundled', status: 'active' })]);
       const unknown = await call('GET', '/v1/packs/no-such-pack');
       expect(unknown.status).toBe(404);
       expect(unknown.json.error.code).toBe('PACK_NOT_FOUND');
@@ -74,7 +74,7 @@ for (const b of backends) {
       const res = await call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 50000 } });
       expect(res.status).toBe(201);
       expect(res.json.outcome).toEqual({ class: 'major', level: 2 });
-      expect(res.json.version).toBe('1.0.0');
+      expect(res.json.version).toBe('2.0.0');
       expect(res.json.decisionId).toMatch(/^d-/);
       expect(res.headers.get('location')).toBe(`/v1/decisions/${res.json.decisionId}`);
       const stored = await storage.getDecision(res.json.decisionId);
@@ -85,7 +85,7 @@ for (const b of backends) {
       expect(got.json).toMatchObject({
         decisionId: res.json.decisionId,
         pack: 'quality-severity',
-        version: '1.0.0',
+        version: '2.0.0',
         facts: { claimAmountYuan: 50000 },
         outcome: { class: 'major', level: 2 },
         seq: 1,
@@ -191,7 +191,7 @@ for (const b of backends) {
       });
       const replay = await call('POST', `/v1/decisions/${made.json.decisionId}/replay`);
       expect(replay.status).toBe(200);
-      expect(replay.json).toMatchObject({ identical: true, differences: [], version: '1.0.0', asOf: made.json.asOf });
+      expect(replay.json).toMatchObject({ identical: true, differences: [], version: '2.0.0', asOf: made.json.asOf });
       expect((await call('POST', '/v1/decisions/nope/replay')).status).toBe(404);
     });
 
@@ -237,15 +237,15 @@ for (const b of backends) {
       expect(disabled.status).toBe(404);
       expect(disabled.json.error.code).toBe('ADMIN_DISABLED');
       const on = await testApp(storage, { config: { adminToken: 's3cret-token' } });
-      const none = await on.call('POST', '/v1/packs/quality-severity/versions/1.0.0/activate');
+      const none = await on.call('POST', '/v1/packs/quality-severity/versions/2.0.0/activate');
       expect(none.status).toBe(401);
       expect(none.headers.get('www-authenticate')).toMatch(/Bearer/);
-      const wrong = await on.call('POST', '/v1/packs/quality-severity/versions/1.0.0/activate', undefined, { authorization: 'Bearer s3cret-tokeN' });
+      const wrong = await on.call('POST', '/v1/packs/quality-severity/versions/2.0.0/activate', undefined, { authorization: 'Bearer s3cret-tokeN' });
       expect(wrong.status).toBe(403);
-      const right = await on.call('POST', '/v1/packs/quality-severity/versions/1.0.0/activate', undefined, ADMIN);
+      const right = await on.call('POST', '/v1/packs/quality-severity/versions/2.0.0/activate', undefined, ADMIN);
       expect(right.status).toBe(200);
       // reading versions needs no token
-      expect((await on.call('GET', '/v1/packs/quality-severity/versions/1.0.0')).status).toBe(200);
+      expect((await on.call('GET', '/v1/packs/quality-severity/versions/2.0.0')).status).toBe(200);
     });
 
     it('refuses an invalid upload or a failing suite with every problem, and stores a passing one as a draft', async () => {
@@ -280,10 +280,10 @@ for (const b of backends) {
       const conflict = await call('PUT', '/v1/packs/quality-severity/versions/1.1.0', { pack: other, suite: raisedSuite(90000) }, ADMIN);
       expect(conflict.status).toBe(409);
       // a draft is not active
-      expect((await call('GET', '/v1/packs/quality-severity')).json.version).toBe('1.0.0');
+      expect((await call('GET', '/v1/packs/quality-severity')).json.version).toBe('2.0.0');
       const versions = (await call('GET', '/v1/packs/quality-severity/versions')).json.versions;
       expect(versions.map((v: { version: string; status: string }) => [v.version, v.status])).toEqual([
-        ['1.0.0', 'active'],
+        ['2.0.0', 'active'],
         ['1.1.0', 'draft'],
       ]);
     });
@@ -314,7 +314,7 @@ for (const b of backends) {
         expect(paths, attempt.name).toContain(`/pack/rules/0/conditions/all/0${attempt.at}`);
       }
       const versions = (await call('GET', '/v1/packs/quality-severity/versions')).json.versions;
-      expect(versions.map((v: { version: string }) => v.version)).toEqual(['1.0.0']);
+      expect(versions.map((v: { version: string }) => v.version)).toEqual(['2.0.0']);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
 
@@ -326,8 +326,10 @@ for (const b of backends) {
       for (const claim of claims) {
         made[claim] = (await call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: claim } })).json.decisionId;
       }
-      // level 1 by casualties: unchanged whatever the claim threshold
-      const casualty = (await call('POST', '/v1/packs/quality-severity/decisions', { facts: { casualties: 1, claimAmountYuan: 60000 } })).json.decisionId;
+      // level 1 by a major accident with casualties: unchanged whatever the claim threshold
+      const casualty = (
+        await call('POST', '/v1/packs/quality-severity/decisions', { facts: { majorAccident: true, casualties: 1, claimAmountYuan: 60000 } })
+      ).json.decisionId;
       // an override recorded with the decision is replayed too: 60,000 under a 55,000 override stays level 2
       const overridden = (
         await call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 }, parameters: { level2ClaimYuan: 55000 } })
@@ -358,16 +360,16 @@ for (const b of backends) {
       const clock = new TestClock();
       const { call } = await testApp(storage, { clock, config: { adminToken: 's3cret-token' } });
       const before = (await call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 } })).json;
-      expect(before).toMatchObject({ version: '1.0.0', outcome: { level: 2 } });
+      expect(before).toMatchObject({ version: '2.0.0', outcome: { level: 2 } });
       await call('PUT', '/v1/packs/quality-severity/versions/1.1.0', { pack: raiseLevel2(doc, 80000, '1.1.0'), suite: raisedSuite() }, ADMIN);
       await call('POST', '/v1/packs/quality-severity/versions/1.1.0/impact', {}, ADMIN);
       const act = await call('POST', '/v1/packs/quality-severity/versions/1.1.0/activate', undefined, ADMIN);
-      expect(act.json).toMatchObject({ version: '1.1.0', previous: '1.0.0' });
+      expect(act.json).toMatchObject({ version: '1.1.0', previous: '2.0.0' });
       const after = (await call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 } })).json;
       expect(after).toMatchObject({ version: '1.1.0', outcome: { level: 3 } });
       expect((await storage.getDecision(after.decisionId))?.version).toBe('1.1.0');
       // the old decision still replays identically under its own version
-      expect((await call('POST', `/v1/decisions/${before.decisionId}/replay`)).json).toMatchObject({ identical: true, version: '1.0.0' });
+      expect((await call('POST', `/v1/decisions/${before.decisionId}/replay`)).json).toMatchObject({ identical: true, version: '2.0.0' });
       expect((await call('POST', `/v1/decisions/${after.decisionId}/replay`)).json).toMatchObject({ identical: true, version: '1.1.0' });
 
       // a restart (new storage connection, new app) keeps the upload and the activation
@@ -378,12 +380,12 @@ for (const b of backends) {
       expect((await second.call('POST', `/v1/decisions/${after.decisionId}/replay`)).json.identical).toBe(true);
 
       // rollback = activate the older version
-      await second.call('POST', '/v1/packs/quality-severity/versions/1.0.0/impact', {}, ADMIN);
-      const rollback = await second.call('POST', '/v1/packs/quality-severity/versions/1.0.0/activate', undefined, ADMIN);
-      expect(rollback.json).toMatchObject({ version: '1.0.0', previous: '1.1.0' });
+      await second.call('POST', '/v1/packs/quality-severity/versions/2.0.0/impact', {}, ADMIN);
+      const rollback = await second.call('POST', '/v1/packs/quality-severity/versions/2.0.0/activate', undefined, ADMIN);
+      expect(rollback.json).toMatchObject({ version: '2.0.0', previous: '1.1.0' });
       const rolled = (await second.call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 60000 } })).json;
-      expect(rolled).toMatchObject({ version: '1.0.0', outcome: { level: 2 } });
-      expect((await restarted.listActivations('quality-severity')).map((a) => a.version)).toEqual(['1.1.0', '1.0.0']);
+      expect(rolled).toMatchObject({ version: '2.0.0', outcome: { level: 2 } });
+      expect((await restarted.listActivations('quality-severity')).map((a) => a.version)).toEqual(['1.1.0', '2.0.0']);
       // Three decisions and three policy changes (the upload, the activation, the rollback): one chain.
       expect((await second.call('GET', '/v1/audit/verify')).json).toMatchObject({ ok: true, records: 6 });
     });
@@ -416,7 +418,7 @@ for (const b of backends) {
       expect(activation.status).toBe(200);
       await Promise.all(clients);
       expect(afterActivation).toBe(150);
-      const expected: Record<string, number> = { '1.0.0': 2, '1.1.0': 3 };
+      const expected: Record<string, number> = { '2.0.0': 2, '1.1.0': 3 };
       const seen = new Set<string>();
       for (const { startedAfterActivation, res } of sent) {
         expect(res.status).toBe(201);
@@ -430,7 +432,7 @@ for (const b of backends) {
         expect(replay.json).toMatchObject({ identical: true, version: res.json.version });
         seen.add(res.json.version);
       }
-      expect([...seen].sort()).toEqual(['1.0.0', '1.1.0']);
+      expect([...seen].sort()).toEqual(['1.1.0', '2.0.0']);
       // The decisions and two policy changes (the upload and the activation).
       expect((await call('GET', '/v1/audit/verify')).json).toMatchObject({ ok: true, records: sent.length + 2 });
     });

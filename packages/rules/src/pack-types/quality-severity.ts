@@ -5,7 +5,7 @@
  */
 
 /**
- * The facts of quality-severity 1.0.0.
+ * The facts of quality-severity 2.0.0.
  */
 export type QualitySeverityFacts = {
   /**
@@ -79,7 +79,7 @@ export type QualitySeverityFacts = {
 };
 
 /**
- * The outcome of quality-severity 1.0.0.
+ * The outcome of quality-severity 2.0.0.
  */
 export type QualitySeverityOutcome = {
   class: "general" | "important" | "major";
@@ -87,7 +87,7 @@ export type QualitySeverityOutcome = {
 };
 
 /**
- * Parameter overrides of quality-severity 1.0.0.
+ * Parameter overrides of quality-severity 2.0.0.
  */
 export type QualitySeverityParameters = {
   /**
