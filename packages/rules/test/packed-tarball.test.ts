@@ -15,11 +15,12 @@ import { pnpmCommand } from '../../../scripts/pnpm-command.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /**
- * Gzipped tarball budget. The packs' JSON, READMEs and generated types are most of it: about 218 KB gzipped with
- * 14 packs carrying fidelity notes (103 KB with 11 packs before them); the budget leaves room for a few more packs
- * while still catching a pack shipped twice or a suite inlined into a bundle (each would add 100 KB or more).
+ * Gzipped tarball budget. The packs' JSON, READMEs and generated types are most of it: about 284 KB gzipped with
+ * 14 packs after the third fidelity round (218 KB before it, 103 KB with 11 packs before that); the budget leaves
+ * room for a few more packs while still catching a pack shipped twice or a suite inlined into a bundle (each would
+ * add 100 KB or more).
  */
-const TARBALL_BUDGET_BYTES = 280_000;
+const TARBALL_BUDGET_BYTES = 330_000;
 /** The bundles without their maps: code only, a few KB each, never a pack document. */
 const DIST_CODE_BUDGET_BYTES = 64_000;
 
