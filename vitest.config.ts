@@ -9,38 +9,35 @@ const property = ['packages/*/src/**/*.property.test.ts', 'packages/*/test/**/*.
 const e2e = ['packages/*/src/**/*.e2e.test.ts', 'packages/*/test/**/*.e2e.test.ts', 'examples/**/*.e2e.test.ts'];
 
 /**
- * Unit test files left out when AFTERSALES_RUNTIME_ONLY=1 (scripts/unit-on-node.mjs sets it for Node 22 and 24):
- * each checks the repository's text or runs a tool over generated files (tsc, openapi-typescript, pnpm pack,
- * xmllint, bash/zsh, a linter), so its result does not depend on the Node running the tests, and the main run
- * covers it. The rest of the unit project runs on every major: core (dates, time zones, ICU, canonical JSON,
- * hashing), the packs and their suites, the CLI's commands, streams and files, and the whole server
- * (better-sqlite3's addon, worker threads, HTTP, PostgreSQL, signing). These files took about a third of the
- * unit project's time (645 of 1,794 file-seconds on the shared 2-core machine, 2026-12-07).
+ * The unit test files that also run on the other Node majors (scripts/unit-on-node.mjs sets
+ * AFTERSALES_RUNTIME_ONLY=1 for Node 22 and 24): the files whose result can depend on the Node running them.
+ * Core and the packs' suites (dates, time zones, ICU, canonical JSON, hashing, the compiled and generated
+ * evaluators), the CLI's in-process code and the files that start its bin (argument parsing, streams, files,
+ * child processes), and the server's files that load better-sqlite3's addon, start worker threads, serve HTTP,
+ * sign, survive kill -9 or talk to PostgreSQL. The rest of the unit project checks text or runs a tool over
+ * generated files (tsc, openapi-typescript, pnpm pack, xmllint, bash/zsh, a linter), or varies a command's
+ * arguments and a page's rendering over code the files above already run: its result does not depend on Node, and
+ * the main run on Node 20 covers it. A new test file runs on every major when it sits in one of these folders or
+ * is named here.
  */
-const sameOnEveryNode = [
-  'examples/docs.test.ts', // docs' code blocks against the code (text)
-  'examples/run-all.test.ts', // the examples' output against OUTPUT.txt; the calls they make are tested per major
-  'examples/02-erp-over-http/openapi-types.test.ts', // openapi-typescript and tsc over the generated client types
-  'packages/rules/test/pack-types.test.ts', // tsc over the generated pack types
-  'packages/rules/test/packed-tarball.test.ts', // pnpm pack: the published files
-  'packages/rules/test/manual-quotes.test.ts', // pack sources against the manuals' text
-  'packages/rules/test/editor-schemas.test.ts', // generated editor schemas against the packs (text)
-  'packages/cli/test/types-command.test.ts', // tsc over `aftersales types` output
-  'packages/cli/test/help-and-version.test.ts', // help texts
-  'packages/cli/test/completion.test.ts', // bash and zsh over the completion scripts
-  'packages/cli/test/test-reports.test.ts', // xmllint over the JUnit report
-  'packages/cli/test/editor-schema.test.ts', // the editor schema file (text)
-  'packages/reference-server/test/openapi-lint.test.ts', // a linter over the OpenAPI document
-  'packages/core/src/structure.test.ts', // the source tree's shape (cycles, file lengths)
+const onEveryNode = [
+  'packages/core/src/**/*.test.ts',
+  'packages/core/test/**/*.test.ts',
+  'packages/rules/src/**/*.test.ts',
+  'packages/cli/src/**/*.test.ts',
+  'packages/cli/test/{cli,batch,batch-files,batch-fields,output-is-input}.test.ts',
+  'packages/reference-server/src/**/*.test.ts',
+  'packages/reference-server/test/{routes,admin-thread,durability,audit-proof,idempotency-keys,replicas,sqlite-faults,enospc,log-entries,postgres-faults,postgres-unavailable}.test.ts',
 ];
-const runtimeOnly = process.env.AFTERSALES_RUNTIME_ONLY === '1' ? sameOnEveryNode : [];
+const notOnEveryNode = ['packages/core/src/structure.test.ts']; // the source tree's shape (text)
+const runtimeOnly = process.env.AFTERSALES_RUNTIME_ONLY === '1';
 
 export default defineConfig({
   test: {
     testTimeout: 120_000,
     hookTimeout: 120_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: everything, exclude: ['**/node_modules/**', ...property, ...e2e, ...runtimeOnly] } },
+      { extends: true, test: { name: 'unit', include: runtimeOnly ? onEveryNode : everything, exclude: ['**/node_modules/**', ...property, ...e2e, ...(runtimeOnly ? notOnEveryNode : [])] } },
       // Thousands of cases per test: on a loaded 2-core machine one test can take minutes, so the property project's
       // hang guard is 15 minutes rather than the unit project's 2 (a hang still fails; a slow run does not).
       { extends: true, test: { name: 'property', include: property, testTimeout: 900_000 } },

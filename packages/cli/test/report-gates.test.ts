@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, fixtures, runCli } from './run-cli.js';
+import { assertBuilt, fixtures, runCli, runInProcess } from './run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'aftersales-gates-'));
 const asOf = '2026-01-15T10:00:00+08:00';
@@ -49,7 +49,9 @@ function junitFailures(xml: string): number {
 }
 
 describe.each(['pretty', 'json', 'junit'] as const)('the %s reporter agrees with the exit code', (reporter) => {
-  const run = (...args: string[]) => runCli(['test', ...args, '--reporter', reporter]);
+  // In this process (the same code and exit code as the bin, without a Node start-up a call); the bin itself
+  // runs once a reporter below.
+  const run = (...args: string[]) => runInProcess(['test', ...args, '--reporter', reporter]);
   /** Whether the report itself says the run failed. */
   const reportFails = (stdout: string): boolean => {
     if (reporter === 'junit') return junitFailures(stdout) > 0;
@@ -67,6 +69,10 @@ describe.each(['pretty', 'json', 'junit'] as const)('the %s reporter agrees with
       expect(gate.status).toBe('fail');
       expect(gate.gates).toEqual([expect.objectContaining({ gate: 'coverage', ok: false })]);
     }
+    // The bin: the same exit code and a report that agrees with it.
+    const spawned = await runCli(['test', halfCovered, '--threshold', '100', '--reporter', reporter]);
+    expect(spawned.code).toBe(1);
+    expect(reportFails(spawned.stdout)).toBe(true);
   });
 
   it('coverage at the threshold passes the run and the report', async () => {
