@@ -7,6 +7,7 @@
  */
 import type { ValidateFunction } from 'ajv';
 import { calculatorInfo, listCalculators } from './calculators.js';
+import { checkEnumLabels } from './enum-labels.js';
 import { isKnownTimeZone, localDate } from './calendar.js';
 import { buildConditionTree, isConditionReference, isLeafCondition, type ConditionTree, type PlanLeaf } from './condition-tree.js';
 import { parseOperator } from './operators.js';
@@ -104,6 +105,8 @@ export function checkDocument(pack: RulePackDocument, lookup: PackLookup | undef
   const outcomeValidator = compileOrProblem(plainAjv, pack.outcome, '/outcome', problems);
 
   // Known fact names: declared facts, derived facts (in order), required packs' outcomes.
+  // Labels of enum values (x-labels) name only the enum's values.
+  problems.push(...checkEnumLabels(pack.facts));
   const known = new Set<string>(Object.keys((pack.facts.properties as Record<string, unknown>) ?? {}));
   const required: Checked['required'] = [];
   (pack.requires ?? []).forEach((req, i) => {

@@ -44,7 +44,7 @@ describe('renderPackDocs', () => {
     const doc = structuredClone(severityDoc);
     doc.sources = [{ id: 'GEN', document: '售后服务管理手册', clause: '第六章', quote: '第六章客户投诉', headingOnly: true, kind: 'manual' }];
     expect(renderPackDocs(loadPack(doc), 'en')).toContain('| GEN | 售后服务管理手册 | 第六章 — “第六章客户投诉” (a heading: nothing under it in the source) | manual |');
-    expect(renderPackDocs(loadPack(doc), 'zh')).toContain('第六章 — “第六章客户投诉” （仅为标题，原文其下无内容） | manual |');
+    expect(renderPackDocs(loadPack(doc), 'zh')).toContain('第六章 — “第六章客户投诉” （仅为标题，原文其下无内容） | 企业手册 |');
     expect(renderPackDocs(pack, 'en')).not.toContain('a heading: nothing under it');
   });
 

@@ -4,25 +4,13 @@
  * sources, and the default outcome. The output is a pure function of the pack document (no dates, no map order
  * surprises), because each pack's README is generated from it and checked for drift.
  */
+import { enumLabel, hitPolicyName, operatorText, sourceKindName } from './enum-labels.js';
 import type { Pack } from './pack.js';
 import type { Condition, LeafCondition, RulePackDocument } from './types.js';
 import { buildConditionTree, type ConditionTree, type PlanNode } from './condition-tree.js';
 
 /** A language of the documentation. */
 export type Lang = 'zh' | 'en';
-
-const OPERATOR_TEXT: Record<string, { en: string; zh: string }> = {
-  equal: { en: '=', zh: '=' },
-  notEqual: { en: '≠', zh: '≠' },
-  lessThan: { en: '<', zh: '<' },
-  lessThanInclusive: { en: '≤', zh: '≤' },
-  greaterThan: { en: '>', zh: '>' },
-  greaterThanInclusive: { en: '≥', zh: '≥' },
-  in: { en: 'is one of', zh: '属于' },
-  notIn: { en: 'is not one of', zh: '不属于' },
-  contains: { en: 'contains', zh: '包含' },
-  doesNotContain: { en: 'does not contain', zh: '不包含' },
-};
 
 /**
  * A number with thousands separators (deterministic, independent of the runtime's locale data).
@@ -79,8 +67,15 @@ export function formatOperand(value: unknown, doc: RulePackDocument, lang: Lang)
  * ```
  */
 export function formatLeaf(leaf: LeafCondition, doc: RulePackDocument, lang: Lang): string {
-  const op = OPERATOR_TEXT[leaf.operator]?.[lang] ?? leaf.operator;
-  return `${factLabel(leaf)} ${op} ${formatOperand(leaf.value, doc, lang)}`;
+  const op = operatorText(leaf.operator, lang);
+  // A value of an enum the pack labels (`x-labels`) is shown by its label, its code after it.
+  const labelled = (v: unknown): string => {
+    const label = enumLabel(doc, leaf.fact, leaf.path, v, lang);
+    return label === undefined || label === String(v) ? formatValue(v, lang) : lang === 'zh' ? `${label}（${formatValue(v, lang)}）` : `${label} (${formatValue(v, lang)})`;
+  };
+  const value = leaf.value;
+  const text = Array.isArray(value) ? `[${value.map(labelled).join(lang === 'zh' ? '、' : ', ')}]` : value !== null && typeof value === 'object' ? formatOperand(value, doc, lang) : labelled(value);
+  return `${factLabel(leaf)} ${op} ${text}`;
 }
 
 /**
@@ -186,7 +181,7 @@ const LABELS = {
     as: 'as fact',
     factsFrom: 'facts from',
     meta: (d: RulePackDocument) =>
-      `Pack \`${d.id}\` version ${d.version}, effective from ${d.effective.from}${d.effective.to ? ` to ${d.effective.to}` : ''}, time zone ${d.timeZone ?? 'Asia/Shanghai'}, hit policy \`${d.hitPolicy}\`.`,
+      `Pack \`${d.id}\` version ${d.version}, effective from ${d.effective.from}${d.effective.to ? ` to ${d.effective.to}` : ''}, time zone ${d.timeZone ?? 'Asia/Shanghai'}, hit policy \`${d.hitPolicy}\` — ${hitPolicyName(d.hitPolicy, 'en')}.`,
     hit: {
       first: 'The fired rule with the highest priority decides (ties: the first in the table).',
       collect: 'Every fired rule contributes, in priority order, merged onto the default outcome.',
@@ -229,7 +224,7 @@ const LABELS = {
     as: '作为事实',
     factsFrom: '事实来自',
     meta: (d: RulePackDocument) =>
-      `规则包 \`${d.id}\` 版本 ${d.version}，自 ${d.effective.from} 起生效${d.effective.to ? `，至 ${d.effective.to}` : ''}，时区 ${d.timeZone ?? 'Asia/Shanghai'}，命中策略 \`${d.hitPolicy}\`。`,
+      `规则包 \`${d.id}\` 版本 ${d.version}，自 ${d.effective.from} 起生效${d.effective.to ? `，至 ${d.effective.to}` : ''}，时区 ${d.timeZone ?? 'Asia/Shanghai'}，命中策略 \`${d.hitPolicy}\`：${hitPolicyName(d.hitPolicy, 'zh')}。`,
     hit: {
       first: '触发的规则中优先级最高者决定结果（同优先级按表中顺序）。',
       collect: '所有触发的规则按优先级依次合并到默认结果上。',
@@ -257,8 +252,11 @@ function schemaText(description: unknown, lang: Lang): string {
   return '';
 }
 
-function schemaType(schema: Record<string, unknown>): string {
-  if (Array.isArray(schema.enum)) return schema.enum.map((v) => JSON.stringify(v)).join(' | ');
+function schemaType(schema: Record<string, unknown>, lang: Lang = 'en'): string {
+  if (Array.isArray(schema.enum)) {
+    const labels = (schema['x-labels'] as Record<string, Record<string, unknown> | undefined> | undefined)?.[lang];
+    return schema.enum.map((v) => (typeof labels?.[String(v)] === 'string' ? `${JSON.stringify(v)} (${labels[String(v)] as string})` : JSON.stringify(v))).join(' | ');
+  }
   if ('const' in schema) return JSON.stringify(schema.const);
   const type = schema.type;
   let text = Array.isArray(type) ? type.join(' | ') : typeof type === 'string' ? type : 'any';
@@ -298,7 +296,7 @@ export function renderPackDocs(pack: Pack, lang: Lang = 'en'): string {
   out.push(
     table(
       [L.id, L.document, L.clause, L.kind],
-      doc.sources.map((s) => [s.id, s.document, s.clause + (s.quote ? ` — “${s.quote}”${s.headingOnly ? ` ${L.headingOnly}` : ''}${s.reading ? ` (${L.reading} “${s.reading}”)` : ''}` : ''), s.kind ?? '']),
+      doc.sources.map((s) => [s.id, s.document, s.clause + (s.quote ? ` — “${s.quote}”${s.headingOnly ? ` ${L.headingOnly}` : ''}${s.reading ? ` (${L.reading} “${s.reading}”)` : ''}` : ''), s.kind ? sourceKindName(s.kind, lang) : '']),
     ),
     '',
   );
@@ -336,7 +334,7 @@ export function renderPackDocs(pack: Pack, lang: Lang = 'en'): string {
         [L.name, L.type, L.default_, L.description],
         properties.map(([name, schema]) => [
           `\`${name}\`${required.has(name) ? ' *' : ''}`,
-          schemaType(schema),
+          schemaType(schema, lang),
           'default' in schema ? JSON.stringify(schema.default) : '',
           schemaText(schema.description, lang),
         ]),

@@ -87,6 +87,8 @@ export type { LintReport, ThresholdGap, UniqueGap } from './lint.js';
 export { renderPackDocs, formatCondition, formatConditionTree, formatNumber } from './docs.js';
 export type { Lang } from './docs.js';
 export { describeDecision } from './describe.js';
+// Words for enumerations: hit policies, source kinds, operators and a pack's own enum labels (x-labels)
+export { hitPolicyName, sourceKindName, operatorText, enumLabel, checkEnumLabels, HIT_POLICY_NAMES, SOURCE_KIND_NAMES, OPERATOR_TEXT } from './enum-labels.js';
 
 // The editor schema of one pack (the pack format narrowed to its own names)
 export { editorSchema } from './editor-schema.js';

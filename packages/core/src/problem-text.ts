@@ -24,6 +24,7 @@ export const PROBLEM_MESSAGES: Readonly<Record<string, Localized>> = {
   UNKNOWN_CALCULATOR: { zh: '未知的计算器', en: 'unknown calculator' },
   UNKNOWN_ARGUMENT: { zh: '计算器没有此参数', en: 'the calculator has no such argument' },
   MISSING_ARGUMENT: { zh: '缺少计算器参数', en: 'a calculator argument is missing' },
+  UNKNOWN_ENUM_LABEL: { zh: '标签所对应的值不是枚举值之一', en: 'a label for a value the enum does not have' },
   UNKNOWN_CONDITION: { zh: '未知的共享条件', en: 'unknown shared condition' },
   UNKNOWN_TIME_ZONE: { zh: '不是 IANA 时区名', en: 'not an IANA time zone name' },
   INVALID_DATE: { zh: '不是真实存在的日期', en: 'not a real calendar date' },

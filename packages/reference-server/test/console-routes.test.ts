@@ -6,8 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadPack, PackRegistry } from '@aftersales/core';
 import { freshStorage } from './backends.js';
-import { sqliteBackend, testApp } from './helpers.js';
+import { qualitySeverity, sqliteBackend, testApp } from './helpers.js';
 
 describe('console routes', () => {
   const fresh = freshStorage(sqliteBackend);
@@ -121,6 +122,19 @@ describe('console routes', () => {
     expect(en).toContain('<span data-code="first">first match (by priority)</span>');
     const css = await (await app.request('/console/assets/console.css')).text();
     expect(css).toMatch(/th\{[^}]*word-break:keep-all/);
+  });
+
+  it('shows the labels a pack gives its enum values (x-labels) in the rule table, in the reader\'s language', async () => {
+    const { doc } = qualitySeverity();
+    const media = (doc.facts.properties as Record<string, Record<string, unknown>>).mediaExposure!;
+    media['x-labels'] = { zh: { imminent: '即将曝光', published: '已曝光' }, en: { imminent: 'about to be published' } };
+    const packs = new PackRegistry();
+    packs.add(loadPack(doc));
+    const { app } = await testApp(fresh.storage(), { packs });
+    const zh = await (await app.request('/console/packs/quality-severity', { headers: { cookie: 'aftersales_lang=zh' } })).text();
+    expect(zh).toContain('mediaExposure 属于 [即将曝光（imminent）、已曝光（published）]');
+    const en = await (await app.request('/console/packs/quality-severity', { headers: { cookie: 'aftersales_lang=en' } })).text();
+    expect(en).toContain('mediaExposure is one of [about to be published (imminent), published]');
   });
 
   it('serves an API reference with no jsonSchemaDialect for Swagger UI to flag, from a repository that turns Scarf\'s telemetry off', async () => {

@@ -1,22 +1,11 @@
 /**
- * Words for the pack format's own enumerations, in both languages: the hit policy and a source's kind. A value the
- * table does not know (a newer pack format) is shown as it is written.
+ * Words for the pack format's own enumerations, in both languages: the hit policy and a source's kind. The tables are
+ * core's (`HIT_POLICY_NAMES`, `SOURCE_KIND_NAMES`), which the docs generator and the CLI read too, so a value has one
+ * name in a language; a pack's own enum values are labelled by core's `enumLabel` (`x-labels` in its fact schema)
+ * inside the condition text core formats. A value the tables do not know (a newer pack format) is shown as written.
  */
+import { hitPolicyName, sourceKindName } from '@aftersales/core';
 import type { Lang } from './i18n.js';
-
-const HIT_POLICIES: Record<string, { zh: string; en: string }> = {
-  first: { zh: '首条命中（按优先级）', en: 'first match (by priority)' },
-  collect: { zh: '汇总全部命中', en: 'collect every match' },
-  unique: { zh: '唯一命中（多条命中即报错）', en: 'unique (more than one match is an error)' },
-};
-
-const SOURCE_KINDS: Record<string, { zh: string; en: string }> = {
-  manual: { zh: '企业手册', en: 'manual' },
-  regulation: { zh: '法规', en: 'regulation' },
-  standard: { zh: '标准', en: 'standard' },
-  practice: { zh: '行业惯例', en: 'practice' },
-  consultancy: { zh: '咨询意见', en: 'consultancy' },
-};
 
 /**
  * A hit policy in words.
@@ -27,7 +16,7 @@ const SOURCE_KINDS: Record<string, { zh: string; en: string }> = {
  * ```
  */
 export function hitPolicyLabel(value: string, lang: Lang): string {
-  return HIT_POLICIES[value]?.[lang] ?? value;
+  return hitPolicyName(value, lang);
 }
 
 /**
@@ -39,5 +28,5 @@ export function hitPolicyLabel(value: string, lang: Lang): string {
  * ```
  */
 export function sourceKindLabel(value: string, lang: Lang): string {
-  return SOURCE_KINDS[value]?.[lang] ?? value;
+  return sourceKindName(value, lang);
 }
