@@ -7,7 +7,6 @@
 import { isPlainObject } from './json.js';
 import type { Localized, Problem, RulePackDocument } from './types.js';
 
-type Lang = 'zh' | 'en';
 
 /** The hit policies in words. */
 export const HIT_POLICY_NAMES: Readonly<Record<string, Localized>> = {
@@ -57,7 +56,7 @@ const DECORATOR_TEXT: Readonly<Record<string, Localized>> = {
  * hitPolicyName('first', 'zh'); // '首条命中（按优先级）'
  * ```
  */
-export function hitPolicyName(value: string, lang: Lang): string {
+export function hitPolicyName(value: string, lang: 'zh' | 'en'): string {
   return HIT_POLICY_NAMES[value]?.[lang] ?? value;
 }
 
@@ -69,7 +68,7 @@ export function hitPolicyName(value: string, lang: Lang): string {
  * sourceKindName('regulation', 'zh'); // '法规'
  * ```
  */
-export function sourceKindName(value: string, lang: Lang): string {
+export function sourceKindName(value: string, lang: 'zh' | 'en'): string {
   return SOURCE_KIND_NAMES[value]?.[lang] ?? value;
 }
 
@@ -81,7 +80,7 @@ export function sourceKindName(value: string, lang: Lang): string {
  * operatorText('greaterThanInclusive', 'zh'); // '≥'
  * ```
  */
-export function operatorText(operator: string, lang: Lang): string {
+export function operatorText(operator: string, lang: 'zh' | 'en'): string {
   const parts = operator.split(':');
   const words = parts.map((part, i) => (i === parts.length - 1 ? OPERATOR_TEXT[part] : DECORATOR_TEXT[part])?.[lang]);
   return words.every((w) => w !== undefined) ? words.join(' ') : operator;
@@ -113,7 +112,7 @@ function schemaAt(doc: RulePackDocument, fact: string, path?: string): Record<st
  * enumLabel(pack.document, 'mediaExposure', undefined, 'published', 'zh'); // '已曝光' (when the pack labels it)
  * ```
  */
-export function enumLabel(doc: RulePackDocument, fact: string, path: string | undefined, value: unknown, lang: Lang): string | undefined {
+export function enumLabel(doc: RulePackDocument, fact: string, path: string | undefined, value: unknown, lang: 'zh' | 'en'): string | undefined {
   const labels = schemaAt(doc, fact, path)?.['x-labels'];
   const byLang = isPlainObject(labels) ? labels[lang] : undefined;
   const label = isPlainObject(byLang) && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') ? byLang[String(value)] : undefined;
