@@ -1097,6 +1097,15 @@ export interface components {
             context?: {
                 [key: string]: unknown;
             };
+            /** @description the activation entry in force when decided (the last of the pack before the decision, when it activated this version); null for a bundled version never activated */
+            activation?: {
+                seq: number;
+                hash: string;
+                version: string;
+                action: string;
+                recordedAt: string;
+                actor?: string;
+            } | null;
             identical: boolean;
             differences: {
                 path: string;

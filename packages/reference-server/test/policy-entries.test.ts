@@ -66,6 +66,30 @@ for (const b of backends) {
       expect(await verifyChain(storage())).toMatchObject({ ok: true, records: 5 });
     });
 
+    it('names in a replay the activation under which each decision was made, from the chain', async () => {
+      const { call } = await testApp(storage(), { config: { adminToken: 's3cret-token' } });
+      const decide = async (): Promise<string> => {
+        const res = await call('POST', '/v1/packs/quality-severity/decisions', { facts: { claimAmountYuan: 65000 } });
+        expect(res.status).toBe(201);
+        return res.json.decisionId as string;
+      };
+      const bundled = await decide();
+      expect((await call('PUT', `${BASE}/1.0.1`, draft(60000, '1.0.1'), ADMIN)).status).toBe(201);
+      const activated = await call('POST', `${BASE}/1.0.1/activate`, { force: true, reason: 'test', actor: 'zhang.min' }, ADMIN);
+      expect(activated.status).toBe(200);
+      const underNew = await decide();
+      expect((await call('POST', `${BASE}/1.0.0/activate`, { force: true, reason: 'back' }, { ...ADMIN, 'Aftersales-Actor': 'wang.fang' })).status).toBe(200);
+      const underOld = await decide();
+      const history = (await call('GET', '/v1/packs/quality-severity/activations')).json.items as Array<{ seq: number; hash: string; version: string }>;
+      const [rollback, activation] = history;
+      const replay = async (id: string) => (await call('POST', `/v1/decisions/${id}/replay`)).json;
+      // Made under the bundled version, before any logged activation: none is named.
+      expect((await replay(bundled)).activation).toBeNull();
+      expect((await replay(underNew)).activation).toEqual({ seq: activation?.seq, hash: activation?.hash, version: '1.0.1', action: 'activate', recordedAt: expect.any(String), actor: 'zhang.min' });
+      const old = await replay(underOld);
+      expect(old).toMatchObject({ version: '1.0.0', activation: { seq: rollback?.seq, version: '1.0.0', actor: 'wang.fang' } });
+    });
+
     it('lists the activation history from the log, newest first, in keyset pages', async () => {
       const { server } = await history();
       const first = await server.call('GET', '/v1/packs/quality-severity/activations?limit=1');

@@ -260,6 +260,7 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
     }
     const base = {
       decisionId: record.decisionId, pack: record.pack, version: record.version, packHash: record.packHash, asOf: record.asOf,
+      activation: await activationInForce(ctx, record),
       ...(record.reference !== undefined ? { reference: record.reference } : {}),
       ...(record.context !== undefined ? { context: record.context } : {}),
     };
@@ -281,4 +282,21 @@ export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
   });
 
   return app;
+}
+
+/**
+ * The activation under which a decision was made, resolved on read from the chain (docs/design/log-record-v2.md,
+ * "The activation of a decision"): the last activation entry of the decision's pack before its seq, one read of the
+ * `(kind, pack, seq)` index. Named only when it activated the very version (and pack hash) the decision used;
+ * `null` when the pack had no logged activation before it (a bundled version) or the last one named another
+ * version (a replica that had not yet followed it).
+ */
+async function activationInForce(
+  ctx: ServerContext,
+  record: DecisionRecord,
+): Promise<{ seq: number; hash: string; version: string; action: string; recordedAt: string; actor?: string } | null> {
+  const [last] = await ctx.storage.listActivationEntries(record.pack, record.seq, 1);
+  if (!last || last.entry.version !== record.version || last.entry.packHash !== record.packHash) return null;
+  const e = last.entry;
+  return { seq: last.seq, hash: last.hash, version: e.version, action: e.action, recordedAt: e.recordedAt, ...(e.actor !== undefined ? { actor: e.actor } : {}) };
 }

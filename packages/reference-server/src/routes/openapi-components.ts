@@ -304,6 +304,10 @@ export function baseSchemas(): Record<string, unknown> {
         asOf: str,
         reference: str,
         context: { type: 'object', additionalProperties: true },
+        activation: {
+          description: 'the activation entry in force when decided (the last of the pack before the decision, when it activated this version); null for a bundled version never activated',
+          anyOf: [{ type: 'object', required: ['seq', 'hash', 'version', 'action', 'recordedAt'], properties: { seq: { type: 'integer' }, hash: str, version: str, action: str, recordedAt: str, actor: str } }, { type: 'null' }],
+        },
         identical: { type: 'boolean' },
         differences: { type: 'array', items: { type: 'object', required: ['path'], properties: { path: str, recorded: {}, replayed: {} } } },
         outcome: {},
