@@ -462,6 +462,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/packs/manual-control/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Control of the after-sales manual / 售后服务管理手册的控制
+         * @description Per the preface (items 3–5) of the after-sales manual ES-SHSC-001: the manual is a controlled document, not given to anyone outside the company without the management representative's approval; a holder who leaves the post returns it to the after-sales service centre, which registers its return; a holder must not damage, lose or scribble in it; suggestions for change are collected by the department heads and passed promptly to the after-sales department. Gives whether it may be given outside, the steps due and the custody rules broken.
+         */
+        post: operations["decideManualControl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/packs/manual-control/decisions:batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Control of the after-sales manual: batch of up to 1,000 / 批量 */
+        post: operations["decideManualControlBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/packs/network-application/decisions": {
         parameters: {
             query?: never;
@@ -1468,6 +1505,61 @@ export interface components {
              * @enum {unknown}
              */
             exemptedBy?: "force-majeure" | "nature-of-goods" | "sender-or-recipient-fault";
+        };
+        "manual-control.Facts": {
+            /**
+             * @description 手册将提供（或已提供）给公司以外人员 / the manual is to be given (or was given) to someone outside the company
+             * @default false
+             */
+            providedOutsideCompany?: boolean;
+            /**
+             * @description 管理者代表已批准 / the management representative approved it
+             * @default false
+             */
+            managementRepresentativeApproved?: boolean;
+            /**
+             * @description 手册持有者调离工作岗位 / the holder leaves the post
+             * @default false
+             */
+            holderLeavingPost?: boolean;
+            /**
+             * @description 手册已交还售后服务中心 / the manual was returned to the after-sales service centre
+             * @default false
+             */
+            manualReturned?: boolean;
+            /**
+             * @description 已办理核收登记 / its return was registered
+             * @default false
+             */
+            returnRegistered?: boolean;
+            /**
+             * @description 手册状况：完好、损坏、丢失、涂抹 / the manual's condition: intact, damaged, lost, scribbled in
+             * @default intact
+             * @enum {unknown}
+             */
+            manualCondition?: "intact" | "damaged" | "lost" | "defaced";
+            /**
+             * @description 使用中有修改建议 / there is a suggestion to change the manual
+             * @default false
+             */
+            revisionSuggestion?: boolean;
+        };
+        "manual-control.Outcome": {
+            /** @enum {unknown} */
+            provideOutside: "allowed" | "refused" | null;
+            actions: {
+                /** @enum {unknown} */
+                id: "return-manual" | "register-return" | "collect-and-feed-back" | "review-and-revise";
+                /** @enum {unknown} */
+                owner: "holder" | "after-sales-service-centre" | "department-head" | "after-sales-department";
+                text: {
+                    zh: string;
+                    en: string;
+                };
+            }[];
+            breaches: ("provided-outside-without-approval" | "custody")[];
+            /** @enum {unknown} */
+            condition: "intact" | "damaged" | "lost" | "defaced";
         };
         "network-application.Facts": {
             /**
@@ -3063,7 +3155,7 @@ export interface operations {
                 /** @description only the decisions with this host reference, newest first */
                 reference?: string;
                 /**
-                 * @description recordedAt >= from; a time window is listed in time order (recordedAt, then seq)
+                 * @description recordedAt >= from
                  * @example 2026-01-01T00:00:00Z
                  */
                 from?: string;
@@ -4150,6 +4242,221 @@ export interface operations {
                 "application/json": {
                     items: {
                         facts: components["schemas"]["express-claims.Facts"];
+                        /** Format: date-time */
+                        asOf?: string;
+                        parameters?: Record<string, never>;
+                        /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                        reference?: string;
+                        /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                        context?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description this item's idempotency key (the single route takes the Idempotency-Key header) */
+                        idempotencyKey?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description every item was refused (each result says why), or a dry run (recorded: false, nothing written) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description per-item results; every 201 item is durably logged */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown pack */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body over the limit, or an answer over max(1 MiB, 512 × the request) (BATCH_ANSWER_TOO_LARGE: nothing recorded; split the batch) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid facts, parameters or asOf, with the structured list */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    decideManualControl: {
+        parameters: {
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
+            header?: {
+                /**
+                 * @description retry safely: a repeat with the same key and body answers the original decision (200, Idempotency-Replayed: true) and writes nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, a key whose first request is in flight 409 IDEMPOTENCY_KEY_IN_FLIGHT; kept AFTERSALES_IDEMPOTENCY_TTL_HOURS (24); ignored on a dry run
+                 * @example claim-CLM-2026-0042-try
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    facts: components["schemas"]["manual-control.Facts"];
+                    /** Format: date-time */
+                    asOf?: string;
+                    parameters?: Record<string, never>;
+                    /** @description the host's reference (a claim or work-order number): stored, hashed, searchable with GET /v1/decisions?reference=; never seen by the rules */
+                    reference?: string;
+                    /** @description the host's context (VIN, dealer, operator), at most 16 KiB of canonical JSON: stored, hashed, masked by AFTERSALES_MASK_FIELDS (context.vin); never seen by the rules */
+                    context?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description dry run: decided, nothing written (recorded: false, no decisionId); or a replay of the decision first made under the Idempotency-Key (its decisionId, as recorded) */
+            200: {
+                headers: {
+                    /** @description true on a replay */
+                    "Idempotency-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"] & {
+                        outcome?: components["schemas"]["manual-control.Outcome"];
+                    };
+                };
+            };
+            /** @description decided and durably logged */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"] & {
+                        outcome?: components["schemas"]["manual-control.Outcome"];
+                    };
+                };
+            };
+            /** @description malformed JSON, or a malformed Idempotency-Key (INVALID_IDEMPOTENCY_KEY) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown pack */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the first request with this Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_FLIGHT); retry after Retry-After */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid facts, parameters or asOf, with the structured list; or the Idempotency-Key was used with another body (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage unavailable, or a large body over the screening budget (SCREEN_BUDGET_EXCEEDED): nothing recorded */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    decideManualControlBatch: {
+        parameters: {
+            query?: {
+                /**
+                 * @description true: decide exactly as a logged call and write nothing (200, recorded: false, no decisionId)
+                 * @example true
+                 */
+                dryRun?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    items: {
+                        facts: components["schemas"]["manual-control.Facts"];
                         /** Format: date-time */
                         asOf?: string;
                         parameters?: Record<string, never>;

@@ -7,6 +7,7 @@ import careLabelPack from '../packs/care-label/pack.json' with { type: 'json' };
 import complaintHandlingPack from '../packs/complaint-handling/pack.json' with { type: 'json' };
 import escalationPack from '../packs/escalation/pack.json' with { type: 'json' };
 import expressClaimsPack from '../packs/express-claims/pack.json' with { type: 'json' };
+import manualControlPack from '../packs/manual-control/pack.json' with { type: 'json' };
 import networkApplicationPack from '../packs/network-application/pack.json' with { type: 'json' };
 import partsStockPack from '../packs/parts-stock/pack.json' with { type: 'json' };
 import providerChangesPack from '../packs/provider-changes/pack.json' with { type: 'json' };
@@ -24,6 +25,7 @@ export const BUNDLED: ReadonlyArray<{ id: string; pack: RulePackDocument }> = [
   { id: 'complaint-handling', pack: complaintHandlingPack as unknown as RulePackDocument },
   { id: 'escalation', pack: escalationPack as unknown as RulePackDocument },
   { id: 'express-claims', pack: expressClaimsPack as unknown as RulePackDocument },
+  { id: 'manual-control', pack: manualControlPack as unknown as RulePackDocument },
   { id: 'network-application', pack: networkApplicationPack as unknown as RulePackDocument },
   { id: 'parts-stock', pack: partsStockPack as unknown as RulePackDocument },
   { id: 'provider-changes', pack: providerChangesPack as unknown as RulePackDocument },

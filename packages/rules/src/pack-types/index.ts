@@ -7,6 +7,7 @@ import type { CareLabelFacts, CareLabelOutcome, CareLabelParameters } from './ca
 import type { ComplaintHandlingFacts, ComplaintHandlingOutcome, ComplaintHandlingParameters } from './complaint-handling.js';
 import type { EscalationFacts, EscalationOutcome, EscalationParameters } from './escalation.js';
 import type { ExpressClaimsFacts, ExpressClaimsOutcome, ExpressClaimsParameters } from './express-claims.js';
+import type { ManualControlFacts, ManualControlOutcome, ManualControlParameters } from './manual-control.js';
 import type { NetworkApplicationFacts, NetworkApplicationOutcome, NetworkApplicationParameters } from './network-application.js';
 import type { PartsStockFacts, PartsStockOutcome, PartsStockParameters } from './parts-stock.js';
 import type { ProviderChangesFacts, ProviderChangesOutcome, ProviderChangesParameters } from './provider-changes.js';
@@ -22,6 +23,7 @@ export type * from './care-label.js';
 export type * from './complaint-handling.js';
 export type * from './escalation.js';
 export type * from './express-claims.js';
+export type * from './manual-control.js';
 export type * from './network-application.js';
 export type * from './parts-stock.js';
 export type * from './provider-changes.js';
@@ -39,6 +41,7 @@ export interface BundledPackTypes {
   'complaint-handling': { facts: ComplaintHandlingFacts; outcome: ComplaintHandlingOutcome; parameters: ComplaintHandlingParameters };
   'escalation': { facts: EscalationFacts; outcome: EscalationOutcome; parameters: EscalationParameters };
   'express-claims': { facts: ExpressClaimsFacts; outcome: ExpressClaimsOutcome; parameters: ExpressClaimsParameters };
+  'manual-control': { facts: ManualControlFacts; outcome: ManualControlOutcome; parameters: ManualControlParameters };
   'network-application': { facts: NetworkApplicationFacts; outcome: NetworkApplicationOutcome; parameters: NetworkApplicationParameters };
   'parts-stock': { facts: PartsStockFacts; outcome: PartsStockOutcome; parameters: PartsStockParameters };
   'provider-changes': { facts: ProviderChangesFacts; outcome: ProviderChangesOutcome; parameters: ProviderChangesParameters };

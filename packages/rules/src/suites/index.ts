@@ -9,6 +9,7 @@ import careLabel from './care-label.js';
 import complaintHandling from './complaint-handling.js';
 import escalation from './escalation.js';
 import expressClaims from './express-claims.js';
+import manualControl from './manual-control.js';
 import networkApplication from './network-application.js';
 import partsStock from './parts-stock.js';
 import providerChanges from './provider-changes.js';
@@ -26,6 +27,7 @@ export const bundledSuites: Readonly<Record<string, TestSuite>> = Object.freeze(
   'complaint-handling': complaintHandling,
   'escalation': escalation,
   'express-claims': expressClaims,
+  'manual-control': manualControl,
   'network-application': networkApplication,
   'parts-stock': partsStock,
   'provider-changes': providerChanges,
