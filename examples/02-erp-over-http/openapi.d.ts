@@ -3155,7 +3155,7 @@ export interface operations {
                 /** @description only the decisions with this host reference, newest first */
                 reference?: string;
                 /**
-                 * @description recordedAt >= from
+                 * @description recordedAt >= from; a time window is listed in time order (recordedAt, then seq)
                  * @example 2026-01-01T00:00:00Z
                  */
                 from?: string;
