@@ -206,7 +206,7 @@ describe.skipIf(!HAS_CHROMIUM)('policy console in Chromium', () => {
     await page.click('#token-form button');
     await expect(page.locator('#token-kept').isVisible()).resolves.toBe(true);
     expect(await page.evaluate("sessionStorage.getItem('aftersales-admin-token')")).toBe(ADMIN_TOKEN);
-    await expect(page.locator('#draft-version').inputValue()).resolves.toBe('1.0.1');
+    await expect(page.locator('#draft-version').inputValue()).resolves.toBe('2.0.1');
     // A cleared number field is an error at the field, never a threshold of 0: nothing is sent.
     await page.fill('#param-level2ClaimYuan', '');
     await page.click('#draft-form button[type="submit"]');
@@ -242,7 +242,7 @@ describe.skipIf(!HAS_CHROMIUM)('policy console in Chromium', () => {
     // Stored, but no impact computed since: the server refuses to activate it (409, the reason in zh and en).
     const refused = (await page.evaluate(
       async ([pack, token]) => {
-        const res = await fetch(`v1/packs/${pack}/versions/1.0.1/activate`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+        const res = await fetch(`v1/packs/${pack}/versions/2.0.1/activate`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
         return { status: res.status, body: await res.json() };
       },
       [QS, ADMIN_TOKEN] as const,
@@ -266,7 +266,7 @@ describe.skipIf(!HAS_CHROMIUM)('policy console in Chromium', () => {
     expect(page.url()).not.toContain(ADMIN_TOKEN);
 
     const diff = await fx.page();
-    await diff.goto(`${fx.base}/console/packs/${QS}/diff?from=2.0.0&to=1.0.1`);
+    await diff.goto(`${fx.base}/console/packs/${QS}/diff?from=2.0.0&to=2.0.1`);
     await expect(diff.locator('tr[data-rule="level-2-claim-amount"] td').nth(2).textContent()).resolves.toContain('60,000');
     await accessible(diff);
     await diff.close();
@@ -283,9 +283,9 @@ describe.skipIf(!HAS_CHROMIUM)('policy console in Chromium', () => {
     await screenshot(page, 'activation-confirm', true);
     await page.click('#confirm-go');
     await page.waitForSelector('#activated');
-    await page.waitForSelector('tr[data-version="1.0.1"] td.ok');
+    await page.waitForSelector('tr[data-version="2.0.1"] td.ok');
     const next = (await api('POST', `/v1/packs/${QS}/decisions`, { facts: { claimAmountYuan: 55000 }, asOf: AS_OF })).json;
-    expect([next.version, next.outcome]).toEqual(['1.0.1', { class: 'major', level: 3 }]);
+    expect([next.version, next.outcome]).toEqual(['2.0.1', { class: 'major', level: 3 }]);
 
     // Roll back: activate 2.0.0 again (the token is still in the tab, not asked again).
     await expect(page.locator('#token-kept').isVisible()).resolves.toBe(true);
@@ -300,18 +300,18 @@ describe.skipIf(!HAS_CHROMIUM)('policy console in Chromium', () => {
     // A draft from an uploaded pack file: the active document with a new version and description.
     await page.reload();
     const doc = (await api('GET', `/v1/packs/${QS}/versions/2.0.0`)).json.document;
-    const upload = { ...doc, version: '1.0.2', description: { ...doc.description, en: `${doc.description.en} (uploaded)` } };
+    const upload = { ...doc, version: '2.0.2', description: { ...doc.description, en: `${doc.description.en} (uploaded)` } };
     await page.setInputFiles('#pack-file', { name: 'pack.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(upload)) });
     await page.click('#draft-form button[type="submit"]');
     await page.waitForSelector('#draft-stored');
-    await expect(page.locator('#draft-stored').textContent()).resolves.toContain('1.0.2');
+    await expect(page.locator('#draft-stored').textContent()).resolves.toContain('2.0.2');
     await page.waitForSelector('table.diff-rules');
     const statuses = await page.locator('table.diff-rules tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
     expect(new Set(statuses)).toEqual(new Set(['same']));
     expect((await api('GET', `/v1/packs/${QS}/versions`)).json.versions.map((v: { version: string; status: string }) => `${v.version}:${v.status}`)).toEqual([
       '2.0.0:active',
-      '1.0.1:draft',
-      '1.0.2:draft',
+      '2.0.1:draft',
+      '2.0.2:draft',
     ]);
     await page.close();
   });

@@ -78,7 +78,7 @@ for (const b of backends) {
       const activated = await call('POST', `${BASE}/1.0.1/activate`, { force: true, reason: 'test', actor: 'zhang.min' }, ADMIN);
       expect(activated.status).toBe(200);
       const underNew = await decide();
-      expect((await call('POST', `${BASE}/1.0.0/activate`, { force: true, reason: 'back' }, { ...ADMIN, 'Aftersales-Actor': 'wang.fang' })).status).toBe(200);
+      expect((await call('POST', `${BASE}/2.0.0/activate`, { force: true, reason: 'back' }, { ...ADMIN, 'Aftersales-Actor': 'wang.fang' })).status).toBe(200);
       const underOld = await decide();
       const history = (await call('GET', '/v1/packs/quality-severity/activations')).json.items as Array<{ seq: number; hash: string; version: string }>;
       const [rollback, activation] = history;
@@ -87,7 +87,7 @@ for (const b of backends) {
       expect((await replay(bundled)).activation).toBeNull();
       expect((await replay(underNew)).activation).toEqual({ seq: activation?.seq, hash: activation?.hash, version: '1.0.1', action: 'activate', recordedAt: expect.any(String), actor: 'zhang.min' });
       const old = await replay(underOld);
-      expect(old).toMatchObject({ version: '1.0.0', activation: { seq: rollback?.seq, version: '1.0.0', actor: 'wang.fang' } });
+      expect(old).toMatchObject({ version: '2.0.0', activation: { seq: rollback?.seq, version: '2.0.0', actor: 'wang.fang' } });
     });
 
     it('lists the activation history from the log, newest first, in keyset pages', async () => {
