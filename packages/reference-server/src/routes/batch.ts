@@ -8,14 +8,14 @@
  * (`413 BATCH_ANSWER_TOO_LARGE`, with the number of items that would fit).
  */
 import { Hono } from 'hono';
-import type { Decision, Pack } from '@aftersales/core';
+import type { Decision } from '@aftersales/core';
 import type { AppEnv, ServerContext } from '../context.js';
-import { answerBound, HttpError, notFound, noRoute, packIntegrity, toErrorResponse } from '../errors.js';
+import { answerBound, HttpError, noRoute, toErrorResponse } from '../errors.js';
 import { parseJsonText } from '../json-text.js';
 import type { NewEntry } from '../storage/types.js';
 import { batchItems, ProblemBudget, type BatchScreen, type RefusedItem } from './batch-screen.js';
 import { invalidRequest, parseDecisionRequest } from './decision-request.js';
-import { decide, isDryRun } from './decisions.js';
+import { activePackOf, decide, isDryRun } from './decisions.js';
 import { claimKey, releaseKey, replayBody, requestHash } from './idempotency.js';
 
 /** Longest stretch (ms) the route decides on the event loop before letting other requests in. */
@@ -53,9 +53,7 @@ export function batchRoutes(ctx: ServerContext): Hono<AppEnv> {
     const last = c.req.path.slice(c.req.path.lastIndexOf('/') + 1);
     if (last !== 'decisions:batch' && last.toLowerCase() !== 'decisions%3abatch') throw noRoute(c.req.method, c.req.path);
     // Take the active version once: every item of the batch uses the same version.
-    const pack: Pack | undefined = ctx.catalog.active(c.req.param('id'));
-    if (!pack && ctx.catalog.withheld.has(c.req.param('id'))) throw packIntegrity(ctx.catalog.integrityProblems.filter((p) => p.pack === c.req.param('id')));
-    if (!pack) throw notFound('PACK_NOT_FOUND', `没有规则包 ${c.req.param('id')}`, `no pack ${c.req.param('id')}`);
+    const pack = activePackOf(ctx, c.req.param('id'));
     const bytes = await c.req.arrayBuffer();
     const requestBytes = bytes.byteLength;
     let screened: BatchScreen | undefined;

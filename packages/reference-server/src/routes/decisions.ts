@@ -158,6 +158,26 @@ export function decide(
 }
 
 /**
+ * The active version of a pack for a decision route (single or batch).
+ *
+ * @param ctx - the server context
+ * @param id - the pack id from the path
+ * @returns the active pack
+ * @throws HttpError 503 `PACK_INTEGRITY` when its stored active version was refused, 404 `PACK_NOT_FOUND` when
+ *   there is no such pack
+ * @example
+ * ```ts
+ * const pack = activePackOf(ctx, c.req.param('id'));
+ * ```
+ */
+export function activePackOf(ctx: ServerContext, id: string): Pack {
+  const pack = ctx.catalog.active(id);
+  if (!pack && ctx.catalog.withheld.has(id)) throw packIntegrity(ctx.catalog.integrityProblems.filter((p) => p.pack === id));
+  if (!pack) throw notFound('PACK_NOT_FOUND', `没有规则包 ${id}`, `no pack ${id}`);
+  return pack;
+}
+
+/**
  * The decision routes.
  *
  * @example
@@ -168,12 +188,7 @@ export function decide(
 export function decisionRoutes(ctx: ServerContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  const activePack = (id: string): Pack => {
-    const pack = ctx.catalog.active(id);
-    if (!pack && ctx.catalog.withheld.has(id)) throw packIntegrity(ctx.catalog.integrityProblems.filter((p) => p.pack === id));
-    if (!pack) throw notFound('PACK_NOT_FOUND', `没有规则包 ${id}`, `no pack ${id}`);
-    return pack;
-  };
+  const activePack = (id: string): Pack => activePackOf(ctx, id);
 
   app.post('/v1/packs/:id/decisions', async (c) => {
     const dryRun = isDryRun(c.req.query('dryRun'));
